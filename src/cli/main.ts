@@ -1,0 +1,63 @@
+import type { Command } from './command.ts';
+import { UsageError } from './command.ts';
+
+// Loaded on demand so `tianshu web` never pays for chDB and `--help` is instant.
+const commands: Record<string, () => Promise<Command>> = {
+	start: async () => (await import('./start.ts')).startCommand,
+	warehouse: async () => (await import('./warehouse.ts')).warehouseCommand,
+	migrate: async () => (await import('./migrate.ts')).migrateCommand,
+	seed: async () => (await import('./seed.ts')).seedCommand,
+	web: async () => (await import('./web.ts')).webCommand,
+	bench: async () => (await import('./bench.ts')).benchCommand
+};
+
+const summaries: Record<string, string> = {
+	start: 'everything: warehouse, migrations, reference data, web server (npm start)',
+	warehouse: 'the embedded ClickHouse warehouse (chDB) on loopback',
+	migrate: 'apply schema migrations to the warehouse; render them for a cluster',
+	seed: 'load reference data (regions, published indices, statistics)',
+	web: 'the web server (built SvelteKit app)',
+	bench: 'benchmarks that print figures (npm run bench)'
+};
+
+function help(): string {
+	const width = Math.max(...Object.keys(summaries).map((k) => k.length));
+	return [
+		'天枢 Tianshu — digital-government decision cockpit',
+		'',
+		'Usage: tianshu <command> [options]    (tianshu <command> --help for its options)',
+		'',
+		'Commands:',
+		...Object.entries(summaries).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+		'',
+		'Every command talks to the warehouse named by CLICKHOUSE_URL; without it, the',
+		'embedded warehouse at http://127.0.0.1:8123 (see README).'
+	].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+	const [name, ...args] = argv;
+	if (!name || name === '--help' || name === '-h' || name === 'help') {
+		console.log(help());
+		return name ? 0 : 2;
+	}
+	const load = commands[name];
+	if (!load) {
+		console.error(`tianshu: unknown command '${name}'\n\n${help()}`);
+		return 2;
+	}
+	const command = await load();
+	if (args.includes('--help') || args.includes('-h')) {
+		console.log(command.usage);
+		return 0;
+	}
+	try {
+		return await command.run(args);
+	} catch (e) {
+		if (e instanceof UsageError) {
+			console.error(`tianshu ${name}: ${e.message}\n\n${command.usage}`);
+			return 2;
+		}
+		throw e;
+	}
+}

@@ -1,0 +1,87 @@
+import type { AddressInfo } from 'node:net';
+import type { Command } from './command.ts';
+import { UsageError } from './command.ts';
+import { parseOptions, parsePort } from './args.ts';
+import { createLogger } from '../lib/server/log/logger.ts';
+import { DEFAULT_WAREHOUSE_DATA, DEFAULT_WAREHOUSE_PORT } from '../lib/server/warehouse/config.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export const warehouseCommand: Command = {
+	name: 'warehouse',
+	summary: 'the embedded ClickHouse warehouse',
+	usage: `Usage: tianshu warehouse [--data DIR] [--port N] [--host HOST]
+
+Runs the embedded warehouse: one process that owns a chDB data directory and
+serves the ClickHouse HTTP interface on loopback, for @clickhouse/client.
+
+Options:
+  --data DIR    data directory (default ${DEFAULT_WAREHOUSE_DATA}, or TIANSHU_WAREHOUSE_DATA)
+  --port N      port (default ${DEFAULT_WAREHOUSE_PORT}, or TIANSHU_WAREHOUSE_PORT; 0 picks a free one)
+  --host HOST   loopback address to listen on (default 127.0.0.1; loopback only)
+
+Only one process may own a data directory; a second one exits at once naming
+the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
+	async run(args) {
+		const opts = parseOptions(args, {
+			data: { type: 'string' },
+			port: { type: 'string' },
+			host: { type: 'string' }
+		});
+		const dir = opts.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA;
+		const port = parsePort(opts.port ?? process.env.TIANSHU_WAREHOUSE_PORT, DEFAULT_WAREHOUSE_PORT);
+		const host = opts.host ?? '127.0.0.1';
+		if (!LOOPBACK.has(host)) throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1); the embedded warehouse has no authentication`);
+
+		// Stored times are UTC; the engine's server time zone must not depend on the machine.
+		process.env.TZ = 'UTC';
+		const logger = createLogger('warehouse');
+		const { ChdbEngine, DirectoryLockedError } = await import('../lib/server/warehouse/embedded/chdb-engine.ts');
+		const { createWarehouseServer } = await import('../lib/server/warehouse/embedded/http-server.ts');
+		const { mkdirSync } = await import('node:fs');
+		mkdirSync(dir, { recursive: true });
+
+		let engine: InstanceType<typeof ChdbEngine>;
+		try {
+			engine = await ChdbEngine.open(dir);
+		} catch (e) {
+			if (e instanceof DirectoryLockedError) {
+				logger.fatal({ dir: e.dir, holderPid: e.holderPid }, e.message);
+				console.error(`tianshu warehouse: ${e.message}`);
+				return 1;
+			}
+			throw e;
+		}
+		const server = createWarehouseServer({ engine, logger });
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, host, () => resolve());
+		}).catch(async (e: NodeJS.ErrnoException) => {
+			await engine.close();
+			const why = e.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use (choose another with --port)` : e.message;
+			logger.fatal({ port, host }, why);
+			console.error(`tianshu warehouse: ${why}`);
+			process.exit(1);
+		});
+		const address = server.address() as AddressInfo;
+		const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+		logger.info({ url, port: address.port, dir, engine: engine.engineVersion, chdb: engine.chdbVersion }, 'warehouse ready');
+
+		await new Promise<void>((resolve) => {
+			const stop = (signal: string) => {
+				logger.info({ signal }, 'warehouse stopping');
+				process.off('SIGINT', stop);
+				process.off('SIGTERM', stop);
+				server.close(() => resolve());
+				server.closeIdleConnections();
+				// Requests still running get a moment to finish; then their sockets go.
+				setTimeout(() => server.closeAllConnections(), 2000).unref();
+			};
+			process.on('SIGINT', stop);
+			process.on('SIGTERM', stop);
+		});
+		await engine.close();
+		logger.info('warehouse stopped');
+		return 0;
+	}
+};

@@ -1,0 +1,16 @@
+/**
+ * One log stream for every part of Tianshu: pino JSON lines on stdout, each
+ * tagged with its part (`warehouse`, `migrate`, `seed`, `web`, …). `tianshu start`
+ * merges the parts' streams and pretty-prints them on a terminal.
+ */
+import pino, { type Logger } from 'pino';
+
+export type Part = 'warehouse' | 'migrate' | 'seed' | 'web' | 'start' | 'ingest' | 'bench' | 'cli';
+
+export function createLogger(part: Part): Logger {
+	return pino({
+		base: { part },
+		level: process.env.LOG_LEVEL ?? 'info',
+		timestamp: pino.stdTimeFunctions.isoTime
+	});
+}

@@ -1,0 +1,30 @@
+/**
+ * The warehouse client every part of Tianshu uses: the official
+ * @clickhouse/client, the same against the embedded warehouse and a cluster.
+ */
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { WarehouseConfig } from './config.ts';
+
+export type Warehouse = ClickHouseClient;
+
+/**
+ * Settings every query carries, so results have one shape against any server:
+ * ClickHouse 25.8 changed the default of 64-bit integer quoting in JSON. Counts
+ * and sums in Tianshu stay far below 2^53, so they come back as JSON numbers.
+ */
+export const QUERY_SETTINGS = {
+	output_format_json_quote_64bit_integers: 0,
+	date_time_output_format: 'iso'
+} as const;
+
+export function createWarehouse(config: WarehouseConfig, options: { database?: string; requestTimeoutMs?: number } = {}): Warehouse {
+	return createClient({
+		url: config.url,
+		username: config.username,
+		password: config.password,
+		database: options.database ?? config.database,
+		request_timeout: options.requestTimeoutMs ?? 300_000,
+		clickhouse_settings: { ...QUERY_SETTINGS },
+		application: 'tianshu'
+	});
+}
