@@ -35,7 +35,20 @@ function help(): string {
 	].join('\n');
 }
 
+/**
+ * Under `tianshu start`, stdin is a pipe from the supervisor: when it closes, the
+ * supervisor is gone (even by kill -9) and this part stops instead of lingering.
+ */
+function followSupervisor(): void {
+	if (process.env.TIANSHU_SUPERVISED !== '1' || process.stdin.isTTY) return;
+	process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));
+	process.stdin.on('error', () => process.kill(process.pid, 'SIGTERM'));
+	process.stdin.resume();
+	(process.stdin as unknown as { unref?: () => void }).unref?.();
+}
+
 export async function main(argv: string[]): Promise<number> {
+	followSupervisor();
 	const [name, ...args] = argv;
 	if (!name || name === '--help' || name === '-h' || name === 'help') {
 		console.log(help());

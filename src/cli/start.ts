@@ -1,0 +1,251 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import type { Command } from './command.ts';
+import { parseOptions, parsePort } from './args.ts';
+import { buildDir, projectRoot } from './paths.ts';
+import { DEFAULT_WEB_PORT } from './web.ts';
+import { DEFAULT_WAREHOUSE_DATA, DEFAULT_WAREHOUSE_PORT } from '../lib/server/warehouse/config.ts';
+import { configOrExit } from './warehouse-connect.ts';
+
+const bin = path.join(projectRoot, 'bin', 'tianshu.js');
+
+export const startCommand: Command = {
+	name: 'start',
+	summary: 'everything',
+	usage: `Usage: tianshu start [--data DIR] [--warehouse-port N] [--port N] [--host HOST] [--no-build]
+
+Brings up Tianshu in order, each part checked ready before the next:
+  1. the embedded warehouse (skipped when CLICKHOUSE_URL is set)
+  2. schema migrations   3. reference data   4. the web server (built when stale)
+and prints the URL. Logs of all parts go to one stream, each line tagged with
+its part (pretty on a terminal, JSON lines otherwise). Ctrl-C stops everything;
+a part that dies stops the rest with a message saying which and why.
+
+Options:
+  --data DIR           warehouse data directory (default ${DEFAULT_WAREHOUSE_DATA})
+  --warehouse-port N   embedded warehouse port (default ${DEFAULT_WAREHOUSE_PORT}; 0 picks a free one)
+  --port N             web port (default ${DEFAULT_WEB_PORT}, or PORT)
+  --host HOST          web listen address (default 127.0.0.1; 0.0.0.0 for wall screens elsewhere)
+  --no-build           use build/ as it is`,
+	async run(args) {
+		const opts = parseOptions(args, {
+			data: { type: 'string' },
+			'warehouse-port': { type: 'string' },
+			port: { type: 'string' },
+			host: { type: 'string' },
+			'no-build': { type: 'boolean', default: false }
+		});
+		const config = configOrExit();
+		const out = logDestination();
+		const logger = pino({ base: { part: 'start' }, timestamp: pino.stdTimeFunctions.isoTime }, out);
+		const supervisor = new Supervisor(logger, out);
+		const stop = (signal: string) => {
+			logger.info({ signal }, '正在停止 stopping');
+			void supervisor.stopAll(0);
+		};
+		process.on('SIGINT', stop);
+		process.on('SIGTERM', stop);
+
+		try {
+			if (!opts['no-build'] && buildIsStale()) {
+				logger.info('building the web app (vite build)');
+				await supervisor.runToEnd('build', process.execPath, [path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {});
+			}
+			const env: Record<string, string> = {};
+			if (config.embedded) {
+				const dir = path.resolve(opts.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA);
+				mkdirSync(dir, { recursive: true });
+				const port = parsePort(opts['warehouse-port'] ?? process.env.TIANSHU_WAREHOUSE_PORT, DEFAULT_WAREHOUSE_PORT, '--warehouse-port');
+				const child = supervisor.spawnPart('warehouse', ['warehouse', '--data', dir, '--port', String(port)], {});
+				const line = await supervisor.waitForLog(child, 'warehouse', 'warehouse ready');
+				env.CLICKHOUSE_URL = String(line.url);
+			} else {
+				logger.info({ url: config.url }, 'using the warehouse at CLICKHOUSE_URL');
+			}
+			await supervisor.runToEnd('migrate', process.execPath, [bin, 'migrate'], env);
+			await supervisor.runToEnd('seed', process.execPath, [bin, 'seed'], env);
+			const webPort = parsePort(opts.port ?? process.env.PORT, DEFAULT_WEB_PORT);
+			const host = opts.host ?? process.env.HOST ?? '127.0.0.1';
+			supervisor.spawnPart('web', ['web', '--port', String(webPort), '--host', host], env);
+			const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+			const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${webPort}`;
+			await supervisor.waitForHttp('web', `${url}/healthz`);
+			logger.info({ url }, `天枢已就绪 Tianshu is ready: ${url}`);
+			return await supervisor.exited;
+		} catch (e) {
+			if (!supervisor.stopping) logger.fatal({ err: (e as Error).message }, 'start failed; stopping');
+			return supervisor.stopAll(1);
+		}
+	}
+};
+
+/** Pretty, colourful lines on a terminal; JSON lines for files and log shippers. */
+function logDestination(): NodeJS.WritableStream {
+	if (!process.stdout.isTTY) return process.stdout;
+	return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,part', messageFormat: '[{part}] {msg}' });
+}
+
+/** True when build/ is missing or older than any source it is made from. */
+function buildIsStale(): boolean {
+	const entry = path.join(buildDir, 'handler.js');
+	if (!existsSync(entry)) return true;
+	const built = statSync(entry).mtimeMs;
+	const newest = (p: string): number => {
+		const st = statSync(p);
+		if (!st.isDirectory()) return st.mtimeMs;
+		return readdirSync(p).reduce((m, f) => Math.max(m, newest(path.join(p, f))), st.mtimeMs);
+	};
+	const sources = ['src', 'static', 'schema/migrations', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
+	return sources.some((s) => existsSync(path.join(projectRoot, s)) && newest(path.join(projectRoot, s)) > built);
+}
+
+interface Part {
+	name: string;
+	child: ChildProcess;
+	/** A long-running part: its exit while running takes everything down. */
+	service: boolean;
+}
+
+/** Runs the parts as child processes, merges their logs, and stops them together. */
+class Supervisor {
+	private readonly parts: Part[] = [];
+	private readonly partLoggers = new Map<string, Logger>();
+	private loggerOf(part: string): Logger {
+		let logger = this.partLoggers.get(part);
+		if (!logger) {
+			logger = pino({ base: { part }, timestamp: pino.stdTimeFunctions.isoTime }, this.out);
+			this.partLoggers.set(part, logger);
+		}
+		return logger;
+	}
+	private readonly logWatchers: Array<{ part: string; msg: string; resolve: (line: Record<string, unknown>) => void }> = [];
+	stopping = false;
+	private resolveExited!: (code: number) => void;
+	readonly exited = new Promise<number>((r) => (this.resolveExited = r));
+
+	constructor(
+		private readonly logger: Logger,
+		private readonly out: NodeJS.WritableStream
+	) {}
+
+	spawnPart(name: string, args: string[], env: Record<string, string>): ChildProcess {
+		return this.spawn(name, process.execPath, [bin, ...args], env, true);
+	}
+
+	/** Runs a one-shot step; rejects when it fails. */
+	runToEnd(name: string, command: string, args: string[], env: Record<string, string>): Promise<void> {
+		const child = this.spawn(name, command, args, env, false);
+		return new Promise((resolve, reject) => {
+			child.once('exit', (code, signal) => {
+				if (code === 0) resolve();
+				else reject(new Error(`${name} failed (${signal ?? `exit code ${code}`})`));
+			});
+		});
+	}
+
+	private spawn(name: string, command: string, args: string[], env: Record<string, string>, service: boolean): ChildProcess {
+		const child = spawn(command, args, {
+			cwd: projectRoot,
+			// stdin stays open as a lifeline: a part whose supervisor vanished sees EOF and stops.
+			stdio: ['pipe', 'pipe', 'pipe'],
+			env: { ...process.env, ...env, TIANSHU_SUPERVISED: '1', FORCE_COLOR: '0', NO_COLOR: '1' }
+		});
+		const part: Part = { name, child, service };
+		this.parts.push(part);
+		this.pipeLines(name, child.stdout!, 'info');
+		this.pipeLines(name, child.stderr!, 'warn');
+		child.once('exit', (code, signal) => {
+			this.parts.splice(this.parts.indexOf(part), 1);
+			if (service && !this.stopping) {
+				this.logger.fatal({ failed: name, code, signal }, `${name} exited unexpectedly (${signal ?? `exit code ${code}`}); stopping everything`);
+				void this.stopAll(1);
+			}
+		});
+		return child;
+	}
+
+	private pipeLines(name: string, stream: NodeJS.ReadableStream, level: 'info' | 'warn'): void {
+		createInterface({ input: stream }).on('line', (line) => {
+			if (!line.trim()) return;
+			let parsed: Record<string, unknown> | undefined;
+			if (line.startsWith('{')) {
+				try {
+					parsed = JSON.parse(line) as Record<string, unknown>;
+				} catch {
+					parsed = undefined;
+				}
+			}
+			if (parsed) {
+				this.out.write(`${line}\n`);
+				for (const w of this.logWatchers.filter((w) => w.part === name && w.msg === parsed!.msg)) {
+					this.logWatchers.splice(this.logWatchers.indexOf(w), 1);
+					w.resolve(parsed);
+				}
+			} else {
+				// Plain output (adapter-node, vite, chDB's stderr) joins the stream tagged with its part.
+				this.loggerOf(name)[level](stripVTControlCharacters(line));
+			}
+		});
+	}
+
+	/** Resolves with the first JSON log line of `part` whose msg is `msg`; rejects if the part exits first. */
+	waitForLog(child: ChildProcess, part: string, msg: string): Promise<Record<string, unknown>> {
+		return new Promise((resolve, reject) => {
+			const onExit = (code: number | null, signal: string | null) =>
+				reject(new Error(`${part} stopped before it was ready (${signal ?? `exit code ${code}`})`));
+			child.once('exit', onExit);
+			this.logWatchers.push({
+				part,
+				msg,
+				resolve: (line) => {
+					child.off('exit', onExit);
+					resolve(line);
+				}
+			});
+		});
+	}
+
+	async waitForHttp(part: string, url: string, timeoutMs = 60_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (this.stopping) throw new Error(`stopped while waiting for ${part}`);
+			try {
+				const res = await fetch(url);
+				if (res.ok) return;
+				this.logger.debug({ status: res.status }, `${part} not ready yet`);
+			} catch {
+				// not listening yet
+			}
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		throw new Error(`${part} did not become ready at ${url} within ${timeoutMs / 1000} s`);
+	}
+
+	/** Stops services in reverse order of start (web before warehouse), then exits with `code`. */
+	async stopAll(code: number): Promise<number> {
+		if (this.stopping) return this.exited;
+		this.stopping = true;
+		for (const part of [...this.parts].reverse()) {
+			await new Promise<void>((resolve) => {
+				if (part.child.exitCode !== null || part.child.signalCode !== null) return resolve();
+				const kill = setTimeout(() => {
+					this.logger.warn({ part: part.name }, 'did not stop within 10 s; killing');
+					part.child.kill('SIGKILL');
+				}, 10_000);
+				part.child.once('exit', () => {
+					clearTimeout(kill);
+					resolve();
+				});
+				part.child.kill('SIGTERM');
+			});
+		}
+		this.logger.info('已停止 stopped');
+		this.resolveExited(code);
+		return code;
+	}
+}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Command } from './command.ts';
+import { parseOptions, parsePort } from './args.ts';
+import { buildDir } from './paths.ts';
+import { configOrExit } from './warehouse-connect.ts';
+
+export const DEFAULT_WEB_PORT = 3000;
+
+export const webCommand: Command = {
+	name: 'web',
+	summary: 'the web server',
+	usage: `Usage: tianshu web [--port N] [--host HOST]
+
+Serves the built app (build/, made by \`npm run build\`) with adapter-node.
+
+Options:
+  --port N      port (default ${DEFAULT_WEB_PORT}, or PORT)
+  --host HOST   address to listen on (default 127.0.0.1, or HOST; 0.0.0.0 for
+                wall screens on other machines)
+
+The app talks to the warehouse named by CLICKHOUSE_URL (default: the embedded
+warehouse). ORIGIN sets the public URL when behind a proxy.`,
+	async run(args) {
+		const opts = parseOptions(args, { port: { type: 'string' }, host: { type: 'string' } });
+		configOrExit(); // fail here, clearly, rather than on the first request
+		const entry = path.join(buildDir, 'index.js');
+		if (!existsSync(entry)) {
+			console.error(`tianshu web: ${entry} is missing; build the app first with \`npm run build\` (npm start does it for you)`);
+			return 1;
+		}
+		process.env.PORT = String(parsePort(opts.port ?? process.env.PORT, DEFAULT_WEB_PORT));
+		process.env.HOST = opts.host ?? process.env.HOST ?? '127.0.0.1';
+		await import(pathToFileURL(entry).href);
+		// adapter-node owns the process from here and shuts down on SIGINT/SIGTERM.
+		return await new Promise<number>(() => {});
+	}
+};
