@@ -17,13 +17,21 @@ export const QUERY_SETTINGS = {
 	date_time_output_format: 'iso'
 } as const;
 
-export function createWarehouse(config: WarehouseConfig, options: { database?: string; requestTimeoutMs?: number } = {}): Warehouse {
+export interface WarehouseOptions {
+	database?: string;
+	requestTimeoutMs?: number;
+	/** gzip request bodies: worth it for bulk inserts over a network. */
+	compressRequest?: boolean;
+}
+
+export function createWarehouse(config: WarehouseConfig, options: WarehouseOptions = {}): Warehouse {
 	return createClient({
 		url: config.url,
 		username: config.username,
 		password: config.password,
 		database: options.database ?? config.database,
 		request_timeout: options.requestTimeoutMs ?? 60_000,
+		compression: { request: options.compressRequest ?? false, response: false },
 		clickhouse_settings: { ...QUERY_SETTINGS },
 		application: 'tianshu',
 		// Failures reach the caller as errors and are logged there, once, in our log stream.

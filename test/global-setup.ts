@@ -1,0 +1,31 @@
+/**
+ * One real embedded warehouse per test run, in a temporary directory on a free
+ * port. Test files get its URL with inject('warehouseUrl') and isolate themselves
+ * in databases of their own.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { spawnWarehouse } from './helpers/spawn-warehouse.ts';
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		warehouseUrl: string;
+		warehouseDir: string;
+		warehousePid: number;
+	}
+}
+
+export default async function setup(project: TestProject) {
+	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-test-warehouse-'));
+	const warehouse = await spawnWarehouse(dir);
+	project.provide('warehouseUrl', warehouse.url);
+	project.provide('warehouseDir', dir);
+	project.provide('warehousePid', warehouse.pid);
+	return async () => {
+		const code = await warehouse.stop();
+		rmSync(dir, { recursive: true, force: true });
+		if (code !== 0) throw new Error(`the test warehouse exited with ${code} on SIGTERM (expected a clean stop)`);
+	};
+}

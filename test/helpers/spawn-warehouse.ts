@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const projectRoot = path.resolve(import.meta.dirname, '../..');
+export const tianshuBin = path.join(projectRoot, 'bin', 'tianshu.js');
+
+export interface RunningWarehouse {
+	url: string;
+	pid: number;
+	child: ChildProcess;
+	stop(): Promise<number | null>;
+}
+
+/** Starts `tianshu warehouse` on a free port and resolves once it logs that it is ready. */
+export function spawnWarehouse(dir: string, timeoutMs = 60_000): Promise<RunningWarehouse> {
+	const child = spawn(process.execPath, [tianshuBin, 'warehouse', '--data', dir, '--port', '0'], {
+		cwd: projectRoot,
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let stderr = '';
+	child.stderr!.on('data', (d) => (stderr += d));
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`warehouse not ready within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`warehouse exited with ${code} before it was ready: ${stderr}`));
+		});
+		createInterface({ input: child.stdout! }).on('line', (line) => {
+			if (!line.includes('"warehouse ready"')) return;
+			clearTimeout(timer);
+			const { url } = JSON.parse(line) as { url: string };
+			resolve({
+				url,
+				pid: child.pid!,
+				child,
+				stop: () =>
+					new Promise((done) => {
+						if (child.exitCode !== null) return done(child.exitCode);
+						child.removeAllListeners('exit');
+						child.once('exit', (code) => done(code));
+						child.kill('SIGTERM');
+					})
+			});
+		});
+	});
+}
