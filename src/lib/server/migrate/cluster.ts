@@ -27,7 +27,7 @@ export function renderForCluster(statements: Statement[], cluster: string): stri
 			out.push(insertAfter(sql, m[0], ` ${onCluster}`));
 		} else if ((m = new RegExp(`^CREATE\\s+TABLE\\s+(IF\\s+NOT\\s+EXISTS\\s+)?${IDENT}`, 'i').exec(sql))) {
 			const name = m[2]!;
-			const engine = /ENGINE\s*=\s*([A-Za-z]*MergeTree)\s*(?:\(([^()]*)\))?/i.exec(sql);
+			const engine = /ENGINE\s*=\s*([A-Za-z]*MergeTree)(?:\s*\(([^()]*)\))?/i.exec(sql);
 			if (!engine || /^Replicated/i.test(engine[1]!)) {
 				out.push(insertAfter(sql, m[0], ` ${onCluster}`));
 				continue;
