@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+export {};
 // The one `tianshu` command. Subcommands are TypeScript, loaded through tsx so a
 // checkout runs without a separate compile step.
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { spawnWarehouse } from './helpers/spawn-warehouse.ts';
+import { spawnWarehouse } from '../src/lib/server/warehouse/embedded/spawn.ts';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -19,7 +19,8 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
 	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-test-warehouse-'));
-	const warehouse = await spawnWarehouse(dir);
+	// Small insert chunks, so every large insert in the tests crosses chunk boundaries.
+	const warehouse = await spawnWarehouse(dir, { env: { TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB: '1' } });
 	project.provide('warehouseUrl', warehouse.url);
 	project.provide('warehouseDir', dir);
 	project.provide('warehousePid', warehouse.pid);

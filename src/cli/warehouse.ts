@@ -4,6 +4,7 @@ import { UsageError } from './command.ts';
 import { parseOptions, parsePort } from './args.ts';
 import { createLogger } from '../lib/server/log/logger.ts';
 import { DEFAULT_WAREHOUSE_DATA, DEFAULT_WAREHOUSE_PORT } from '../lib/server/warehouse/config.ts';
+import type { ChdbEngine as ChdbEngineType } from '../lib/server/warehouse/embedded/chdb-engine.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -19,6 +20,11 @@ Options:
   --data DIR    data directory (default ${DEFAULT_WAREHOUSE_DATA}, or TIANSHU_WAREHOUSE_DATA)
   --port N      port (default ${DEFAULT_WAREHOUSE_PORT}, or TIANSHU_WAREHOUSE_PORT; 0 picks a free one)
   --host HOST   loopback address to listen on (default 127.0.0.1; loopback only)
+
+Large line-delimited INSERT bodies (JSONEachRow, TabSeparated) are inserted in
+chunks of TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB (default 64) cut at row boundaries,
+so memory stays bounded; a deduplication token gets the chunk index appended,
+as ClickHouse does per block.
 
 Only one process may own a data directory; a second one exits at once naming
 the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
@@ -41,7 +47,7 @@ the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
 		const { mkdirSync } = await import('node:fs');
 		mkdirSync(dir, { recursive: true });
 
-		let engine: InstanceType<typeof ChdbEngine>;
+		let engine: ChdbEngineType;
 		try {
 			engine = await ChdbEngine.open(dir);
 		} catch (e) {
@@ -52,7 +58,9 @@ the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
 			}
 			throw e;
 		}
-		const server = createWarehouseServer({ engine, logger });
+		const chunkMiB = Number(process.env.TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB ?? 64);
+		if (!(chunkMiB > 0)) throw new UsageError(`TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB must be a positive number of MiB`);
+		const server = createWarehouseServer({ engine, logger, insertChunkBytes: Math.round(chunkMiB * 1024 * 1024) });
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(port, host, () => resolve());

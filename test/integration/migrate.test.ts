@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MigrationError, readMigrations } from '../../src/lib/server/migrate/migration-files.ts';
 import { appliedMigrations, dumpSchema, migrate, schemaVersion, statementsOf } from '../../src/lib/server/migrate/migrator.ts';
 import { freshDatabase } from '../helpers/warehouse.ts';
-import { projectRoot } from '../helpers/spawn-warehouse.ts';
+import { projectRoot } from '../../src/lib/server/warehouse/embedded/spawn.ts';
 
 const migrationsDir = path.join(projectRoot, 'schema', 'migrations');
 let db: Awaited<ReturnType<typeof freshDatabase>>;

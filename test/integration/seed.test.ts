@@ -8,7 +8,7 @@ import { readMigrations } from '../../src/lib/server/migrate/migration-files.ts'
 import { migrate } from '../../src/lib/server/migrate/migrator.ts';
 import { seed } from '../../src/lib/server/seed/seed.ts';
 import { freshDatabase } from '../helpers/warehouse.ts';
-import { projectRoot } from '../helpers/spawn-warehouse.ts';
+import { projectRoot } from '../../src/lib/server/warehouse/embedded/spawn.ts';
 
 const referenceDir = path.join(projectRoot, 'ingest', 'reference');
 let db: Awaited<ReturnType<typeof freshDatabase>>;

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, inject, it } from 'vitest';
-import { projectRoot, tianshuBin } from '../helpers/spawn-warehouse.ts';
+import { projectRoot, tianshuBin } from '../../src/lib/server/warehouse/embedded/spawn.ts';
 
 const url = () => inject('warehouseUrl');
 

@@ -97,7 +97,7 @@ export function createWarehouseServer(options: WarehouseServerOptions): http.Ser
 	const { engine, logger } = options;
 	const maxQueryBytes = options.maxQueryBytes ?? 64 * 1024 * 1024;
 	const maxUnsplittable = options.maxUnsplittableInsertBytes ?? 1024 * 1024 * 1024;
-	const chunkBytes = options.insertChunkBytes ?? 16 * 1024 * 1024;
+	const chunkBytes = options.insertChunkBytes ?? 64 * 1024 * 1024;
 	const version = engine.engineVersion;
 
 	function sendError(res: http.ServerResponse, error: unknown, queryId: string | undefined): void {
@@ -137,16 +137,29 @@ export function createWarehouseServer(options: WarehouseServerOptions): http.Ser
 		if (insert.lineDelimited) {
 			const chunker = new LineChunker(chunkBytes);
 			let index = 0;
+			// One insert in flight while the next chunk arrives: receiving overlaps the
+			// engine's work, and memory stays bounded to two chunks.
+			let inFlight: Promise<void> = Promise.resolve();
 			const flush = async (chunk: Buffer, last: boolean) => {
 				if (chunk.length === 0) return;
 				// A payload that fits in one chunk is one insert, exactly as sent.
 				const chunkIndex = last && index === 0 ? undefined : index;
-				add(await engine.insert(chunkStatement(insert, token, chunkIndex), chunk, true, target));
 				index++;
+				await inFlight;
+				inFlight = engine.insert(chunkStatement(insert, token, chunkIndex), chunk, true, target).then(add);
+				// Handled here so a failure while the next chunk is read is not an unhandled rejection;
+				// the next flush or the final await still sees it.
+				inFlight.catch(() => undefined);
 			};
-			for (const c of chunker.push(first)) await flush(c, false);
-			for await (const data of body) for (const c of chunker.push(data)) await flush(c, false);
-			await flush(chunker.finish(), true);
+			try {
+				for (const c of chunker.push(first)) await flush(c, false);
+				for await (const data of body) for (const c of chunker.push(data)) await flush(c, false);
+				await flush(chunker.finish(), true);
+			} finally {
+				// Never leave an insert running unobserved, even when reading the body failed.
+				await inFlight.catch(() => undefined);
+			}
+			await inFlight;
 		} else {
 			const rest = await readAll(body, maxUnsplittable - first.length, `An INSERT payload in format ${insert.format}`);
 			add(await engine.insert(insert.statement, Buffer.concat([first, rest]), false, target));

@@ -1,8 +1,9 @@
+/** Starts `tianshu warehouse` as a child process: for tests and benchmarks, which each need a warehouse of their own. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-export const projectRoot = path.resolve(import.meta.dirname, '../..');
+export const projectRoot = path.resolve(import.meta.dirname, '../../../../..');
 export const tianshuBin = path.join(projectRoot, 'bin', 'tianshu.js');
 
 export interface RunningWarehouse {
@@ -13,9 +14,11 @@ export interface RunningWarehouse {
 }
 
 /** Starts `tianshu warehouse` on a free port and resolves once it logs that it is ready. */
-export function spawnWarehouse(dir: string, timeoutMs = 60_000): Promise<RunningWarehouse> {
+export function spawnWarehouse(dir: string, options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningWarehouse> {
+	const timeoutMs = options.timeoutMs ?? 60_000;
 	const child = spawn(process.execPath, [tianshuBin, 'warehouse', '--data', dir, '--port', '0'], {
 		cwd: projectRoot,
+		env: { ...process.env, ...options.env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stderr = '';
