@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+
+test('the home page names the four screens in Chinese and reports a healthy warehouse', async ({ page }, info) => {
+	await page.setViewportSize({ width: 1440, height: 900 });
+	await page.goto('/');
+	await expect(page).toHaveTitle('天枢 · 数字政府决策驾驶舱');
+	const links = page.getByTestId('screen-link');
+	await expect(links).toHaveCount(4);
+	for (const [name, href] of [
+		['领导驾驶舱', '/cockpit'],
+		['指标分析', '/analyze'],
+		['好差评', '/reviews'],
+		['评估与排名模拟', '/evaluate']
+	] as const) {
+		await expect(page.getByRole('link', { name, exact: true })).toHaveAttribute('href', href);
+	}
+	// Screens that are not built say so rather than pretend.
+	await expect(page.getByText('建设中')).toHaveCount(4);
+	const health = page.getByTestId('health');
+	await expect(health).toHaveAttribute('data-status', 'ok');
+	await expect(health).toContainText('数据仓库：正常');
+	await expect(health).toContainText('架构版本 1 / 1');
+	// Nothing overflows the page horizontally.
+	expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+	await page.screenshot({ path: info.outputPath('home.png'), fullPage: true });
+});
+
+test('every screen link leads to a page that says it is not built yet', async ({ page }) => {
+	await page.goto('/');
+	const hrefs = await page.getByTestId('screen-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+	for (const href of hrefs) {
+		await page.goto(href);
+		await expect(page.getByTestId('not-built')).toHaveText('此页面尚未建成。');
+		await page.getByRole('link', { name: '返回首页' }).click();
+		await expect(page).toHaveURL('/');
+	}
+});
+
+test('/healthz reports the warehouse and the schema version as JSON', async ({ request }) => {
+	const res = await request.get('/healthz');
+	expect(res.status()).toBe(200);
+	const body = await res.json();
+	expect(body).toMatchObject({ status: 'ok', warehouse: { reachable: true }, schema: { version: 1, expected: 1 } });
+	expect(body.warehouse.version).toMatch(/^\d+\.\d+/);
+});
+
+test('an unknown page answers 404 in Chinese', async ({ page }) => {
+	const res = await page.goto('/no-such-page');
+	expect(res?.status()).toBe(404);
+	await expect(page.getByText('页面不存在')).toBeVisible();
+});
