@@ -42,8 +42,8 @@ Options:
 		});
 		const config = configOrExit();
 		const out = logDestination();
-		const logger = pino({ base: { part: 'start' }, timestamp: pino.stdTimeFunctions.isoTime }, out);
-		const supervisor = new Supervisor(logger, out);
+		const supervisor = new Supervisor(out);
+		const logger = supervisor.loggerOf('start');
 		const stop = (signal: string) => {
 			logger.info({ signal }, '正在停止 stopping');
 			void supervisor.stopAll(0);
@@ -107,15 +107,14 @@ function buildIsStale(): boolean {
 interface Part {
 	name: string;
 	child: ChildProcess;
-	/** A long-running part: its exit while running takes everything down. */
-	service: boolean;
 }
 
 /** Runs the parts as child processes, merges their logs, and stops them together. */
 class Supervisor {
 	private readonly parts: Part[] = [];
 	private readonly partLoggers = new Map<string, Logger>();
-	private loggerOf(part: string): Logger {
+	/** A logger whose lines carry `part`, into the one merged stream. */
+	loggerOf(part: string): Logger {
 		let logger = this.partLoggers.get(part);
 		if (!logger) {
 			logger = pino({ base: { part }, timestamp: pino.stdTimeFunctions.isoTime }, this.out);
@@ -128,10 +127,11 @@ class Supervisor {
 	private resolveExited!: (code: number) => void;
 	readonly exited = new Promise<number>((r) => (this.resolveExited = r));
 
-	constructor(
-		private readonly logger: Logger,
-		private readonly out: NodeJS.WritableStream
-	) {}
+	private readonly logger: Logger;
+
+	constructor(private readonly out: NodeJS.WritableStream) {
+		this.logger = this.loggerOf('start');
+	}
 
 	spawnPart(name: string, args: string[], env: Record<string, string>): ChildProcess {
 		return this.spawn(name, process.execPath, [bin, ...args], env, true);
@@ -148,6 +148,7 @@ class Supervisor {
 		});
 	}
 
+	/** `service`: a long-running part, whose exit while running takes everything down. */
 	private spawn(name: string, command: string, args: string[], env: Record<string, string>, service: boolean): ChildProcess {
 		const child = spawn(command, args, {
 			cwd: projectRoot,
@@ -155,7 +156,7 @@ class Supervisor {
 			stdio: ['pipe', 'pipe', 'pipe'],
 			env: { ...process.env, ...env, TIANSHU_SUPERVISED: '1', FORCE_COLOR: '0', NO_COLOR: '1' }
 		});
-		const part: Part = { name, child, service };
+		const part: Part = { name, child };
 		this.parts.push(part);
 		this.pipeLines(name, child.stdout!, 'info');
 		this.pipeLines(name, child.stderr!, 'warn');
