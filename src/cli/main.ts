@@ -8,6 +8,8 @@ const commands: Record<string, () => Promise<Command>> = {
 	migrate: async () => (await import('./migrate.ts')).migrateCommand,
 	seed: async () => (await import('./seed.ts')).seedCommand,
 	web: async () => (await import('./web.ts')).webCommand,
+	simulate: async () => (await import('./simulate.ts')).simulateCommand,
+	ingest: async () => (await import('./ingest.ts')).ingestCommand,
 	bench: async () => (await import('./bench.ts')).benchCommand
 };
 
@@ -17,6 +19,8 @@ const summaries: Record<string, string> = {
 	migrate: 'apply schema migrations to the warehouse; render them for a cluster',
 	seed: 'load reference data (regions, published indices, statistics)',
 	web: 'the web server (built SvelteKit app)',
+	simulate: 'a realistic simulated feed (NDJSON), deterministic under a seed',
+	ingest: 'the ingestion worker: files, drop-box, stdin, HTTP push → warehouse',
 	bench: 'benchmarks that print figures (npm run bench)'
 };
 

@@ -5,7 +5,7 @@
  */
 import pino, { type Logger } from 'pino';
 
-export type Part = 'warehouse' | 'migrate' | 'seed' | 'web' | 'start' | 'ingest' | 'bench' | 'cli';
+export type Part = 'warehouse' | 'migrate' | 'seed' | 'web' | 'start' | 'ingest' | 'simulate' | 'bench' | 'cli';
 
 export function createLogger(part: Part): Logger {
 	return pino({

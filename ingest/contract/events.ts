@@ -1,0 +1,158 @@
+/**
+ * The ingest contract: one JSON event per line, `type` names its kind, and a
+ * stable id makes a replay idempotent. Documented in the README; enforced here.
+ *
+ * Timestamps are ISO 8601. Without an offset they are read as Beijing time
+ * (+08:00), which is what Chinese source systems write; they are stored in UTC.
+ */
+import { z } from 'zod';
+
+export const EVENT_TYPES = ['case', 'review', 'review_action', 'ticket', 'indicator', 'warning'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const CASE_STATUSES = ['submitted', 'accepted', 'completed', 'rejected'] as const;
+export const CHANNELS = ['counter', 'web', 'mobile', 'kiosk', 'hotline'] as const;
+export const REVIEW_ACTIONS = ['verify', 'rectify', 'follow_up', 'appeal'] as const;
+export const TICKET_STATUSES = ['created', 'answered', 'dispatched', 'closed'] as const;
+export const TICKET_TYPES = ['complaint', 'request', 'advice', 'inquiry', 'praise'] as const;
+export const WARNING_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+/** Economic indicator codes of the glossary. */
+export const INDICATOR_CODES = [
+	'gdp',
+	'industrialValueAdded',
+	'fixedAssetInvestment',
+	'retailSales',
+	'fiscalRevenue',
+	'tradeTotal',
+	'unemploymentRate',
+	'cpi'
+] as const;
+
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Epoch ms of an ISO 8601 timestamp; no offset means Beijing time. NaN when invalid. */
+export function parseTimestamp(text: string): number {
+	const m = ISO_TIMESTAMP.exec(text);
+	if (!m) return NaN;
+	const [, y, mo, d, h, mi, s = '00', frac = '', zone] = m;
+	const ms = frac ? Math.round(Number(`0${frac}`) * 1000) : 0;
+	const offset = zone === undefined ? '+08:00' : zone === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+	const base = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`);
+	// Date.parse accepts 2026-02-30; require the fields to survive the round trip.
+	const check = new Date(Date.parse(`${y}-${mo}-${d}T00:00:00Z`));
+	if (check.getUTCDate() !== Number(d) || check.getUTCMonth() + 1 !== Number(mo)) return NaN;
+	return base + ms;
+}
+
+const id = z.string().min(1).max(128);
+const name = z.string().max(256);
+const timestamp = z.string().max(40).transform((text, ctx) => {
+	const ms = parseTimestamp(text);
+	if (Number.isNaN(ms)) {
+		ctx.addIssue({ code: 'custom', message: `not an ISO 8601 timestamp: ${JSON.stringify(text)}` });
+		return z.NEVER;
+	}
+	return ms;
+});
+const adcode = z
+	.union([z.number().int(), z.string().regex(/^\d{6}$/, 'must be six digits').transform(Number)])
+	.pipe(z.number().int().min(110000, 'must be a GB/T 2260 code').max(829999, 'must be a GB/T 2260 code'));
+
+export const CaseEvent = z.object({
+	type: z.literal('case'),
+	event_id: id,
+	case_id: id,
+	status: z.enum(CASE_STATUSES),
+	ts: timestamp,
+	adcode,
+	department: name.min(1),
+	item_code: id,
+	item_name: name.min(1),
+	channel: z.enum(CHANNELS),
+	/** 0 for an instant item (即办件). */
+	promised_days: z.number().int().min(0).max(365),
+	trips: z.number().int().min(0).max(99),
+	cross_province: z.boolean(),
+	/** When the case was submitted; on completed and rejected events, for processing time and the deadline. */
+	submitted_ts: timestamp.optional()
+});
+
+export const ReviewEvent = z.object({
+	type: z.literal('review'),
+	review_id: id,
+	case_id: id,
+	ts: timestamp,
+	adcode,
+	department: name.min(1),
+	item_code: id,
+	channel: z.enum(CHANNELS),
+	rating: z.number().int().min(1).max(5),
+	named: z.boolean(),
+	tags: z.array(z.string().min(1).max(64)).max(20).default([]),
+	comment: z.string().max(2000).default('')
+});
+
+export const ReviewActionEvent = z.object({
+	type: z.literal('review_action'),
+	action_id: id,
+	review_id: id,
+	action: z.enum(REVIEW_ACTIONS),
+	ts: timestamp,
+	outcome: z.string().max(2000).default(''),
+	/** The reviewed case's region, when the source knows it. */
+	adcode: adcode.optional()
+});
+
+export const TicketEvent = z.object({
+	type: z.literal('ticket'),
+	event_id: id,
+	ticket_id: id,
+	status: z.enum(TICKET_STATUSES),
+	ts: timestamp,
+	adcode,
+	ticket_type: z.enum(TICKET_TYPES),
+	topic: name,
+	satisfied: z.boolean().nullable().default(null)
+});
+
+export const PERIOD = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
+
+export const IndicatorEvent = z.object({
+	type: z.literal('indicator'),
+	indicator: z.enum(INDICATOR_CODES),
+	adcode: z.union([z.literal(0), z.literal('000000').transform(() => 0 as const), adcode]),
+	period: z.string().regex(PERIOD, 'must be YYYY, YYYY-Qn or YYYY-MM'),
+	value: z.number().finite(),
+	unit: z.string().max(32),
+	release_ts: timestamp
+});
+
+export const WarningEvent = z.object({
+	type: z.literal('warning'),
+	warning_id: id,
+	ts: timestamp,
+	adcode,
+	source: name.min(1),
+	severity: z.enum(WARNING_SEVERITIES),
+	title: z.string().min(1).max(500),
+	detail: z.string().max(4000).default('')
+});
+
+export const IngestEvent = z.discriminatedUnion('type', [CaseEvent, ReviewEvent, ReviewActionEvent, TicketEvent, IndicatorEvent, WarningEvent]);
+export type IngestEvent = z.output<typeof IngestEvent>;
+export type CaseEvent = z.output<typeof CaseEvent>;
+export type ReviewEvent = z.output<typeof ReviewEvent>;
+export type ReviewActionEvent = z.output<typeof ReviewActionEvent>;
+export type TicketEvent = z.output<typeof TicketEvent>;
+export type IndicatorEvent = z.output<typeof IndicatorEvent>;
+export type WarningEvent = z.output<typeof WarningEvent>;
+
+/** The first day of a period, and its kind. */
+export function periodStart(period: string): { start: string; kind: 'year' | 'quarter' | 'month' } {
+	const m = PERIOD.exec(period)!;
+	const year = m[1]!;
+	if (m[2]) return { start: `${year}-${String((Number(m[2]) - 1) * 3 + 1).padStart(2, '0')}-01`, kind: 'quarter' };
+	if (m[3]) return { start: `${year}-${m[3]}-01`, kind: 'month' };
+	return { start: `${year}-01-01`, kind: 'year' };
+}

@@ -1,0 +1,268 @@
+/**
+ * The named steps every line passes: parse → validate → normalise → enrich →
+ * route. A step passes the event on or refuses it with a typed reason; a refused
+ * line goes to `ingest_dead_letter` with its raw bytes. Pure: no I/O.
+ */
+import { IngestEvent, periodStart, type CaseEvent } from '../contract/events.ts';
+import { addWorkingDays, beijingDate, endOfBeijingDay } from '../../src/lib/calendar/working-days.ts';
+import type { RegionIndex } from './regions.ts';
+
+export type Step = 'parse' | 'validate' | 'normalise' | 'enrich';
+
+export type Reason =
+	| 'invalid_utf8'
+	| 'line_too_long'
+	| 'invalid_json'
+	| 'not_an_object'
+	| 'missing_type'
+	| 'unknown_type'
+	| 'schema_violation'
+	| 'timestamp_too_old'
+	| 'timestamp_in_future'
+	| 'inconsistent_times'
+	| 'unknown_adcode';
+
+/** A step's refusal. A class, so nothing a line contains can pass for one. */
+export class Refusal {
+	readonly ok = false as const;
+	constructor(
+		readonly step: Step,
+		readonly reason: Reason,
+		readonly detail: string,
+		readonly typeHint: string = ''
+	) {}
+}
+
+export type TableName = 'case_events' | 'reviews' | 'review_actions' | 'hotline_events' | 'indicator_values' | 'risk_warnings';
+
+export interface Routed {
+	ok: true;
+	table: TableName;
+	row: Record<string, unknown>;
+	/** Epoch ms of the event (release time for indicators), for lag. */
+	ts: number;
+	/** A catalogue entry the data taught us (case events). */
+	item?: { item_code: string; item_name: string; department: string };
+}
+
+export interface StepContext {
+	regions: RegionIndex;
+	/** "Now" for the future-timestamp rule; a clock, so tests can fix it. */
+	now: () => number;
+	/** Source label stored with each row. */
+	source: string;
+}
+
+/** Events older than this are refused as mistakes (epoch 0, 1970 defaults). */
+export const OLDEST_ACCEPTED = Date.UTC(2000, 0, 1);
+/** Clock skew tolerated for events from the future. */
+export const FUTURE_TOLERANCE_MS = 24 * 3600_000;
+
+const refuse = (step: Step, reason: Reason, detail: string, typeHint = ''): Refusal => new Refusal(step, reason, detail, typeHint);
+
+const strict = new TextDecoder('utf-8', { fatal: true });
+
+/** parse: bytes → a JSON object. */
+export function parse(bytes: Buffer): Record<string, unknown> | Refusal {
+	let text = bytes.toString('utf8');
+	// The lenient decode marks bad bytes with U+FFFD; only then pay for the strict check.
+	if (text.includes('\uFFFD')) {
+		try {
+			text = strict.decode(bytes);
+		} catch {
+			return refuse('parse', 'invalid_utf8', 'the line is not valid UTF-8');
+		}
+	}
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch (e) {
+		return refuse('parse', 'invalid_json', (e as Error).message.slice(0, 300));
+	}
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return refuse('parse', 'not_an_object', `a JSON ${Array.isArray(value) ? 'array' : typeof value}, not an object`);
+	return value as Record<string, unknown>;
+}
+
+/** validate: a JSON object → a typed event. */
+export function validate(value: Record<string, unknown>): IngestEvent | Refusal {
+	const type = value.type;
+	if (type === undefined) return refuse('validate', 'missing_type', 'the event has no `type`');
+	const result = IngestEvent.safeParse(value);
+	if (result.success) return result.data;
+	const typeHint = typeof type === 'string' ? type.slice(0, 40) : '';
+	const issue = result.error.issues[0]!;
+	if (issue.path.length === 1 && issue.path[0] === 'type') return refuse('validate', 'unknown_type', `unknown type ${JSON.stringify(type).slice(0, 60)}`, typeHint);
+	const detail = result.error.issues
+		.slice(0, 5)
+		.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`)
+		.join('; ');
+	return refuse('validate', 'schema_violation', detail, typeHint);
+}
+
+function eventTime(e: IngestEvent): number {
+	return e.type === 'indicator' ? e.release_ts : e.ts;
+}
+
+/** normalise: plausibility of times. */
+export function normalise(e: IngestEvent, ctx: StepContext): IngestEvent | Refusal {
+	const ts = eventTime(e);
+	if (ts < OLDEST_ACCEPTED) return refuse('normalise', 'timestamp_too_old', `${new Date(ts).toISOString()} is before 2000-01-01`, e.type);
+	if (ts > ctx.now() + FUTURE_TOLERANCE_MS) return refuse('normalise', 'timestamp_in_future', `${new Date(ts).toISOString()} is more than a day ahead`, e.type);
+	if (e.type === 'case' && e.submitted_ts !== undefined && e.submitted_ts > e.ts)
+		return refuse('normalise', 'inconsistent_times', 'submitted_ts is after ts', e.type);
+	return e;
+}
+
+/** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, as DateTime64(3, 'UTC') reads it. */
+export function chTime(ms: number): string {
+	const iso = new Date(ms).toISOString();
+	return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+function caseFacts(e: CaseEvent) {
+	const submitted = e.status === 'submitted' ? e.ts : e.submitted_ts;
+	if (submitted === undefined) return { submitted_at: null, due_date: null, duration_s: null, on_time: null };
+	const due = addWorkingDays(beijingDate(submitted), e.promised_days);
+	const finished = e.status === 'completed' || e.status === 'rejected';
+	return {
+		submitted_at: chTime(submitted),
+		due_date: due,
+		duration_s: finished ? Math.round((e.ts - submitted) / 1000) : null,
+		on_time: e.status === 'completed' ? e.ts <= endOfBeijingDay(due) : null
+	};
+}
+
+/** enrich + route: region hierarchy, deadlines, catalogue; the row for its table. */
+export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refusal {
+	let adcode = 'adcode' in e && e.adcode !== undefined ? e.adcode : 0;
+	let keys = { province_code: 0, city_code: 0 };
+	if (adcode !== 0) {
+		const found = ctx.regions.lookup(adcode);
+		if (!found) return refuse('enrich', 'unknown_adcode', `${adcode} is not a GB/T 2260 code Tianshu knows`, e.type);
+		keys = found;
+	} else if (e.type !== 'indicator' && e.type !== 'review_action') {
+		return refuse('enrich', 'unknown_adcode', 'adcode 0 is only allowed for national indicators', e.type);
+	}
+	const source = ctx.source;
+	switch (e.type) {
+		case 'case':
+			return {
+				ok: true,
+				table: 'case_events',
+				ts: e.ts,
+				item: { item_code: e.item_code, item_name: e.item_name, department: e.department },
+				row: {
+					event_id: e.event_id,
+					case_id: e.case_id,
+					status: e.status,
+					ts: chTime(e.ts),
+					adcode,
+					...keys,
+					department: e.department,
+					item_code: e.item_code,
+					item_name: e.item_name,
+					channel: e.channel,
+					promised_days: e.promised_days,
+					trips: e.trips,
+					cross_province: e.cross_province,
+					...caseFacts(e),
+					source
+				}
+			};
+		case 'review':
+			return {
+				ok: true,
+				table: 'reviews',
+				ts: e.ts,
+				row: {
+					review_id: e.review_id,
+					case_id: e.case_id,
+					ts: chTime(e.ts),
+					adcode,
+					...keys,
+					department: e.department,
+					item_code: e.item_code,
+					channel: e.channel,
+					rating: e.rating,
+					named: e.named,
+					tags: e.tags,
+					comment: e.comment,
+					source
+				}
+			};
+		case 'review_action':
+			return {
+				ok: true,
+				table: 'review_actions',
+				ts: e.ts,
+				row: { action_id: e.action_id, review_id: e.review_id, action: e.action, ts: chTime(e.ts), outcome: e.outcome, adcode, ...keys, source }
+			};
+		case 'ticket':
+			return {
+				ok: true,
+				table: 'hotline_events',
+				ts: e.ts,
+				row: {
+					event_id: e.event_id,
+					ticket_id: e.ticket_id,
+					status: e.status,
+					ts: chTime(e.ts),
+					adcode,
+					...keys,
+					ticket_type: e.ticket_type,
+					topic: e.topic,
+					satisfied: e.satisfied,
+					source
+				}
+			};
+		case 'indicator': {
+			const { start, kind } = periodStart(e.period);
+			adcode = e.adcode;
+			return {
+				ok: true,
+				table: 'indicator_values',
+				ts: e.release_ts,
+				row: {
+					indicator: e.indicator,
+					adcode,
+					...keys,
+					period: e.period,
+					period_kind: kind,
+					period_start: start,
+					value: e.value,
+					unit: e.unit,
+					release_ts: chTime(e.release_ts),
+					source
+				}
+			};
+		}
+		case 'warning':
+			return {
+				ok: true,
+				table: 'risk_warnings',
+				ts: e.ts,
+				row: {
+					warning_id: e.warning_id,
+					ts: chTime(e.ts),
+					adcode,
+					...keys,
+					origin: e.source,
+					severity: e.severity,
+					title: e.title,
+					detail: e.detail,
+					source
+				}
+			};
+	}
+}
+
+/** All steps for one line. */
+export function process(bytes: Buffer, ctx: StepContext): Routed | Refusal {
+	const parsed = parse(bytes);
+	if (parsed instanceof Refusal) return parsed;
+	const valid = validate(parsed);
+	if (valid instanceof Refusal) return valid;
+	const normal = normalise(valid, ctx);
+	if (normal instanceof Refusal) return normal;
+	return enrichAndRoute(normal, ctx);
+}

@@ -1,0 +1,123 @@
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
+import type { Command } from './command.ts';
+import { UsageError } from './command.ts';
+import { parseOptions } from './args.ts';
+import { referenceDir } from './paths.ts';
+import { createLogger } from '../lib/server/log/logger.ts';
+import { parseTimestamp } from '../../ingest/contract/events.ts';
+import { Simulator } from '../../ingest/simulator/simulator.ts';
+import { loadScope } from '../../ingest/simulator/sim-regions.ts';
+
+export const simulateCommand: Command = {
+	name: 'simulate',
+	summary: 'a realistic simulated feed',
+	usage: `Usage: tianshu simulate [--seed N] [--rate R] [--scope ADCODE] [--days D | --from T --to T]
+                         [--out FILE] [--live] [--rotate-mb N] [--no-incidents]
+
+Writes a realistic feed of cases, reviews and their handling, 12345 tickets,
+statistics releases and risk warnings as NDJSON (the ingest contract),
+deterministic under --seed for the same scope and time range.
+
+Options:
+  --seed N        random seed (default 1)
+  --rate R        mean events per second over a week (default 20)
+  --scope ADCODE  a province or city (default 0: all 31 provinces)
+  --days D        backfill the D days before now (default 0)
+  --from T --to T backfill this range instead (ISO 8601; no offset = Beijing time)
+  --out FILE      append to FILE (default: standard output)
+  --live          after the backfill, keep writing events as their time comes
+  --rotate-mb N   with --out and --live: rename FILE to FILE.<time> past N MB (default 64)
+  --no-incidents  no simulated incidents (slowdowns, complaint surges)`,
+	async run(args) {
+		const o = parseOptions(args, {
+			seed: { type: 'string', default: '1' },
+			rate: { type: 'string', default: '20' },
+			scope: { type: 'string', default: '0' },
+			days: { type: 'string' },
+			from: { type: 'string' },
+			to: { type: 'string' },
+			out: { type: 'string' },
+			live: { type: 'boolean', default: false },
+			'rotate-mb': { type: 'string', default: '64' },
+			'no-incidents': { type: 'boolean', default: false }
+		});
+		const seed = Number(o.seed);
+		const rate = Number(o.rate);
+		const scope = Number(o.scope);
+		if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
+		if (!(rate > 0)) throw new UsageError('--rate must be a positive number of events per second');
+		if (!Number.isInteger(scope)) throw new UsageError('--scope must be a GB/T 2260 code');
+		const now = Date.now();
+		let from = now;
+		let to = now;
+		if (o.from !== undefined || o.to !== undefined) {
+			if (o.from === undefined || o.to === undefined || o.days !== undefined) throw new UsageError('give --from and --to together, or --days');
+			from = parseTimestamp(o.from);
+			to = parseTimestamp(o.to);
+			if (!(from < to)) throw new UsageError('--from must be an ISO 8601 time before --to');
+		} else if (o.days !== undefined) {
+			const days = Number(o.days);
+			if (!(days >= 0)) throw new UsageError('--days must be a number of days');
+			from = now - days * 86_400_000;
+		}
+		const logger = createLogger('simulate');
+		const { regions, economies } = loadScope(referenceDir, scope, seed);
+		const simulator = new Simulator({ seed, rate, incidents: !o['no-incidents'] }, regions, economies, from);
+
+		const rotateBytes = Number(o['rotate-mb']) * 1024 * 1024;
+		let out: NodeJS.WritableStream;
+		let file: WriteStream | undefined;
+		const open = () => {
+			mkdirSync(path.dirname(path.resolve(o.out!)), { recursive: true });
+			file = createWriteStream(o.out!, { flags: 'a' });
+			return file;
+		};
+		out = o.out ? open() : process.stdout;
+		let written = 0;
+		const write = async (lines: string[]) => {
+			if (lines.length === 0) return;
+			written += lines.length;
+			if (!out.write(lines.join(''))) await new Promise((r) => out.once('drain', r));
+		};
+		const drain = async (until: number) => {
+			let lines: string[] = [];
+			for (const e of simulator.advance(until)) {
+				lines.push(`${JSON.stringify(e)}\n`);
+				if (lines.length >= 5000) {
+					await write(lines);
+					lines = [];
+				}
+			}
+			await write(lines);
+		};
+		await drain(to);
+		logger.info({ events: written, from: new Date(from).toISOString(), to: new Date(to).toISOString(), regions: regions.length }, 'backfill written');
+		if (!o.live) {
+			await new Promise<void>((r) => (file ? file.end(r) : r()));
+			return 0;
+		}
+		let stopping = false;
+		const stop = () => (stopping = true);
+		process.once('SIGINT', stop);
+		process.once('SIGTERM', stop);
+		let reported = Date.now();
+		while (!stopping) {
+			await new Promise((r) => setTimeout(r, 1000));
+			await drain(Date.now());
+			if (file && o.out && existsSync(o.out) && statSync(o.out).size > rotateBytes) {
+				// Rotate like a logging system would: the ingest worker follows the new file.
+				await new Promise<void>((r) => file!.end(r));
+				renameSync(o.out, `${o.out}.${new Date().toISOString().replace(/[:.]/g, '-')}`);
+				out = open();
+			}
+			if (Date.now() - reported > 60_000) {
+				logger.info({ events: written, pending: simulator.pending }, 'simulating');
+				reported = Date.now();
+			}
+		}
+		await new Promise<void>((r) => (file ? file.end(r) : r()));
+		logger.info({ events: written }, 'simulator stopped');
+		return 0;
+	}
+};
