@@ -31,18 +31,29 @@ export const INDICATOR_CODES = [
 
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** Epoch ms of an ISO 8601 timestamp; no offset means Beijing time. NaN when invalid. */
 export function parseTimestamp(text: string): number {
 	const m = ISO_TIMESTAMP.exec(text);
 	if (!m) return NaN;
-	const [, y, mo, d, h, mi, s = '00', frac = '', zone] = m;
-	const ms = frac ? Math.round(Number(`0${frac}`) * 1000) : 0;
-	const offset = zone === undefined ? '+08:00' : zone === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
-	const base = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${offset}`);
-	// Date.parse accepts 2026-02-30; require the fields to survive the round trip.
-	const check = new Date(Date.parse(`${y}-${mo}-${d}T00:00:00Z`));
-	if (check.getUTCDate() !== Number(d) || check.getUTCMonth() + 1 !== Number(mo)) return NaN;
-	return base + ms;
+	const y = +m[1]!;
+	const mo = +m[2]!;
+	const d = +m[3]!;
+	const h = +m[4]!;
+	const mi = +m[5]!;
+	const sec = m[6] === undefined ? 0 : +m[6];
+	const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+	if (mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!) || h > 23 || mi > 59 || sec > 59) return NaN;
+	const frac = m[7] === undefined ? 0 : Math.round(+`0${m[7]}` * 1000);
+	const zone = m[8];
+	let offsetMin = 480; // Beijing
+	if (zone === 'Z') offsetMin = 0;
+	else if (zone !== undefined) {
+		const digits = zone.replace(':', '');
+		offsetMin = (zone[0] === '-' ? -1 : 1) * (+digits.slice(1, 3) * 60 + +digits.slice(3, 5));
+	}
+	return Date.UTC(y, mo - 1, d, h, mi, sec, frac) - offsetMin * 60_000;
 }
 
 const id = z.string().min(1).max(128);

@@ -22,9 +22,18 @@ export function isWorkingDay(date: string): boolean {
 	return v;
 }
 
+const dateOfDay = new Map<number, string>();
+
 /** The Beijing calendar date of an instant (epoch ms). */
 export function beijingDate(ms: number): string {
-	return new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+	const day = Math.floor((ms + BEIJING_OFFSET_MS) / DAY_MS);
+	let date = dateOfDay.get(day);
+	if (date === undefined) {
+		date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+		if (dateOfDay.size > 20_000) dateOfDay.clear();
+		dateOfDay.set(day, date);
+	}
+	return date;
 }
 
 function nextDate(date: string, delta = 1): string {
@@ -36,7 +45,20 @@ function nextDate(date: string, delta = 1): string {
  * the n-th working day after it (a case submitted on Friday with 1 working day
  * is due on Monday, or later when Monday is a holiday). n = 0 is the same day.
  */
+const deadlines = new Map<string, string>();
+
 export function addWorkingDays(date: string, n: number): string {
+	const key = `${date}|${n}`;
+	let due = deadlines.get(key);
+	if (due === undefined) {
+		due = countWorkingDays(date, n);
+		if (deadlines.size > 50_000) deadlines.clear();
+		deadlines.set(key, due);
+	}
+	return due;
+}
+
+function countWorkingDays(date: string, n: number): string {
 	let d = date;
 	let left = n;
 	while (left > 0) {

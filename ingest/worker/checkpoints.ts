@@ -1,0 +1,45 @@
+/**
+ * Where each source is, kept in the warehouse next to the data. A flush first
+ * records its intent — the byte range [committed, pending_end) it is about to
+ * store — then stores it, then commits. A restart replays exactly a pending range,
+ * so the batches come out identical and their dedup tokens make the warehouse
+ * drop what had already landed.
+ */
+import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
+
+export interface Checkpoint {
+	committed: number;
+	pendingEnd: number;
+}
+
+let lastVersion = 0;
+/** Strictly increasing across calls in this process (ms × 1000 + sequence). */
+function nextVersion(): number {
+	lastVersion = Math.max(lastVersion + 1, Date.now() * 1000);
+	return lastVersion;
+}
+
+export class Checkpoints {
+	constructor(private readonly warehouse: Warehouse) {}
+
+	async read(source: string): Promise<Checkpoint> {
+		const rs = await this.warehouse.query({
+			query: `SELECT argMax(committed, version) AS committed, argMax(pending_end, version) AS pending_end
+			        FROM ingest_checkpoints WHERE source = {source:String} GROUP BY source`,
+			query_params: { source },
+			format: 'JSONEachRow'
+		});
+		const [row] = await rs.json<{ committed: number; pending_end: number }>();
+		return row ? { committed: row.committed, pendingEnd: Math.max(row.pending_end, row.committed) } : { committed: 0, pendingEnd: 0 };
+	}
+
+	async write(entries: Array<{ source: string; committed: number; pendingEnd: number }>): Promise<void> {
+		if (entries.length === 0) return;
+		const now = Date.now();
+		await this.warehouse.insert({
+			table: 'ingest_checkpoints',
+			values: entries.map((e) => ({ source: e.source, committed: e.committed, pending_end: e.pendingEnd, version: nextVersion(), updated_at: now })),
+			format: 'JSONEachRow'
+		});
+	}
+}
