@@ -119,7 +119,6 @@ CREATE TABLE ingest_dead_letter
     `ingested_at` DateTime64(3, 'UTC'),
     `source` LowCardinality(String),
     `position` UInt64 COMMENT 'byte offset of the line in its source',
-    `line` UInt64 COMMENT 'line number in its source, from 1',
     `step` LowCardinality(String) COMMENT 'parse, validate, normalise, enrich',
     `reason` LowCardinality(String),
     `detail` String,
