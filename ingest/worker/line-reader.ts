@@ -93,3 +93,11 @@ export async function* readLines(fh: FileHandle, from: number, options: ReadOpti
 		position += bytesRead;
 	}
 }
+
+/** The first `max` bytes of `bytes`, cut back to a UTF-8 character boundary. */
+export function utf8Head(bytes: Buffer, max = DEAD_LETTER_HEAD_BYTES): Buffer {
+	if (bytes.length <= max) return bytes;
+	let end = max;
+	while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+	return bytes.subarray(0, end);
+}

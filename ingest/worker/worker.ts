@@ -14,7 +14,7 @@ import { process as runSteps, chTime, Refusal, type Routed, type StepContext } f
 import type { RegionIndex } from '../pipeline/regions.ts';
 import { BatchWriter, type SourceState } from './batch-writer.ts';
 import { Checkpoints } from './checkpoints.ts';
-import { readLines, DEAD_LETTER_HEAD_BYTES, type Line } from './line-reader.ts';
+import { readLines, utf8Head, DEAD_LETTER_HEAD_BYTES, type Line } from './line-reader.ts';
 
 export interface WorkerOptions {
 	warehouse: Warehouse;
@@ -252,7 +252,7 @@ export class IngestWorker {
 				reason: outcome.reason,
 				detail: outcome.detail,
 				type_hint: outcome.typeHint,
-				raw: line.bytes.subarray(0, DEAD_LETTER_HEAD_BYTES).toString('utf8'),
+				raw: utf8Head(line.bytes).toString('utf8'),
 				raw_bytes: line.length
 			});
 			return { rows: [['ingest_dead_letter', deadLetter]], refusal: outcome };
