@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
@@ -8,6 +8,32 @@ import { createLogger } from '../lib/server/log/logger.ts';
 import { parseTimestamp } from '../../ingest/contract/events.ts';
 import { Simulator } from '../../ingest/simulator/simulator.ts';
 import { loadScope } from '../../ingest/simulator/sim-regions.ts';
+
+/** The time of the last event in an NDJSON file (reads its tail only). */
+function lastEventTime(file: string): number | undefined {
+	if (!existsSync(file)) return undefined;
+	const size = statSync(file).size;
+	if (size === 0) return undefined;
+	const fd = openSync(file, 'r');
+	try {
+		const length = Math.min(size, 64 * 1024);
+		const buf = Buffer.alloc(length);
+		readSync(fd, buf, 0, length, size - length);
+		const lines = buf.toString('utf8').trimEnd().split('\n').reverse();
+		for (const line of lines) {
+			try {
+				const e = JSON.parse(line) as { ts?: string; release_ts?: string };
+				const t = parseTimestamp(e.ts ?? e.release_ts ?? '');
+				if (!Number.isNaN(t)) return t;
+			} catch {
+				// a partial first line of the tail
+			}
+		}
+	} finally {
+		closeSync(fd);
+	}
+	return undefined;
+}
 
 export const simulateCommand: Command = {
 	name: 'simulate',
@@ -26,6 +52,9 @@ Options:
   --days D        backfill the D days before now (default 0)
   --from T --to T backfill this range instead (ISO 8601; no offset = Beijing time)
   --out FILE      append to FILE (default: standard output)
+  --history-months N  first, the statistics releases of the N months before the start
+  --resume        with --out: start after the last event in FILE (no backfill
+                  of what it holds), with a seed of its own so ids never repeat
   --live          after the backfill, keep writing events as their time comes
   --rotate-mb N   with --out and --live: rename FILE to FILE.<time> past N MB (default 64)
   --no-incidents  no simulated incidents (slowdowns, complaint surges)`,
@@ -39,10 +68,12 @@ Options:
 			to: { type: 'string' },
 			out: { type: 'string' },
 			live: { type: 'boolean', default: false },
+			'history-months': { type: 'string', default: '0' },
+			resume: { type: 'boolean', default: false },
 			'rotate-mb': { type: 'string', default: '64' },
 			'no-incidents': { type: 'boolean', default: false }
 		});
-		const seed = Number(o.seed);
+		let seed = Number(o.seed);
 		const rate = Number(o.rate);
 		const scope = Number(o.scope);
 		if (!Number.isInteger(seed)) throw new UsageError('--seed must be an integer');
@@ -62,6 +93,20 @@ Options:
 			from = now - days * 86_400_000;
 		}
 		const logger = createLogger('simulate');
+		let historyMonths = Number(o['history-months']);
+		if (!(Number.isInteger(historyMonths) && historyMonths >= 0)) throw new UsageError('--history-months must be a whole number');
+		if (o.resume) {
+			if (!o.out) throw new UsageError('--resume needs --out');
+			const last = lastEventTime(o.out);
+			if (last !== undefined) {
+				// Continue after what the file holds; a new seed keeps ids unique.
+				from = Math.max(last + 1, Math.min(from, now));
+				to = Math.max(to, from);
+				seed = (seed * 1_000_003 + Math.floor(now / 1000)) >>> 0;
+				historyMonths = 0;
+				logger.info({ after: new Date(last).toISOString(), seed }, 'resuming the feed');
+			}
+		}
 		const { regions, economies } = loadScope(referenceDir, scope, seed);
 		const simulator = new Simulator({ seed, rate, incidents: !o['no-incidents'] }, regions, economies, from);
 
@@ -91,6 +136,10 @@ Options:
 			}
 			await write(lines);
 		};
+		if (historyMonths > 0) {
+			const lines = [...simulator.history(historyMonths)].map((e) => `${JSON.stringify(e)}\n`);
+			await write(lines);
+		}
 		await drain(to);
 		logger.info({ events: written, from: new Date(from).toISOString(), to: new Date(to).toISOString(), regions: regions.length }, 'backfill written');
 		if (!o.live) {

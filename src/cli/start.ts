@@ -18,10 +18,14 @@ export const startCommand: Command = {
 	name: 'start',
 	summary: 'everything',
 	usage: `Usage: tianshu start [--data DIR] [--warehouse-port N] [--port N] [--host HOST] [--no-build]
+                    [--ingest-file GLOB]... [--ingest-http PORT] [--no-simulate]
+                    [--simulate-rate R] [--simulate-days D]
 
 Brings up Tianshu in order, each part checked ready before the next:
   1. the embedded warehouse (skipped when CLICKHOUSE_URL is set)
-  2. schema migrations   3. reference data   4. the web server (built when stale)
+  2. schema migrations   3. reference data
+  4. the ingest worker, fed by the simulator unless real sources are named
+  5. the web server (built when stale)
 and prints the URL. Logs of all parts go to one stream, each line tagged with
 its part (pretty on a terminal, JSON lines otherwise). Ctrl-C stops everything;
 a part that dies stops the rest with a message saying which and why.
@@ -31,15 +35,30 @@ Options:
   --warehouse-port N   embedded warehouse port (default ${DEFAULT_WAREHOUSE_PORT}; 0 picks a free one)
   --port N             web port (default ${DEFAULT_WEB_PORT}, or PORT)
   --host HOST          web listen address (default 127.0.0.1; 0.0.0.0 for wall screens elsewhere)
-  --no-build           use build/ as it is`,
+  --no-build           use build/ as it is
+  --ingest-file GLOB   ingest these files (followed; repeatable); turns the simulator off
+  --ingest-http PORT   accept pushed events on 127.0.0.1:PORT/events; turns the simulator off
+  --no-simulate        no simulated feed
+  --simulate-rate R    simulated events per second (default 5)
+  --simulate-days D    days of simulated history on first start (default 3), plus
+                       24 months of statistics releases; later starts resume the feed
+  --feed DIR           where the simulated feed is written (default: beside the data directory)`,
 	async run(args) {
-		const opts = parseOptions(args, {
+		const o = parseOptions(args, {
 			data: { type: 'string' },
 			'warehouse-port': { type: 'string' },
 			port: { type: 'string' },
 			host: { type: 'string' },
-			'no-build': { type: 'boolean', default: false }
+			'no-build': { type: 'boolean', default: false },
+			'ingest-file': { type: 'string', multiple: true, default: [] },
+			'ingest-http': { type: 'string' },
+			'no-simulate': { type: 'boolean', default: false },
+			'simulate-rate': { type: 'string', default: '5' },
+			'simulate-days': { type: 'string', default: '3' },
+			feed: { type: 'string' }
 		});
+		const realSources = o['ingest-file'].length > 0 || o['ingest-http'] !== undefined;
+		const simulate = !o['no-simulate'] && !realSources;
 		const config = configOrExit();
 		const out = logDestination();
 		const supervisor = new Supervisor(out);
@@ -52,15 +71,15 @@ Options:
 		process.on('SIGTERM', stop);
 
 		try {
-			if (!opts['no-build'] && buildIsStale()) {
+			if (!o['no-build'] && buildIsStale()) {
 				logger.info('building the web app (vite build)');
 				await supervisor.runToEnd('build', process.execPath, [path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {});
 			}
 			const env: Record<string, string> = {};
 			if (config.embedded) {
-				const dir = path.resolve(opts.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA);
+				const dir = path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA);
 				mkdirSync(dir, { recursive: true });
-				const port = parsePort(opts['warehouse-port'] ?? process.env.TIANSHU_WAREHOUSE_PORT, DEFAULT_WAREHOUSE_PORT, '--warehouse-port');
+				const port = parsePort(o['warehouse-port'] ?? process.env.TIANSHU_WAREHOUSE_PORT, DEFAULT_WAREHOUSE_PORT, '--warehouse-port');
 				const child = supervisor.spawnPart('warehouse', ['warehouse', '--data', dir, '--port', String(port)], {});
 				const line = await supervisor.waitForLog(child, 'warehouse', 'warehouse ready');
 				env.CLICKHOUSE_URL = String(line.url);
@@ -69,8 +88,19 @@ Options:
 			}
 			await supervisor.runToEnd('migrate', process.execPath, [bin, 'migrate'], env);
 			await supervisor.runToEnd('seed', process.execPath, [bin, 'seed'], env);
-			const webPort = parsePort(opts.port ?? process.env.PORT, DEFAULT_WEB_PORT);
-			const host = opts.host ?? process.env.HOST ?? '127.0.0.1';
+			const ingestArgs = ['ingest', ...o['ingest-file'].flatMap((f) => ['--file', f])];
+			if (o['ingest-http'] !== undefined) ingestArgs.push('--http', o['ingest-http']);
+			if (simulate) {
+				const feedDir = path.resolve(o.feed ?? path.join(path.dirname(path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'feed'));
+				mkdirSync(feedDir, { recursive: true });
+				const feed = path.join(feedDir, 'simulated.ndjson');
+				supervisor.spawnPart('simulate', ['simulate', '--live', '--resume', '--out', feed, '--rate', o['simulate-rate'], '--days', o['simulate-days'], '--history-months', '24'], env);
+				ingestArgs.push('--file', feed);
+			}
+			if (ingestArgs.length > 1) supervisor.spawnPart('ingest', ingestArgs, env);
+			else logger.info('no ingest sources: the worker is not started');
+			const webPort = parsePort(o.port ?? process.env.PORT, DEFAULT_WEB_PORT);
+			const host = o.host ?? process.env.HOST ?? '127.0.0.1';
 			supervisor.spawnPart('web', ['web', '--port', String(webPort), '--host', host], env);
 			const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 			const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${webPort}`;
@@ -154,6 +184,9 @@ class Supervisor {
 			cwd: projectRoot,
 			// stdin stays open as a lifeline: a part whose supervisor vanished sees EOF and stops.
 			stdio: ['pipe', 'pipe', 'pipe'],
+			// Its own process group: a terminal's Ctrl-C reaches the supervisor only, which then
+			// stops the parts in order (web and ingest before the warehouse they write to).
+			detached: true,
 			env: { ...process.env, ...env, TIANSHU_SUPERVISED: '1', FORCE_COLOR: '0', NO_COLOR: '1' }
 		});
 		const part: Part = { name, child };
