@@ -7,7 +7,7 @@ export default defineConfig({
 	test: {
 		// chDB must never load in a worker thread (it crashes on exit): forks only.
 		pool: 'forks',
-		include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+		include: ['src/**/*.test.ts', 'ingest/**/*.test.ts', 'test/**/*.test.ts'],
 		globalSetup: ['test/global-setup.ts'],
 		testTimeout: 60_000,
 		hookTimeout: 120_000

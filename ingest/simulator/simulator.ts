@@ -222,10 +222,12 @@ export class Simulator {
 		this.incidents.push(incident);
 		if (this.incidents.length > 50) this.incidents.shift();
 		const id = ++this.counters.warning;
-		this.schedule(ms + this.random.int(20, 60) * MINUTE, () => ({
+		// Monitoring notices the incident a while after it starts.
+		const raised = ms + this.random.int(20, 60) * MINUTE;
+		this.schedule(raised, () => ({
 			type: 'warning',
 			warning_id: `w-${this.options.seed}-${id}`,
-			ts: beijingIso(ms + 30 * MINUTE),
+			ts: beijingIso(raised),
 			adcode: region.adcode,
 			source: kind === 'slowdown' ? '办件监测' : '12345热线监测',
 			severity: this.random.chance(0.3) ? 'high' : 'medium',
@@ -372,7 +374,7 @@ export class Simulator {
 	*history(months: number): Generator<SimEvent> {
 		const start = this.cursor;
 		const d = new Date(start + BEIJING);
-		for (let k = months; k >= 1; k--) {
+		for (let k = months; k >= 0; k--) {
 			const at = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - k, 15, 2); // 10:00 Beijing on the 15th
 			if (at >= start) continue;
 			this.release(at);

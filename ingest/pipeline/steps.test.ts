@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { Refusal, chTime, process as run, type Routed } from './steps.ts';
+import { RegionIndex } from './regions.ts';
+
+const regions = RegionIndex.of([
+	{ adcode: 440000, province_code: 440000, city_code: 0 },
+	{ adcode: 440300, province_code: 440000, city_code: 440300 },
+	{ adcode: 440305, province_code: 440000, city_code: 440300 }
+]);
+const ctx = { regions, now: () => Date.UTC(2026, 10, 22, 6), source: 'test' };
+const line = (o: unknown) => Buffer.from(JSON.stringify(o));
+
+const completed = {
+	type: 'case',
+	event_id: 'e1',
+	case_id: 'c1',
+	status: 'completed',
+	ts: '2026-10-08T16:00:00+08:00',
+	submitted_ts: '2026-09-30T10:00:00+08:00',
+	adcode: 440305,
+	department: '市场监督管理局',
+	item_code: 'SCJG-003',
+	item_name: '食品经营许可',
+	channel: 'web',
+	promised_days: 1,
+	trips: 0,
+	cross_province: false
+};
+
+describe('the steps', () => {
+	it('route a case with region columns, the working-day deadline and on-time flag', () => {
+		const r = run(line(completed), ctx) as Routed;
+		expect(r.ok).toBe(true);
+		expect(r.table).toBe('case_events');
+		expect(r.row).toMatchObject({
+			adcode: 440305,
+			province_code: 440000,
+			city_code: 440300,
+			ts: '2026-10-08 08:00:00.000',
+			submitted_at: '2026-09-30 02:00:00.000',
+			// 1 working day after 09-30 skips the National Day holiday (10-01…10-07).
+			due_date: '2026-10-08',
+			on_time: true,
+			duration_s: (Date.UTC(2026, 9, 8, 8) - Date.UTC(2026, 8, 30, 2)) / 1000
+		});
+		expect(r.item).toEqual({ item_code: 'SCJG-003', item_name: '食品经营许可', department: '市场监督管理局' });
+	});
+
+	it('mark a case completed after its deadline as late', () => {
+		const r = run(line({ ...completed, ts: '2026-10-09T09:00:00+08:00' }), ctx) as Routed;
+		expect(r.row.on_time).toBe(false);
+	});
+
+	it.each([
+		['{"type":"case"', 'parse', 'invalid_json'],
+		['"just a string"', 'parse', 'not_an_object'],
+		['{"event_id":"x"}', 'validate', 'missing_type'],
+		['{"type":"appointment"}', 'validate', 'unknown_type']
+	])('refuse %s at %s as %s', (text, step, reason) => {
+		const r = run(Buffer.from(text), ctx);
+		expect(r).toBeInstanceOf(Refusal);
+		expect(r).toMatchObject({ step, reason });
+	});
+
+	it('refuse invalid UTF-8 but accept U+FFFD written as a character', () => {
+		expect(run(Buffer.from([0x7b, 0xff, 0x7d]), ctx)).toMatchObject({ reason: 'invalid_utf8' });
+		const withReplacementChar = run(line({ ...completed, item_name: '许可\uFFFD' }), ctx);
+		expect(withReplacementChar.ok).toBe(true);
+	});
+
+	it.each([
+		[{ promised_days: -1 }, 'schema_violation', 'promised_days'],
+		[{ channel: 'fax' }, 'schema_violation', 'channel'],
+		[{ adcode: 'abc' }, 'schema_violation', 'adcode'],
+		[{ adcode: 440399 }, 'unknown_adcode', '440399'],
+		[{ ts: '1970-01-01T00:00:00Z', submitted_ts: undefined }, 'timestamp_too_old', '1970'],
+		[{ ts: '2026-11-24T00:00:00+08:00' }, 'timestamp_in_future', '2026-11-23'],
+		[{ submitted_ts: '2026-10-09T00:00:00+08:00' }, 'inconsistent_times', 'submitted_ts']
+	])('refuse a case with %o as %s', (change, reason, mention) => {
+		const r = run(line({ ...completed, ...change }), ctx);
+		expect(r).toBeInstanceOf(Refusal);
+		expect((r as Refusal).reason).toBe(reason);
+		expect((r as Refusal).detail).toContain(mention);
+		expect((r as Refusal).typeHint).toBe('case');
+	});
+
+	it('never take a line for a refusal because of its own fields', () => {
+		const r = run(line({ ...completed, ok: false, step: 'parse', reason: 'invalid_json' }), ctx);
+		expect(r).not.toBeInstanceOf(Refusal);
+		expect(r.ok).toBe(true);
+	});
+
+	it('accept a national indicator with adcode 0', () => {
+		const r = run(line({ type: 'indicator', indicator: 'cpi', adcode: 0, period: '2026-10', value: 100.2, unit: '上年=100', release_ts: '2026-11-15T09:30:00+08:00' }), ctx) as Routed;
+		expect(r.row).toMatchObject({ adcode: 0, province_code: 0, period_kind: 'month', period_start: '2026-10-01' });
+	});
+
+	it('format times as ClickHouse reads DateTime64(3, UTC)', () => {
+		expect(chTime(Date.UTC(2026, 0, 2, 3, 4, 5, 6))).toBe('2026-01-02 03:04:05.006');
+	});
+});
