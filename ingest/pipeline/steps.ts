@@ -113,10 +113,26 @@ export function normalise(e: IngestEvent, ctx: StepContext): IngestEvent | Refus
 	return e;
 }
 
-/** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, as DateTime64(3, 'UTC') reads it. */
+const DAY_MS = 86_400_000;
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+let prefixDay = NaN;
+let prefix = '';
+
+/** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, as DateTime64(3, 'UTC') reads it. Hot: one per row. */
 export function chTime(ms: number): string {
-	const iso = new Date(ms).toISOString();
-	return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+	const day = Math.floor(ms / DAY_MS);
+	if (day !== prefixDay) {
+		prefixDay = day;
+		prefix = `${new Date(day * DAY_MS).toISOString().slice(0, 10)} `;
+	}
+	let rest = ms - day * DAY_MS;
+	const h = Math.floor(rest / 3_600_000);
+	rest -= h * 3_600_000;
+	const m = Math.floor(rest / 60_000);
+	rest -= m * 60_000;
+	const sec = Math.floor(rest / 1000);
+	return `${prefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[Math.round(rest - sec * 1000)]}`;
 }
 
 function caseFacts(e: CaseEvent) {

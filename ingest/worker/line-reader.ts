@@ -34,7 +34,7 @@ export interface ReadOptions {
 export const DEAD_LETTER_HEAD_BYTES = 64 * 1024;
 
 export async function* readLines(fh: FileHandle, from: number, options: ReadOptions): AsyncGenerator<Line> {
-	const chunk = Buffer.allocUnsafe(options.chunkBytes ?? 1024 * 1024);
+	const chunkBytes = options.chunkBytes ?? 1024 * 1024;
 	let position = from; // next byte to read
 	let lineStart = from;
 	let pending: Buffer[] = []; // bytes of the current partial line
@@ -55,6 +55,8 @@ export async function* readLines(fh: FileHandle, from: number, options: ReadOpti
 
 	for (;;) {
 		if (options.stopped?.()) return;
+		// A fresh buffer per read: lines are views into it, not copies.
+		const chunk = Buffer.allocUnsafe(chunkBytes);
 		let want = chunk.length;
 		if (options.stopAt !== undefined) {
 			want = Math.min(want, options.stopAt - position);
@@ -69,8 +71,7 @@ export async function* readLines(fh: FileHandle, from: number, options: ReadOpti
 		const data = chunk.subarray(0, bytesRead);
 		let from0 = 0;
 		for (let nl = data.indexOf(0x0a, from0); nl >= 0; nl = data.indexOf(0x0a, from0)) {
-			// Copy: the chunk buffer is reused by the next read.
-			const line = takeLine(Buffer.from(data.subarray(from0, nl)), position + nl + 1);
+			const line = takeLine(data.subarray(from0, nl), position + nl + 1);
 			from0 = nl + 1;
 			if (line.bytes.length === 0 && !line.tooLong) continue; // blank line
 			yield line;
@@ -78,7 +79,7 @@ export async function* readLines(fh: FileHandle, from: number, options: ReadOpti
 		const rest = data.subarray(from0);
 		if (rest.length) {
 			if (!overflow) {
-				pending.push(Buffer.from(rest));
+				pending.push(rest);
 				pendingLength += rest.length;
 				if (pendingLength > options.maxLineBytes) {
 					// Keep the head for the dead letter, count the rest without keeping it.

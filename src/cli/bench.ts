@@ -1,18 +1,23 @@
 import type { Command } from './command.ts';
-import { parseOptions } from './args.ts';
+import { UsageError } from './command.ts';
 
 export const benchCommand: Command = {
 	name: 'bench',
 	summary: 'benchmarks',
-	usage: `Usage: tianshu bench
+	usage: `Usage: tianshu bench [warehouse|ingest]...
 
-Runs the benchmarks in bench/ and prints their figures as Markdown tables.
+Runs the benchmarks in bench/ (all, or those named) and prints their figures as
+Markdown tables.
 Speed and memory goals live here, never in the test suite: these machines are
 shared and noisy, so read the figures, do not assert on them.`,
 	async run(args) {
-		parseOptions(args, {});
-		const { benchWarehouse } = await import('../../bench/warehouse.ts');
-		await benchWarehouse();
+		const benches: Record<string, () => Promise<void>> = {
+			warehouse: async () => (await import('../../bench/warehouse.ts')).benchWarehouse(),
+			ingest: async () => (await import('../../bench/ingest.ts')).benchIngest()
+		};
+		const names = args.length ? args : Object.keys(benches);
+		for (const name of names) if (!benches[name]) throw new UsageError(`unknown benchmark '${name}' (${Object.keys(benches).join(', ')})`);
+		for (const name of names) await benches[name]!();
 		return 0;
 	}
 };
