@@ -35,7 +35,7 @@ export default defineConfig({
 	},
 	webServer: {
 		// The real product start path against the already built app.
-		command: `node bin/tianshu.js start --no-build --data ${process.env.TIANSHU_E2E_DATA} --warehouse-port 0 --port ${port}`,
+		command: `node bin/tianshu.js start --no-build --data ${process.env.TIANSHU_E2E_DATA}/warehouse --warehouse-port 0 --port ${port} --simulate-days 1`,
 		url: `http://127.0.0.1:${port}/healthz`,
 		timeout: 120_000,
 		reuseExistingServer: false,
