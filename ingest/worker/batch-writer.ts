@@ -6,9 +6,9 @@
  * At most one flush runs while the next batch fills; a source that finds both
  * full waits (back-pressure), so memory stays bounded.
  */
-import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
+import { insertJsonLines } from '../../src/lib/server/warehouse/insert-lines.ts';
 import type { Checkpoints } from './checkpoints.ts';
 
 export type Table = string;
@@ -179,25 +179,13 @@ export class BatchWriter {
 		for (const b of withRows) {
 			for (const [table, lines] of b.tables) {
 				rows += lines.length;
-				inserts.push(() => this.insert(table, lines, dedupToken(b.state.id, table, b.start, b.end)));
+				inserts.push(() => insertJsonLines(this.options.warehouse, table, lines, dedupToken(b.state.id, table, b.start, b.end)));
 			}
 		}
 		await runLimited(inserts, this.options.insertConcurrency ?? 4);
 		await checkpoints.write(batches.map((b) => ({ source: b.state.id, committed: b.end, pendingEnd: b.end })));
 		for (const b of batches) b.state.committed = b.end;
 		this.options.onFlushed?.({ rows, bySource: batches.map((b) => ({ id: b.state.id, start: b.start, end: b.end })) });
-	}
-
-	private async insert(table: Table, lines: string[], token: string): Promise<void> {
-		const result = await this.options.warehouse.exec({
-			query: `INSERT INTO ${table} FORMAT JSONEachRow`,
-			values: Readable.from([lines.join('\n')], { objectMode: false }),
-			clickhouse_settings: { insert_deduplication_token: token }
-		});
-		// The reply body is empty; consume it so the socket returns to the pool.
-		for await (const _ of result.stream) {
-			// drain
-		}
 	}
 }
 

@@ -7,9 +7,9 @@
  */
 import http from 'node:http';
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
+import { insertJsonLines } from '../../src/lib/server/warehouse/insert-lines.ts';
 import type { IngestWorker } from './worker.ts';
 import { DEAD_LETTER_HEAD_BYTES } from './line-reader.ts';
 
@@ -91,16 +91,7 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 			}
 			start = end + 1;
 		}
-		for (const [table, rows] of tables) {
-			const r = await options.warehouse.exec({
-				query: `INSERT INTO ${table} FORMAT JSONEachRow`,
-				values: Readable.from([rows.join('\n')], { objectMode: false }),
-				clickhouse_settings: { insert_deduplication_token: `${sourceId}:${table}` }
-			});
-			for await (const _ of r.stream) {
-				// drain
-			}
-		}
+		for (const [table, rows] of tables) await insertJsonLines(options.warehouse, table, rows, `${sourceId}:${table}`);
 		for (const result of results) options.worker.count(sourceId, result, true);
 		return { accepted, rejected: rejected.length, rejectedLines: rejected };
 	}
