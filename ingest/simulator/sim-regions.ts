@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { readCsv, regionRows, type RegionRow } from '../../src/lib/server/seed/reference-data.ts';
-import { Random } from './random.ts';
+import { Random } from '../../src/lib/random.ts';
 
 export interface SimRegion {
 	adcode: number;

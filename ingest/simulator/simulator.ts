@@ -19,7 +19,7 @@
  */
 import { addWorkingDays, beijingDate, isWorkingDay } from '../../src/lib/calendar/working-days.ts';
 import { CATALOGUE, HOTLINE_TOPICS, NEGATIVE_REASONS, POSITIVE_TAGS, type ServiceItem } from './catalogue.ts';
-import { Random, Weighted } from './random.ts';
+import { Random, Weighted } from '../../src/lib/random.ts';
 import type { SimRegion, ProvinceEconomy } from './sim-regions.ts';
 
 const MINUTE = 60_000;

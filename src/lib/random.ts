@@ -1,4 +1,7 @@
-/** A small seeded PRNG (sfc32) with the distributions the simulator needs. Deterministic under a seed. */
+/**
+ * A small seeded PRNG (sfc32) with the distributions the simulator and the index
+ * engine's Monte Carlo need. Deterministic under a seed; pure, runs anywhere.
+ */
 export class Random {
 	private a: number;
 	private b: number;
@@ -51,6 +54,24 @@ export class Random {
 	/** Log-normal with the given median and shape (sigma of the log). */
 	logNormal(median: number, sigma: number): number {
 		return median * Math.exp(sigma * this.normal());
+	}
+
+	/** Gamma(shape, 1) by Marsaglia–Tsang; for Dirichlet draws. */
+	gamma(shape: number): number {
+		if (shape < 1) return this.gamma(shape + 1) * Math.pow(1 - this.next(), 1 / shape);
+		const d = shape - 1 / 3;
+		const c = 1 / Math.sqrt(9 * d);
+		for (;;) {
+			let x: number;
+			let v: number;
+			do {
+				x = this.normal();
+				v = 1 + c * x;
+			} while (v <= 0);
+			v = v * v * v;
+			const u = 1 - this.next();
+			if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+		}
 	}
 
 	/** Poisson by inversion (small means) or a normal approximation (large). */
