@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	web: async () => (await import('./web.ts')).webCommand,
 	simulate: async () => (await import('./simulate.ts')).simulateCommand,
 	ingest: async () => (await import('./ingest.ts')).ingestCommand,
+	index: async () => (await import('./index-command.ts')).indexCommand,
 	bench: async () => (await import('./bench.ts')).benchCommand
 };
 
@@ -21,6 +22,7 @@ const summaries: Record<string, string> = {
 	web: 'the web server (built SvelteKit app)',
 	simulate: 'a realistic simulated feed (NDJSON), deterministic under a seed',
 	ingest: 'the ingestion worker: files, drop-box, stdin, HTTP push → warehouse',
+	index: 'composite indices: compute, simulate (Monte Carlo), seek a rank or grade',
 	bench: 'benchmarks that print figures (npm run bench)'
 };
 

@@ -268,7 +268,8 @@ export function seekTarget(methodology: Methodology, rows: Row[], unit: string, 
 			const gain = (state(apply(amounts)).score ?? base) - base;
 			return { j, efficiency: gain / m.fullCost };
 		})
-		.filter((o) => o.efficiency > 0)
+		// Moves that gain nothing alone stay, last: under geometric aggregation two moves
+		// can be worthless apart and decisive together (a zero factor holds the product at zero).
 		.sort((a, b) => b.efficiency - a.efficiency);
 	const total = ordered.reduce((s, o) => s + moves[o.j]!.fullCost, 0);
 	/** Amounts of change when a budget is spent along the greedy order. */

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { compute, explain, evaluate, normaliseAll, prepare, rankScores, gradeOf } from './engine.ts';
+import { normalise, wilsonLowerBound, transform } from './normalise.ts';
+import { parseMethodology, MethodologyError } from './methodology.ts';
+
+const col = (...v: number[]) => Float64Array.from(v);
+const round = (a: Float64Array, d = 6) => Array.from(a, (x) => (Number.isNaN(x) ? NaN : Math.round(x * 10 ** d) / 10 ** d));
+
+describe('normalisations, on hand-worked cases', () => {
+	it('min-max onto 0–100, and reversed for negative polarity', () => {
+		expect(round(normalise(col(10, 20, 30, NaN), { kind: 'minMax' }, 'positive'))).toEqual([0, 50, 100, NaN]);
+		expect(round(normalise(col(10, 20, 30), { kind: 'minMax', scale: [0, 1] }, 'negative'))).toEqual([1, 0.5, 0]);
+		expect(round(normalise(col(5, 5), { kind: 'minMax' }, 'positive'))).toEqual([50, 50]);
+	});
+
+	it('z-score with the population standard deviation, and z-score then min-max', () => {
+		// mean 4, sd 2
+		expect(round(normalise(col(2, 4, 6), { kind: 'zScore' }, 'positive'))).toEqual([-1.224745, 0, 1.224745]);
+		expect(round(normalise(col(2, 4, 4, 4, 5, 5, 7, 9), { kind: 'zScore' }, 'positive'))).toEqual([-1.5, -0.5, -0.5, -0.5, 0, 0, 1, 2]);
+		expect(round(normalise(col(2, 4, 6), { kind: 'zScoreMinMax', scale: [0, 1] }, 'positive'))).toEqual([0, 0.5, 1]);
+	});
+
+	it('distance to target, capped at the target', () => {
+		expect(round(normalise(col(50, 100, 150), { kind: 'distanceToTarget', target: 100 }, 'positive'))).toEqual([50, 100, 100]);
+		expect(round(normalise(col(50, 200), { kind: 'distanceToTarget', target: 100, scale: [0, 1] }, 'negative'))).toEqual([1, 0.5]);
+	});
+
+	it('goalposts, clamped', () => {
+		expect(round(normalise(col(-5, 9, 18, 20), { kind: 'goalposts', min: 0, max: 18, scale: [0, 1] }, 'positive'))).toEqual([0, 0.5, 1, 1]);
+	});
+
+	it('rank and percentile, ties sharing', () => {
+		expect(round(normalise(col(3, 1, 2, 2), { kind: 'rank' }, 'positive'))).toEqual([100, 0, 50, 50]);
+		expect(round(normalise(col(3, 1, 2, 2), { kind: 'percentile' }, 'positive'))).toEqual([100, 0, 50, 50]);
+	});
+
+	it('log and winsorising transforms', () => {
+		expect(round(transform(col(1, Math.E, 0), { kind: 'log' }))).toEqual([0, 1, NaN]);
+		expect(round(transform(col(1, 2, 3, 4, 100), { kind: 'winsorise', lower: 0.25, upper: 0.75 }))).toEqual([2, 2, 3, 4, 4]);
+	});
+
+	it('the Wilson lower bound keeps small samples from the top', () => {
+		expect(wilsonLowerBound(3, 3)).toBeCloseTo(0.4385, 4);
+		expect(wilsonLowerBound(9950, 10_000)).toBeCloseTo(0.99345, 4);
+		expect(wilsonLowerBound(0, 0)).toBeNaN();
+	});
+});
+
+describe('ranks and grades', () => {
+	const scores = [96.73, 96.73, 93.93, 91.9, 91.9, 91.33, NaN];
+	it('shared: 1,1,3', () => expect(rankScores(scores, 'shared', 2)).toEqual([1, 1, 3, 4, 4, 6, null]));
+	it('dense: 1,1,2', () => expect(rankScores(scores, 'dense', 2)).toEqual([1, 1, 2, 3, 3, 4, null]));
+	it('by unrounded value', () => expect(rankScores([0.71550, 0.715533, 0.7], 'unrounded', 4)).toEqual([2, 1, 3]));
+	it('display rounding decides ties', () => expect(rankScores([0.71550, 0.715533, 0.7], 'shared', 4)).toEqual([1, 1, 3]));
+
+	it('bands with their boundary rule', () => {
+		const bands = parseMethodology({
+			id: 'x',
+			name: 'x',
+			root: { id: 'r', children: [{ id: 'a', column: 'a' }] },
+			grades: [
+				{ id: 'veryHigh', label: '非常高', min: 90, minInclusive: false },
+				{ id: 'high', label: '高', min: 80 },
+				{ id: 'medium', label: '中' }
+			]
+		}).grades;
+		expect([90.01, 90, 80, 79.99].map((s) => gradeOf(s, bands)?.id)).toEqual(['veryHigh', 'high', 'high', 'medium']);
+		expect(gradeOf(NaN, bands)).toBeNull();
+	});
+});
+
+describe('aggregation and missing data', () => {
+	const doc = (extra: object = {}) =>
+		parseMethodology({
+			id: 't',
+			name: 't',
+			root: {
+				id: 'total',
+				children: [
+					{ id: 'g1', weight: 3, children: [{ id: 'a', column: 'a', weight: 1 }, { id: 'b', column: 'b', weight: 3 }] },
+					{ id: 'c', column: 'c', weight: 1 }
+				]
+			},
+			...extra
+		});
+	const rows = [
+		{ unit: 'A', a: 40, b: 80, c: 100, region: 'n' },
+		{ unit: 'B', a: 60, b: '', c: 20, region: 'n' },
+		{ unit: 'C', a: '', b: '', c: 50, region: 's' }
+	];
+
+	it('weighted arithmetic, weights normalised', () => {
+		const r = compute(doc(), rows);
+		// A: g1 = (40 + 3·80)/4 = 70; total = (3·70 + 100)/4 = 77.5
+		expect(r.units[0]!.nodes.g1).toBe(70);
+		expect(r.units[0]!.score).toBe(77.5);
+	});
+
+	it('skip and re-weight, down to a minimum coverage', () => {
+		const r = compute(doc({ missing: { rule: 'skip', minCoverage: 0.2 } }), rows);
+		// B: b missing → g1 = 60 (coverage 1/4); total = (3·60 + 20)/4 = 50, coverage 3/4·1/4 + 1/4 = 0.4375
+		expect(r.units[1]!.nodes.g1).toBe(60);
+		expect(r.units[1]!.score).toBe(50);
+		expect(r.units[1]!.coverage).toBeCloseTo(0.4375, 10);
+		// C: g1 empty → total = c alone = 50 with coverage 0.25 ≥ 0.2
+		expect(r.units[2]!.score).toBe(50);
+		const strict = compute(doc({ missing: { rule: 'skip', minCoverage: 0.5 } }), rows);
+		expect(strict.units[1]!.score).toBeNull(); // 0.4375 < 0.5
+		expect(strict.units[1]!.rank).toBeNull();
+	});
+
+	it('impute by group mean', () => {
+		const r = compute(doc({ missing: { rule: 'groupMean', groupColumn: 'region', minCoverage: 0 } }), rows);
+		// B's b imputed from its region n (A: 80): g1 = (60 + 240)/4 = 75; total = (225 + 20)/4 = 61.25
+		expect(r.units[1]!.score).toBe(61.25);
+		// C in region s has no a or b values: the mean of all units is used (a: 50, b: 80) → g1 = 72.5
+		expect(r.units[2]!.nodes.g1).toBe(72.5);
+	});
+
+	it('weighted geometric, and zero makes zero', () => {
+		const m = parseMethodology({ id: 'g', name: 'g', root: { id: 'r', aggregation: 'geometric', children: [{ id: 'a', column: 'a', weight: 1 }, { id: 'b', column: 'b', weight: 3 }] } });
+		const r = compute(m, [
+			{ unit: 'A', a: 16, b: 1 },
+			{ unit: 'B', a: 0, b: 50 }
+		]);
+		expect(r.units[0]!.score).toBeCloseTo(2, 12); // 16^(1/4)·1^(3/4)
+		expect(r.units[1]!.score).toBe(0);
+	});
+
+	it('explains a score by its indicators, and the gap to the unit above', () => {
+		const m = doc();
+		const p = prepare(m, rows.slice(0, 2).map((r) => ({ ...r, b: 70 })));
+		const ev = evaluate(p, normaliseAll(p));
+		const e = explain(p, ev, 'B');
+		expect(e.contributions.reduce((s, c) => s + c.points, 0)).toBeCloseTo(e.score!, 10);
+		expect(e.contributions.find((c) => c.indicator === 'b')!.weight).toBeCloseTo(0.75 * 0.75, 12);
+		expect(e.above!.unit).toBe('A');
+		expect(e.above!.gap.reduce((s, g) => s + g.points, 0)).toBeCloseTo(e.above!.score - e.score!, 10);
+	});
+});
+
+describe('methodology documents', () => {
+	it('name the path of every problem', () => {
+		expect(() => parseMethodology({ id: 'x', name: 'x', root: { id: 'r', children: [{ id: 'a' }, { id: 'a', column: 'b', weight: -1 }] } })).toThrow(MethodologyError);
+		expect(() => parseMethodology({ id: 'x', name: 'x', root: { id: 'r', children: [{ id: 'a', column: 'a', weight: -1 }] } })).toThrow(/root\.children\.0\.weight/);
+	});
+
+	it('refuse data without the columns they read, and duplicate units', () => {
+		const m = parseMethodology({ id: 'x', name: 'x', root: { id: 'r', children: [{ id: 'a', column: 'a' }] } });
+		expect(() => compute(m, [{ unit: 'A', b: 1 }])).toThrow(/no column 'a'/);
+		expect(() => compute(m, [{ unit: 'A', a: 1 }, { unit: 'A', a: 2 }])).toThrow(/appears twice/);
+		expect(() => compute(m, [{ a: 1 }])).toThrow(/no unit in column 'unit'/);
+	});
+});
