@@ -39,7 +39,7 @@ const scenario = fc
 			)
 		})
 	)
-	.map(({ methodology, rows }) => ({ methodology: methodology as Methodology, rows: rows.map((r, i) => ({ unit: `u${i}`, ...r })) }));
+	.map(({ methodology, rows }) => ({ methodology: methodology as Methodology, rows: rows.map((r, i): Record<string, number | string> => ({ unit: `u${i}`, ...r })) }));
 
 describe('properties', () => {
 	it('raising an indicator with positive polarity never lowers a unit’s score (fixed goalposts)', () => {
@@ -51,7 +51,7 @@ describe('properties', () => {
 				fc.pre(leaf.polarity === 'positive' && leaf.normalisation.kind !== 'minMax');
 				const u = unitPick % rows.length;
 				const before = compute(methodology, rows).units[u]!.score!;
-				const raised = rows.map((r, i) => (i === u ? { ...r, [`c${k}`]: Math.min(100, (r[`c${k}` as keyof typeof r] as number) + raise) } : r));
+				const raised = rows.map((r, i) => (i === u ? { ...r, [`c${k}`]: Math.min(100, (r[`c${k}`] as number) + raise) } : r));
 				const after = compute(methodology, raised).units[u]!.score!;
 				expect(after).toBeGreaterThanOrEqual(before - 1e-9);
 			}),
@@ -67,7 +67,7 @@ describe('properties', () => {
 				fc.pre((leaves[k] as { polarity: string }).polarity === 'positive' && methodology.root.aggregation === 'arithmetic');
 				const u = unitPick % rows.length;
 				const before = compute(methodology, rows).units[u]!.rank!;
-				const raised = rows.map((r, i) => (i === u ? { ...r, [`c${k}`]: (r[`c${k}` as keyof typeof r] as number) + raise } : r));
+				const raised = rows.map((r, i) => (i === u ? { ...r, [`c${k}`]: (r[`c${k}`] as number) + raise } : r));
 				expect(compute(methodology, raised).units[u]!.rank!).toBeLessThanOrEqual(before);
 			}),
 			{ numRuns: 300 }
@@ -88,7 +88,7 @@ describe('properties', () => {
 		fc.assert(
 			fc.property(scenario, fc.nat(), ({ methodology, rows }, pick) => {
 				const u = rows[pick % rows.length]!;
-				const same = { values: { [u.unit]: { i0: u.c0 as number } }, weights: { i1: methodology.root.children[1]!.weight } };
+				const same = { values: { [String(u.unit)]: { i0: u.c0 as number } }, weights: { i1: methodology.root.children[1]!.weight } };
 				const { changes } = whatIf(methodology, rows, same);
 				for (const c of changes) {
 					expect(c.rankDelta).toBe(0);
@@ -102,7 +102,7 @@ describe('properties', () => {
 	it('target seeking’s answer, applied, reaches the target — or it says the target cannot be reached', () => {
 		fc.assert(
 			fc.property(scenario, fc.nat(), fc.integer({ min: 1, max: 3 }), ({ methodology, rows }, pick, rank) => {
-				const unit = rows[pick % rows.length]!.unit;
+				const unit = String(rows[pick % rows.length]!.unit);
 				const r = seekTarget(methodology, rows, unit, { rank });
 				if (!r.reachable) {
 					// Every indicator at its best bound still falls short.

@@ -156,7 +156,7 @@ export function monteCarlo(methodology: Methodology, rows: Row[], options: Monte
 		scores.set(ev.scores[root]!);
 		const ranks = rankScores(scores, ties, decimals);
 		for (let u = 0; u < n; u++) {
-			const r = ranks[u];
+			const r = ranks[u] ?? null;
 			rankSamples[u]![d] = r ?? 0;
 			if (r !== null && r <= topK) top[u]!++;
 			const g = gradeOf(scores[u]!, methodology.grades);
