@@ -106,47 +106,55 @@ export function evaluate(p: Prepared, normalised: Float64Array[], weights?: numb
 	const scores: Float64Array[] = new Array(p.nodes.length);
 	const coverage: Float64Array[] = new Array(p.nodes.length);
 	p.nodes.forEach((node, k) => {
+		if (node.leaf >= 0) {
+			// Leaves read their normalised column as it is: no copy (Monte Carlo calls this per draw).
+			scores[k] = leafValues[node.leaf]!;
+			coverage[k] = presenceOf(normalised[node.leaf]!);
+			return;
+		}
 		const s = new Float64Array(n);
 		const c = new Float64Array(n);
-		if (node.leaf >= 0) {
-			const observed = normalised[node.leaf]!;
-			const values = leafValues[node.leaf]!;
-			for (let u = 0; u < n; u++) {
-				s[u] = values[u]!;
-				c[u] = Number.isNaN(observed[u]!) ? 0 : 1;
+		const w = weights?.[k] ?? node.weights;
+		const geo = geometric ?? node.geometric;
+		let total = 0;
+		for (const x of w) total += x;
+		for (let u = 0; u < n; u++) {
+			let wPresent = 0;
+			let observedShare = 0;
+			let acc = 0;
+			let zero = false;
+			for (let j = 0; j < node.children.length; j++) {
+				const child = node.children[j]!;
+				const v = scores[child]![u]!;
+				observedShare += w[j]! * coverage[child]![u]!;
+				if (Number.isNaN(v)) continue;
+				wPresent += w[j]!;
+				if (geo) {
+					if (v <= 0) zero = true;
+					else acc += w[j]! * Math.log(v);
+				} else acc += w[j]! * v;
 			}
-		} else {
-			const w = weights?.[k] ?? node.weights;
-			const geo = geometric ?? node.geometric;
-			let total = 0;
-			for (const x of w) total += x;
-			for (let u = 0; u < n; u++) {
-				let wPresent = 0;
-				let observedShare = 0;
-				let acc = 0;
-				let zero = false;
-				for (let j = 0; j < node.children.length; j++) {
-					const child = node.children[j]!;
-					const v = scores[child]![u]!;
-					observedShare += w[j]! * coverage[child]![u]!;
-					if (Number.isNaN(v)) continue;
-					wPresent += w[j]!;
-					if (geo) {
-						if (v <= 0) zero = true;
-						else acc += w[j]! * Math.log(v);
-					} else acc += w[j]! * v;
-				}
-				const cov = total > 0 ? observedShare / total : 0;
-				c[u] = cov;
-				if (wPresent === 0 || cov < minCoverage - 1e-12) s[u] = NaN;
-				else if (geo) s[u] = zero ? 0 : Math.exp(acc / wPresent);
-				else s[u] = acc / wPresent;
-			}
+			const cov = total > 0 ? observedShare / total : 0;
+			c[u] = cov;
+			if (wPresent === 0 || cov < minCoverage - 1e-12) s[u] = NaN;
+			else if (geo) s[u] = zero ? 0 : Math.exp(acc / wPresent);
+			else s[u] = acc / wPresent;
 		}
 		scores[k] = node.rescale ? normalise(s, node.rescale, 'positive') : s;
 		coverage[k] = c;
 	});
 	return { scores, coverage };
+}
+
+const presence = new WeakMap<Float64Array, Float64Array>();
+/** 1 where a value is observed, 0 where missing; cached per column. */
+function presenceOf(values: Float64Array): Float64Array {
+	let p = presence.get(values);
+	if (!p) {
+		p = values.map((v) => (Number.isNaN(v) ? 0 : 1));
+		presence.set(values, p);
+	}
+	return p;
 }
 
 /** Missing normalised values replaced by the mean of the unit's group, or of all units. */
@@ -180,16 +188,23 @@ export function roundTo(v: number, decimals: number): number {
 
 /** Ranks, 1 = best; NaN scores get no rank. */
 export function rankScores(scores: ArrayLike<number>, ties: 'shared' | 'dense' | 'unrounded', decimals: number): Array<number | null> {
-	const keyed = Array.from(scores, (s, i) => ({ i, key: Number.isNaN(s) ? NaN : ties === 'unrounded' ? s : roundTo(s, decimals) }))
-		.filter((e) => !Number.isNaN(e.key))
-		.sort((a, b) => b.key - a.key);
-	const ranks: Array<number | null> = new Array(scores.length).fill(null);
+	const n = scores.length;
+	const keys = new Float64Array(n);
+	const order: number[] = [];
+	for (let i = 0; i < n; i++) {
+		const s = scores[i]!;
+		keys[i] = Number.isNaN(s) ? NaN : ties === 'unrounded' ? s : roundTo(s, decimals);
+		if (!Number.isNaN(keys[i]!)) order.push(i);
+	}
+	order.sort((a, b) => keys[b]! - keys[a]!);
+	const ranks: Array<number | null> = new Array(n).fill(null);
 	let dense = 0;
-	keyed.forEach((e, pos) => {
-		const tiedWithPrevious = pos > 0 && keyed[pos - 1]!.key === e.key;
-		if (!tiedWithPrevious) dense++;
-		ranks[e.i] = tiedWithPrevious ? ranks[keyed[pos - 1]!.i]! : ties === 'dense' ? dense : pos + 1;
-	});
+	for (let pos = 0; pos < order.length; pos++) {
+		const i = order[pos]!;
+		const tied = pos > 0 && keys[order[pos - 1]!] === keys[i];
+		if (!tied) dense++;
+		ranks[i] = tied ? ranks[order[pos - 1]!]! : ties === 'dense' ? dense : pos + 1;
+	}
 	return ranks;
 }
 
