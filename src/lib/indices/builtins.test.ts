@@ -83,3 +83,36 @@ describe('the 好差评 satisfaction index', () => {
 		expect(r.units[0]!.score).not.toBeNull();
 	});
 });
+
+describe('the UN components', () => {
+	it('HCI = 1/3 literacy + 2/9 enrolment + 2/9 expected + 2/9 mean years, on their goalposts', () => {
+		const r = compute(builtinMethodology('egdi-hci')!, [
+			{ country: 'A', adult_literacy: 100, gross_enrolment: 100, expected_years_of_schooling: 18, mean_years_of_schooling: 15 },
+			{ country: 'B', adult_literacy: 50, gross_enrolment: 80, expected_years_of_schooling: 9, mean_years_of_schooling: 7.5 },
+			{ country: 'C', adult_literacy: 100, gross_enrolment: 120, expected_years_of_schooling: 20, mean_years_of_schooling: 16 }
+		]);
+		expect(r.units[0]!.score).toBeCloseTo(1, 12);
+		expect(r.units[1]!.score).toBeCloseTo(0.5 / 3 + (2 / 9) * 0.8 + (2 / 9) * 0.5 + (2 / 9) * 0.5, 12);
+		expect(r.units[2]!.score).toBeCloseTo(1, 12); // capped at the goalposts
+	});
+
+	it('TII = min-max of the mean of the four z-scores', () => {
+		const rows = [
+			{ country: 'A', internet_users: 90, mobile_subscriptions: 130, mobile_broadband: 110, fixed_broadband: 40 },
+			{ country: 'B', internet_users: 60, mobile_subscriptions: 100, mobile_broadband: 70, fixed_broadband: 20 },
+			{ country: 'C', internet_users: 10, mobile_subscriptions: 60, mobile_broadband: 10, fixed_broadband: 1 }
+		];
+		const r = compute(builtinMethodology('egdi-tii')!, rows);
+		const z = (k: keyof (typeof rows)[0]) => {
+			const v = rows.map((x) => x[k] as number);
+			const mean = v.reduce((s, x) => s + x, 0) / 3;
+			const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / 3);
+			return v.map((x) => (x - mean) / sd);
+		};
+		const means = [0, 1, 2].map((i) => (z('internet_users')[i]! + z('mobile_subscriptions')[i]! + z('mobile_broadband')[i]! + z('fixed_broadband')[i]!) / 4);
+		const lo = Math.min(...means);
+		const hi = Math.max(...means);
+		r.units.forEach((u, i) => expect(u.score).toBeCloseTo((means[i]! - lo) / (hi - lo), 12));
+		expect(r.units.map((u) => u.score)).toEqual([1, expect.any(Number), 0]);
+	});
+});
