@@ -41,9 +41,10 @@ Options:
 		}
 		const config = configOrExit();
 		if (opts.print) {
+			const clusterTables = new Set<string>();
 			for (const m of migrations) {
 				console.log(`-- ${m.name}`);
-				for (const sql of statementsOf(m.sql, opts.cluster)) console.log(`${sql};\n`);
+				for (const sql of statementsOf(m.sql, opts.cluster, clusterTables)) console.log(`${sql};\n`);
 			}
 			return 0;
 		}

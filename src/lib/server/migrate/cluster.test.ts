@@ -42,6 +42,17 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS dst_mv TO dst AS SELECT a, countState() A
 		expect(out[2]).toContain('ReplicatedAggregatingMergeTree(');
 	});
 
+	it('remembers distributed tables across migrations', () => {
+		const tables = new Set<string>();
+		renderForCluster(splitStatements('CREATE TABLE IF NOT EXISTS raw (a UInt8) ENGINE = MergeTree ORDER BY a'), 'prod', tables);
+		const later = renderForCluster(
+			splitStatements('CREATE TABLE IF NOT EXISTS r (a UInt8) ENGINE = AggregatingMergeTree ORDER BY a; CREATE MATERIALIZED VIEW IF NOT EXISTS r_mv TO r AS SELECT a FROM raw'),
+			'prod',
+			tables
+		);
+		expect(later.at(-1)).toBe('CREATE MATERIALIZED VIEW IF NOT EXISTS r_mv ON CLUSTER prod TO r_local AS SELECT a FROM raw_local');
+	});
+
 	it('alters the local table, and the Distributed one too for column changes', () => {
 		const out = render(`CREATE TABLE IF NOT EXISTS t (a UInt8) ENGINE = MergeTree ORDER BY a;
 ALTER TABLE t ADD COLUMN IF NOT EXISTS b String;

@@ -16,10 +16,14 @@ const IDENT = '([A-Za-z_][A-Za-z0-9_]*)';
 
 export class ClusterRenderError extends Error {}
 
-export function renderForCluster(statements: Statement[], cluster: string): string[] {
+/**
+ * `localTables` carries the tables split into local + Distributed by earlier
+ * statements; pass the same set through every migration, in order, so a view in
+ * a later migration reads the local tables of an earlier one.
+ */
+export function renderForCluster(statements: Statement[], cluster: string, localTables: Set<string> = new Set()): string[] {
 	if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(cluster)) throw new ClusterRenderError(`invalid cluster name '${cluster}'`);
 	const onCluster = `ON CLUSTER ${quoteIfNeeded(cluster)}`;
-	const localTables = new Set<string>();
 	const out: string[] = [];
 	for (const { sql, directives } of statements) {
 		let m: RegExpExecArray | null;

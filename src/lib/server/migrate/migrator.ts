@@ -48,10 +48,13 @@ export interface MigrateResult {
 	schemaVersion: number;
 }
 
-/** The statements a migration runs, rendered for a cluster when one is named. */
-export function statementsOf(sql: string, cluster?: string): string[] {
+/**
+ * The statements a migration runs, rendered for a cluster when one is named.
+ * `clusterTables` carries the distributed tables of the migrations before it.
+ */
+export function statementsOf(sql: string, cluster?: string, clusterTables?: Set<string>): string[] {
 	const statements = splitStatements(sql);
-	return cluster ? renderForCluster(statements, cluster) : statements.map((s) => s.sql);
+	return cluster ? renderForCluster(statements, cluster, clusterTables) : statements.map((s) => s.sql);
 }
 
 export async function appliedMigrations(warehouse: Warehouse): Promise<AppliedMigration[]> {
@@ -100,10 +103,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
 	}
 	const done = new Set(applied.map((a) => a.version));
 	const newlyApplied: string[] = [];
+	const clusterTables = new Set<string>();
 	for (const migration of migrations) {
+		// Rendered even when applied already: later migrations need to know its tables.
+		const statements = statementsOf(migration.sql, cluster, clusterTables);
 		if (done.has(migration.version)) continue;
 		const started = Date.now();
-		for (const sql of statementsOf(migration.sql, cluster)) {
+		for (const sql of statements) {
 			try {
 				await warehouse.command({ query: sql });
 			} catch (e) {
