@@ -1,0 +1,285 @@
+/**
+ * The indicator catalogue (指标体系) for government services: each indicator
+ * defined once — code (glossary), names, unit, polarity, the rollup measures it
+ * needs and how its value follows from them, the grains and dimensions it
+ * supports, and a one-line definition for the UI. Pure: the browser shows the
+ * same definitions the server computes with.
+ */
+
+export type Source = 'cases' | 'reviews' | 'reviewActions' | 'hotline';
+export type Grain = 'minute' | 'hour' | 'day' | 'month' | 'total';
+export type Dimension = 'department' | 'item' | 'channel' | 'ticketType' | 'topic';
+
+/** An aggregate over a source's rollup columns. Fixed SQL from this file, never from input. */
+export interface Measure {
+	source: Source;
+	sql: string;
+	/** Value when a bucket has no rows. */
+	empty: number | null;
+}
+
+export interface IndicatorDef {
+	code: string;
+	nameZh: string;
+	nameEn: string;
+	unit: string;
+	polarity: 'positive' | 'negative';
+	definition: string;
+	kind: 'count' | 'rate' | 'duration';
+	/** Measures by name. */
+	measures: Record<string, Measure>;
+	value: (m: Record<string, number | null>) => number | null;
+	grains: Grain[];
+	dimensions: Dimension[];
+}
+
+const sum = (source: Source, column: string): Measure => ({ source, sql: `sum(${column})`, empty: 0 });
+const ratio = (n: number | null | undefined, d: number | null | undefined, scale = 100): number | null => (d ? ((n ?? 0) / d) * scale : null);
+
+const CASE_DIMS: Dimension[] = ['department', 'item', 'channel'];
+const ALL_GRAINS: Grain[] = ['minute', 'hour', 'day', 'month', 'total'];
+const NO_MINUTE: Grain[] = ['hour', 'day', 'month', 'total'];
+const DAY_UP: Grain[] = ['day', 'month', 'total'];
+
+export const CATALOGUE: readonly IndicatorDef[] = [
+	{
+		code: 'caseVolume',
+		nameZh: '办件量',
+		nameEn: 'Cases submitted',
+		unit: '件',
+		polarity: 'positive',
+		kind: 'count',
+		definition: '期间内新申请的办件数（申请事件）',
+		measures: { submitted: sum('cases', 'submitted') },
+		value: (m) => m.submitted ?? 0,
+		grains: ALL_GRAINS,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'acceptedVolume',
+		nameZh: '受理量',
+		nameEn: 'Cases accepted',
+		unit: '件',
+		polarity: 'positive',
+		kind: 'count',
+		definition: '期间内受理的办件数',
+		measures: { accepted: sum('cases', 'accepted') },
+		value: (m) => m.accepted ?? 0,
+		grains: NO_MINUTE,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'completedVolume',
+		nameZh: '办结量',
+		nameEn: 'Cases completed',
+		unit: '件',
+		polarity: 'positive',
+		kind: 'count',
+		definition: '期间内办结的办件数',
+		measures: { completed: sum('cases', 'completed') },
+		value: (m) => m.completed ?? 0,
+		grains: ALL_GRAINS,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'onTimeRate',
+		nameZh: '按时办结率',
+		nameEn: 'Completed on time',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '在承诺时限（按法定工作日计）内办结的办件 ÷ 办结办件',
+		measures: { onTime: sum('cases', 'completed_on_time'), completed: sum('cases', 'completed') },
+		value: (m) => ratio(m.onTime, m.completed),
+		grains: ALL_GRAINS,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'earlyRate',
+		nameZh: '提前办结率',
+		nameEn: 'Completed before the deadline',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '在承诺时限到期日之前办结的办件 ÷ 办结办件',
+		measures: { early: sum('cases', 'completed_early'), completed: sum('cases', 'completed') },
+		value: (m) => ratio(m.early, m.completed),
+		grains: NO_MINUTE,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'avgDuration',
+		nameZh: '平均办理时长',
+		nameEn: 'Mean processing time',
+		unit: '小时',
+		polarity: 'negative',
+		kind: 'duration',
+		definition: '办结办件从申请到办结的平均时长',
+		measures: { seconds: sum('cases', 'duration_sum'), timed: sum('cases', 'completed_timed') },
+		value: (m) => ratio(m.seconds, m.timed, 1 / 3600),
+		grains: NO_MINUTE,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'p90Duration',
+		nameZh: '办理时长P90',
+		nameEn: 'Processing time, 90th percentile',
+		unit: '小时',
+		polarity: 'negative',
+		kind: 'duration',
+		definition: '九成办结办件的办理时长不超过此值（t-digest 估计）',
+		measures: { p90: { source: 'cases', sql: 'quantilesTDigestIfMerge(0.5, 0.9)(duration_digest)[2]', empty: null }, timed: sum('cases', 'completed_timed') },
+		value: (m) => (m.timed ? (m.p90 ?? 0) / 3600 : null),
+		grains: NO_MINUTE,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'fullyOnlineRate',
+		nameZh: '全程网办率',
+		nameEn: 'Completed fully online',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '经网厅或移动端办理且无需到现场的办结办件 ÷ 办结办件',
+		measures: { online: sum('cases', 'fully_online'), completed: sum('cases', 'completed') },
+		value: (m) => ratio(m.online, m.completed),
+		grains: NO_MINUTE,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'zeroTripRate',
+		nameZh: '零跑动率',
+		nameEn: 'Completed without a visit',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '无需到现场跑动的办结办件 ÷ 办结办件',
+		measures: { zero: sum('cases', 'zero_trip'), completed: sum('cases', 'completed') },
+		value: (m) => ratio(m.zero, m.completed),
+		grains: NO_MINUTE,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'crossProvinceVolume',
+		nameZh: '跨省通办量',
+		nameEn: 'Cross-province cases',
+		unit: '件',
+		polarity: 'positive',
+		kind: 'count',
+		definition: '期间内申请的跨省通办办件数',
+		measures: { cross: sum('cases', 'cross_province') },
+		value: (m) => m.cross ?? 0,
+		grains: NO_MINUTE,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'positiveRate',
+		nameZh: '好评率',
+		nameEn: 'Positive reviews',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '非常满意、满意、基本满意的评价 ÷ 全部评价',
+		measures: { positive: sum('reviews', 'positive'), reviews: sum('reviews', 'reviews') },
+		value: (m) => ratio(m.positive, m.reviews),
+		grains: NO_MINUTE,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'negativeCount',
+		nameZh: '差评数',
+		nameEn: 'Negative reviews',
+		unit: '条',
+		polarity: 'negative',
+		kind: 'count',
+		definition: '不满意、非常不满意的评价条数',
+		measures: { negative: sum('reviews', 'negative') },
+		value: (m) => m.negative ?? 0,
+		grains: NO_MINUTE,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'reviewRate',
+		nameZh: '主动评价率',
+		nameEn: 'Cases reviewed',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '期间内的评价条数 ÷ 期间内办结的办件数',
+		measures: { reviews: sum('reviews', 'reviews'), completed: sum('cases', 'completed') },
+		value: (m) => ratio(m.reviews, m.completed),
+		grains: NO_MINUTE,
+		dimensions: CASE_DIMS
+	},
+	{
+		code: 'rectifiedRate',
+		nameZh: '差评整改率',
+		nameEn: 'Negative reviews rectified',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '期间内完成整改的差评 ÷ 期间内收到的差评',
+		measures: { rectified: sum('reviewActions', 'rectified'), negative: sum('reviews', 'negative') },
+		value: (m) => ratio(m.rectified, m.negative),
+		grains: DAY_UP,
+		dimensions: []
+	},
+	{
+		code: 'ticketVolume',
+		nameZh: '12345工单量',
+		nameEn: '12345 tickets',
+		unit: '件',
+		polarity: 'positive',
+		kind: 'count',
+		definition: '期间内新建的 12345 热线工单数',
+		measures: { created: sum('hotline', 'created') },
+		value: (m) => m.created ?? 0,
+		grains: NO_MINUTE,
+		dimensions: ['ticketType', 'topic']
+	},
+	{
+		code: 'answerRate',
+		nameZh: '接通率',
+		nameEn: 'Calls answered',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '接通的来电工单 ÷ 新建工单',
+		measures: { answered: sum('hotline', 'answered'), created: sum('hotline', 'created') },
+		value: (m) => ratio(m.answered, m.created),
+		grains: NO_MINUTE,
+		dimensions: ['ticketType', 'topic']
+	},
+	{
+		code: 'satisfactionRate',
+		nameZh: '满意率',
+		nameEn: 'Satisfied callers',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '回访表示满意的办结工单 ÷ 有满意度回访结果的办结工单',
+		measures: { satisfied: sum('hotline', 'closed_satisfied'), rated: sum('hotline', 'closed_rated') },
+		value: (m) => ratio(m.satisfied, m.rated),
+		grains: NO_MINUTE,
+		dimensions: ['ticketType', 'topic']
+	},
+	{
+		code: 'followUpRate',
+		nameZh: '回访率',
+		nameEn: 'Closed tickets followed up',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '有满意度回访结果的办结工单 ÷ 办结工单',
+		measures: { rated: sum('hotline', 'closed_rated'), closed: sum('hotline', 'closed') },
+		value: (m) => ratio(m.rated, m.closed),
+		grains: NO_MINUTE,
+		dimensions: ['ticketType', 'topic']
+	}
+];
+
+export const INDICATOR_CODES = CATALOGUE.map((i) => i.code) as [string, ...string[]];
+
+export function indicator(code: string): IndicatorDef | undefined {
+	return CATALOGUE.find((i) => i.code === code);
+}

@@ -1,0 +1,213 @@
+/**
+ * From a request to the smallest rollup that answers it, and the SQL to ask it,
+ * every value a bound parameter. Pure: unit-tested, and its SQL checked to parse
+ * by the real engine.
+ */
+import { indicator, type Dimension, type Grain, type IndicatorDef, type Source } from '../../indicators/catalogue.ts';
+import type { QueryRequest } from './request.ts';
+
+export class PlanError extends Error {}
+
+/** The caller's region scope: which regions they may see. */
+export type Scope = { all: true } | { all?: false; adcodes: number[] };
+
+interface SourceTables {
+	minute?: string;
+	hour?: string;
+	day: string;
+	/** Request dimension → column, per grain family. */
+	dims: Partial<Record<Dimension, string>>;
+	minuteDims?: Partial<Record<Dimension, string>>;
+}
+
+export const SOURCES: Record<Source, SourceTables> = {
+	cases: { minute: 'case_stats_minute', hour: 'case_stats_hour', day: 'case_stats_day', dims: { department: 'department', item: 'item_code', channel: 'channel' }, minuteDims: { channel: 'channel' } },
+	reviews: { hour: 'review_stats_hour', day: 'review_stats_day', dims: { department: 'department', item: 'item_code', channel: 'channel' } },
+	reviewActions: { day: 'review_action_stats_day', dims: {} },
+	hotline: { hour: 'hotline_stats_hour', day: 'hotline_stats_day', dims: { ticketType: 'ticket_type', topic: 'topic' } }
+};
+
+const MUNICIPALITIES = new Set([110000, 120000, 310000, 500000]);
+
+export type Level = 'national' | 'province' | 'city' | 'county';
+
+export function levelOf(adcode: number): Level {
+	if (adcode === 0) return 'national';
+	if (adcode % 10000 === 0) return 'province';
+	if (adcode % 100 === 0) return 'city';
+	return 'county';
+}
+
+/** Whether `adcode` lies within `scope` (the same region or one below it). */
+export function within(adcode: number, scope: number): boolean {
+	const level = levelOf(scope);
+	if (level === 'national') return true;
+	if (level === 'province') return adcode !== 0 && Math.floor(adcode / 10000) === scope / 10000;
+	if (level === 'city') return adcode !== 0 && Math.floor(adcode / 100) === scope / 100;
+	return adcode === scope;
+}
+
+/** The column that filters a region at its level. */
+function regionColumn(adcode: number): string | undefined {
+	return { national: undefined, province: 'province_code', city: 'city_code', county: 'adcode' }[levelOf(adcode)];
+}
+
+/** The column that splits a region into its children. */
+function childColumn(adcode: number): string {
+	const level = levelOf(adcode);
+	if (level === 'national') return 'province_code';
+	if (level === 'province') return MUNICIPALITIES.has(adcode) ? 'adcode' : 'city_code';
+	if (level === 'city') return 'adcode';
+	throw new PlanError('a county has no sub-regions to group by');
+}
+
+export interface SourceQuery {
+	source: Source;
+	table: string;
+	sql: string;
+	params: Record<string, unknown>;
+	/** Measure alias → (indicator code, measure name) pairs it serves. */
+	measures: Map<string, string>;
+	/** Output columns that form a series key. */
+	keys: string[];
+}
+
+export interface Plan {
+	indicators: IndicatorDef[];
+	grain: Grain;
+	/** Rollup family: minute, hour or day tables. */
+	family: 'minute' | 'hour' | 'day';
+	queries: SourceQuery[];
+	/** Measure alias per indicator per measure name. */
+	aliases: Map<string, Record<string, string>>;
+	keyColumns: string[];
+}
+
+/** 'YYYY-MM-DD HH:MM:SS' in UTC for DateTime parameters. */
+export function utcParam(ms: number): string {
+	return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** 'YYYY-MM-DD' Beijing date for Date parameters (a range start/end at Beijing midnight). */
+export function beijingDateParam(ms: number): string {
+	return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+export function plan(request: QueryRequest, scope: Scope, range: { from: number; to: number } = request): Plan {
+	const indicators = request.indicators.map((code) => indicator(code)!);
+	for (const ind of indicators) {
+		if (!ind.grains.includes(request.grain)) throw new PlanError(`${ind.nameZh} (${ind.code}) has no ${request.grain} grain; it supports ${ind.grains.join(', ')}`);
+	}
+	const usedDims = new Set<Dimension>([...request.groupBy, ...(Object.keys(request.filters) as Dimension[]).filter((k) => request.filters[k] !== undefined)]);
+	for (const ind of indicators) {
+		for (const d of usedDims) if (!ind.dimensions.includes(d)) throw new PlanError(`${ind.nameZh} (${ind.code}) cannot be filtered or grouped by ${d}`);
+	}
+	// Scope: the region asked for must lie within what the caller may see.
+	if (!scope.all && !scope.adcodes.some((s) => within(request.region.adcode, s))) {
+		throw new PlanError(`region ${request.region.adcode} is outside your scope`);
+	}
+	const family: Plan['family'] = request.grain === 'minute' ? 'minute' : request.grain === 'hour' ? 'hour' : 'day';
+
+	// One query per source; measures shared between indicators are computed once.
+	const bySource = new Map<Source, Map<string, string>>(); // source → sql → alias
+	const aliases = new Map<string, Record<string, string>>();
+	let next = 0;
+	for (const ind of indicators) {
+		const mine: Record<string, string> = {};
+		for (const [name, m] of Object.entries(ind.measures)) {
+			let sqls = bySource.get(m.source);
+			if (!sqls) bySource.set(m.source, (sqls = new Map()));
+			let alias = sqls.get(m.sql);
+			if (!alias) sqls.set(m.sql, (alias = `m${next++}`));
+			mine[name] = alias;
+		}
+		aliases.set(ind.code, mine);
+	}
+
+	const keyColumns = ['period', ...(request.region.by === 'children' ? ['region'] : []), ...request.groupBy];
+	const queries: SourceQuery[] = [...bySource.entries()].map(([source, sqls]) => {
+		const tables = SOURCES[source];
+		const table = tables[family];
+		if (!table) throw new PlanError(`no ${family} rollup for ${source}`);
+		const dims = family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
+		const params: Record<string, unknown> = {};
+		const where: string[] = [];
+		if (family === 'day') {
+			params.from = beijingDateParam(range.from);
+			params.to = beijingDateParam(range.to);
+			where.push('bucket >= {from:Date}', 'bucket < {to:Date}');
+		} else {
+			params.from = utcParam(range.from);
+			params.to = utcParam(range.to);
+			where.push("bucket >= {from:DateTime('UTC')}", "bucket < {to:DateTime('UTC')}");
+		}
+		const column = regionColumn(request.region.adcode);
+		if (column) {
+			params.region = request.region.adcode;
+			where.push(`${column} = {region:UInt32}`);
+		}
+		if (!scope.all) {
+			// The scope again, in SQL: a procedure cannot forget it, whatever it asks.
+			params.scope_provinces = scope.adcodes.filter((a) => levelOf(a) === 'province');
+			params.scope_cities = scope.adcodes.filter((a) => levelOf(a) === 'city');
+			params.scope_counties = scope.adcodes.filter((a) => levelOf(a) === 'county');
+			where.push('(has({scope_provinces:Array(UInt32)}, province_code) OR has({scope_cities:Array(UInt32)}, city_code) OR has({scope_counties:Array(UInt32)}, adcode))');
+		}
+		for (const d of Object.keys(request.filters) as Dimension[]) {
+			const vals = request.filters[d];
+			if (!vals) continue;
+			const col = dims[d];
+			if (!col) throw new PlanError(`${source} cannot be filtered by ${d} at the ${family} grain`);
+			params[`f_${d}`] = vals;
+			where.push(`has({f_${d}:Array(String)}, toString(${col}))`);
+		}
+		// Not aliased `bucket`: ClickHouse lets an alias shadow the column in WHERE.
+		const select: string[] = [`${bucketExpr(request.grain, family)} AS period`];
+		const group: string[] = ['period'];
+		if (request.region.by === 'children') {
+			select.push(`${childColumn(request.region.adcode)} AS region`);
+			group.push('region');
+		}
+		for (const d of request.groupBy) {
+			const col = dims[d];
+			if (!col) throw new PlanError(`${source} cannot be grouped by ${d} at the ${family} grain`);
+			select.push(`toString(${col}) AS ${d}`);
+			group.push(d);
+		}
+		const measures = new Map<string, string>();
+		for (const [sql, alias] of sqls) {
+			select.push(`${sql} AS ${alias}`);
+			measures.set(alias, sql);
+		}
+		const sql = `SELECT ${select.join(', ')}\nFROM ${table}\nWHERE ${where.join('\n  AND ')}\nGROUP BY ${group.join(', ')}\nORDER BY ${group.join(', ')}`;
+		return { source, table, sql, params, measures, keys: keyColumns };
+	});
+	return { indicators, grain: request.grain, family, queries, aliases, keyColumns };
+}
+
+function bucketExpr(grain: Grain, family: Plan['family']): string {
+	if (grain === 'total') return "'total'";
+	if (family === 'day') return grain === 'month' ? "formatDateTime(toStartOfMonth(bucket), '%Y-%m')" : 'toString(bucket)';
+	return `formatDateTime(bucket, '%Y-%m-%d %H:%i', 'Asia/Shanghai')`;
+}
+
+/** Every bucket label of a range, so empty ones can be filled. */
+export function bucketLabels(grain: Grain, from: number, to: number): string[] {
+	if (grain === 'total') return ['total'];
+	const BJ = 8 * 3600_000;
+	const labels: string[] = [];
+	if (grain === 'minute' || grain === 'hour') {
+		const step = grain === 'minute' ? 60_000 : 3600_000;
+		for (let t = Math.floor(from / step) * step; t < to; t += step) labels.push(new Date(t + BJ).toISOString().slice(0, 16).replace('T', ' '));
+		return labels;
+	}
+	const day = 86_400_000;
+	const first = Math.floor((from + BJ) / day);
+	const last = Math.ceil((to + BJ) / day);
+	for (let d = first; d < last; d++) {
+		const date = new Date(d * day).toISOString().slice(0, 10);
+		const label = grain === 'month' ? date.slice(0, 7) : date;
+		if (labels.at(-1) !== label) labels.push(label);
+	}
+	return labels;
+}

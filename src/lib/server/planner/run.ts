@@ -1,0 +1,158 @@
+/**
+ * Runs a plan: each source's query for the current and the comparison period,
+ * merged by series key, empty buckets filled, values computed by the catalogue's
+ * formulas, units and labels attached.
+ */
+import type { Warehouse } from '../warehouse/client.ts';
+import type { IndicatorDef } from '../../indicators/catalogue.ts';
+import { bucketLabels, plan, type Plan, type Scope } from './plan.ts';
+import type { QueryRequest } from './request.ts';
+
+export interface Series {
+	key: Record<string, string | number>;
+	label?: string;
+	values: Record<string, Array<number | null>>;
+	compare?: Record<string, Array<number | null>>;
+	/** The whole range in one figure (for rates: the rate over the range, not a mean of rates). */
+	total: Record<string, number | null>;
+	compareTotal?: Record<string, number | null>;
+}
+
+export interface QueryResult {
+	indicators: Array<Pick<IndicatorDef, 'code' | 'nameZh' | 'nameEn' | 'unit' | 'polarity' | 'kind' | 'definition'>>;
+	grain: QueryRequest['grain'];
+	buckets: string[];
+	compare: QueryRequest['compare'];
+	compareBuckets?: string[];
+	series: Series[];
+}
+
+type Row = Record<string, string | number | null>;
+
+/** The comparison range for a request. */
+export function comparisonRange(r: QueryRequest): { from: number; to: number } | undefined {
+	const shift = (ms: number, months: number) => {
+		const d = new Date(ms + 8 * 3600_000);
+		d.setUTCMonth(d.getUTCMonth() + months);
+		return d.getTime() - 8 * 3600_000;
+	};
+	switch (r.compare) {
+		case 'none':
+			return undefined;
+		case 'previousPeriod':
+			return { from: r.from - (r.to - r.from), to: r.from };
+		case 'yoy':
+			return { from: shift(r.from, -12), to: shift(r.to, -12) };
+		case 'mom':
+			return { from: shift(r.from, -1), to: shift(r.to, -1) };
+	}
+}
+
+async function fetchRows(warehouse: Warehouse, p: Plan): Promise<Row[][]> {
+	return Promise.all(
+		p.queries.map(async (q) => {
+			const rs = await warehouse.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' });
+			return rs.json<Row>();
+		})
+	);
+}
+
+/** Measures per series key and bucket, merged across sources. */
+function collect(p: Plan, results: Row[][]): Map<string, { key: Record<string, string | number>; buckets: Map<string, Record<string, number | null>> }> {
+	const seriesKeys = p.keyColumns.filter((k) => k !== 'period');
+	const out = new Map<string, { key: Record<string, string | number>; buckets: Map<string, Record<string, number | null>> }>();
+	results.forEach((rows, qi) => {
+		const q = p.queries[qi]!;
+		for (const row of rows) {
+			const key = Object.fromEntries(seriesKeys.map((k) => [k, row[k] as string | number]));
+			const id = JSON.stringify(seriesKeys.map((k) => row[k]));
+			let series = out.get(id);
+			if (!series) out.set(id, (series = { key, buckets: new Map() }));
+			let measures = series.buckets.get(String(row.period));
+			if (!measures) series.buckets.set(String(row.period), (measures = {}));
+			for (const alias of q.measures.keys()) measures[alias] = row[alias] === null || row[alias] === undefined ? null : Number(row[alias]);
+		}
+	});
+	return out;
+}
+
+function valueOf(ind: IndicatorDef, aliases: Record<string, string>, measures: Record<string, number | null> | undefined): number | null {
+	const m: Record<string, number | null> = {};
+	for (const [name, def] of Object.entries(ind.measures)) m[name] = measures?.[aliases[name]!] ?? def.empty;
+	return ind.value(m);
+}
+
+/** Adds up the summable measures of every bucket (t-digest quantiles are asked of the warehouse at the 'total' grain instead). */
+function sumBuckets(buckets: Map<string, Record<string, number | null>>): Record<string, number | null> {
+	const total: Record<string, number | null> = {};
+	for (const measures of buckets.values()) for (const [a, v] of Object.entries(measures)) total[a] = (total[a] ?? 0) + (v ?? 0);
+	return total;
+}
+
+export async function runQuery(warehouse: Warehouse, request: QueryRequest, scope: Scope): Promise<QueryResult> {
+	const current = plan(request, scope);
+	const range = comparisonRange(request);
+	const compared = range ? plan(request, scope, range) : undefined;
+	const needsTotalQuery = current.indicators.some((i) => Object.values(i.measures).some((m) => !m.sql.startsWith('sum(')));
+	const totalRequest = { ...request, grain: 'total' as const };
+	const [rows, compareRows, totalRows, compareTotalRows] = await Promise.all([
+		fetchRows(warehouse, current),
+		compared ? fetchRows(warehouse, compared) : undefined,
+		needsTotalQuery && request.grain !== 'total' ? fetchRows(warehouse, plan(totalRequest, scope)) : undefined,
+		needsTotalQuery && range && request.grain !== 'total' ? fetchRows(warehouse, plan(totalRequest, scope, range)) : undefined
+	]);
+	const buckets = bucketLabels(request.grain, request.from, request.to);
+	const compareBuckets = range ? bucketLabels(request.grain, range.from, range.to) : undefined;
+	const now = collect(current, rows);
+	const before = compared && compareRows ? collect(compared, compareRows) : undefined;
+	const totals = totalRows ? collect(plan(totalRequest, scope), totalRows) : undefined;
+	const compareTotals = compareTotalRows && range ? collect(plan(totalRequest, scope, range), compareTotalRows) : undefined;
+
+	// Every series seen in either period appears, with its empty buckets filled.
+	const ids = new Set([...now.keys(), ...(before?.keys() ?? [])]);
+	if (ids.size === 0 && current.keyColumns.length === 1) ids.add('[]');
+	const series: Series[] = [...ids].map((id) => {
+		const cur = now.get(id);
+		const prev = before?.get(id);
+		const key = cur?.key ?? prev?.key ?? {};
+		const s: Series = { key, values: {}, total: {} };
+		if (before) {
+			s.compare = {};
+			s.compareTotal = {};
+		}
+		for (const ind of current.indicators) {
+			const aliases = current.aliases.get(ind.code)!;
+			s.values[ind.code] = buckets.map((b) => valueOf(ind, aliases, cur?.buckets.get(b)));
+			s.total[ind.code] = valueOf(ind, aliases, totals ? totals.get(id)?.buckets.get('total') : cur ? sumBuckets(cur.buckets) : undefined);
+			if (before && compared) {
+				const cAliases = compared.aliases.get(ind.code)!;
+				s.compare![ind.code] = compareBuckets!.map((b) => valueOf(ind, cAliases, prev?.buckets.get(b)));
+				s.compareTotal![ind.code] = valueOf(ind, cAliases, compareTotals ? compareTotals.get(id)?.buckets.get('total') : prev ? sumBuckets(prev.buckets) : undefined);
+			}
+		}
+		return s;
+	});
+	series.sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
+	await labelRegions(warehouse, series);
+	return {
+		indicators: current.indicators.map(({ code, nameZh, nameEn, unit, polarity, kind, definition }) => ({ code, nameZh, nameEn, unit, polarity, kind, definition })),
+		grain: request.grain,
+		buckets,
+		compare: request.compare,
+		compareBuckets,
+		series
+	};
+}
+
+/** Short Chinese names for sub-region series (one query for all of them). */
+async function labelRegions(warehouse: Warehouse, series: Series[]): Promise<void> {
+	const codes = series.map((s) => s.key.region).filter((c): c is number => typeof c === 'number');
+	if (codes.length === 0) return;
+	const rs = await warehouse.query({
+		query: 'SELECT adcode, short_name FROM regions FINAL WHERE adcode IN {codes:Array(UInt32)}',
+		query_params: { codes },
+		format: 'JSONEachRow'
+	});
+	const names = new Map((await rs.json<{ adcode: number; short_name: string }>()).map((r) => [r.adcode, r.short_name]));
+	for (const s of series) if (typeof s.key.region === 'number') s.label = names.get(s.key.region) ?? String(s.key.region);
+}
