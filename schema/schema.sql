@@ -63,7 +63,7 @@ CREATE TABLE case_stats_day
     `completed_early` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on a date before its due date',
     `completed_timed` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed with a known processing time',
     `duration_sum` SimpleAggregateFunction(sum, Float64) COMMENT 'seconds',
-    `duration_digest` AggregateFunction(quantilesTDigestIf(0.5, 0.9), UInt32, UInt8),
+    `duration_digest` AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8) COMMENT 'reservoir sample (8192) of processing times',
     `zero_trip` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed without a visit',
     `fully_online` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on web or mobile without a visit',
     `cross_province` SimpleAggregateFunction(sum, UInt64) COMMENT 'submitted across provinces'
@@ -90,7 +90,7 @@ CREATE MATERIALIZED VIEW case_stats_day_mv TO case_stats_day
     `completed_early` UInt64,
     `completed_timed` UInt64,
     `duration_sum` Float64,
-    `duration_digest` AggregateFunction(quantilesTDigest(0.5, 0.9), UInt32),
+    `duration_digest` AggregateFunction(quantiles(0.5, 0.9), UInt32),
     `zero_trip` UInt64,
     `fully_online` UInt64,
     `cross_province` UInt64
@@ -111,7 +111,7 @@ AS SELECT
     countIf((status = 'completed') AND (toDate(ts, 'Asia/Shanghai') < due_date)) AS completed_early,
     countIf((status = 'completed') AND (duration_s IS NOT NULL)) AS completed_timed,
     sumIf(toFloat64(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_sum,
-    quantilesTDigestStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_digest,
+    quantilesStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_digest,
     countIf((status = 'completed') AND (trips = 0)) AS zero_trip,
     countIf((status = 'completed') AND (trips = 0) AND (channel IN ('web', 'mobile'))) AS fully_online,
     countIf((status = 'submitted') AND cross_province) AS cross_province
@@ -142,7 +142,7 @@ CREATE TABLE case_stats_hour
     `completed_early` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on a date before its due date',
     `completed_timed` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed with a known processing time',
     `duration_sum` SimpleAggregateFunction(sum, Float64) COMMENT 'seconds',
-    `duration_digest` AggregateFunction(quantilesTDigestIf(0.5, 0.9), UInt32, UInt8),
+    `duration_digest` AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8) COMMENT 'reservoir sample (8192) of processing times',
     `zero_trip` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed without a visit',
     `fully_online` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on web or mobile without a visit',
     `cross_province` SimpleAggregateFunction(sum, UInt64) COMMENT 'submitted across provinces'
@@ -169,7 +169,7 @@ CREATE MATERIALIZED VIEW case_stats_hour_mv TO case_stats_hour
     `completed_early` UInt64,
     `completed_timed` UInt64,
     `duration_sum` Float64,
-    `duration_digest` AggregateFunction(quantilesTDigest(0.5, 0.9), UInt32),
+    `duration_digest` AggregateFunction(quantiles(0.5, 0.9), UInt32),
     `zero_trip` UInt64,
     `fully_online` UInt64,
     `cross_province` UInt64
@@ -190,7 +190,7 @@ AS SELECT
     countIf((status = 'completed') AND (toDate(ts, 'Asia/Shanghai') < due_date)) AS completed_early,
     countIf((status = 'completed') AND (duration_s IS NOT NULL)) AS completed_timed,
     sumIf(toFloat64(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_sum,
-    quantilesTDigestStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_digest,
+    quantilesStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_digest,
     countIf((status = 'completed') AND (trips = 0)) AS zero_trip,
     countIf((status = 'completed') AND (trips = 0) AND (channel IN ('web', 'mobile'))) AS fully_online,
     countIf((status = 'submitted') AND cross_province) AS cross_province

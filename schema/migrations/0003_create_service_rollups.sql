@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS case_stats_day
     completed_early SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on a date before its due date',
     completed_timed SimpleAggregateFunction(sum, UInt64) COMMENT 'completed with a known processing time',
     duration_sum SimpleAggregateFunction(sum, Float64) COMMENT 'seconds',
-    duration_digest AggregateFunction(quantilesTDigestIf(0.5, 0.9), UInt32, UInt8),
+    duration_digest AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8) COMMENT 'reservoir sample (8192) of processing times',
     zero_trip SimpleAggregateFunction(sum, UInt64) COMMENT 'completed without a visit',
     fully_online SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on web or mobile without a visit',
     cross_province SimpleAggregateFunction(sum, UInt64) COMMENT 'submitted across provinces'
@@ -45,7 +45,7 @@ SELECT
     countIf(status = 'completed' AND toDate(ts, 'Asia/Shanghai') < due_date) AS completed_early,
     countIf(status = 'completed' AND duration_s IS NOT NULL) AS completed_timed,
     sumIf(toFloat64(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_sum,
-    quantilesTDigestStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_digest,
+    quantilesStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_digest,
     countIf(status = 'completed' AND trips = 0) AS zero_trip,
     countIf(status = 'completed' AND trips = 0 AND channel IN ('web', 'mobile')) AS fully_online,
     countIf(status = 'submitted' AND cross_province) AS cross_province
@@ -65,7 +65,7 @@ SELECT
     countIf(status = 'completed' AND toDate(ts, 'Asia/Shanghai') < due_date) AS completed_early,
     countIf(status = 'completed' AND duration_s IS NOT NULL) AS completed_timed,
     sumIf(toFloat64(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_sum,
-    quantilesTDigestStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_digest,
+    quantilesStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_digest,
     countIf(status = 'completed' AND trips = 0) AS zero_trip,
     countIf(status = 'completed' AND trips = 0 AND channel IN ('web', 'mobile')) AS fully_online,
     countIf(status = 'submitted' AND cross_province) AS cross_province
@@ -90,7 +90,7 @@ CREATE TABLE IF NOT EXISTS case_stats_hour
     completed_early SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on a date before its due date',
     completed_timed SimpleAggregateFunction(sum, UInt64) COMMENT 'completed with a known processing time',
     duration_sum SimpleAggregateFunction(sum, Float64) COMMENT 'seconds',
-    duration_digest AggregateFunction(quantilesTDigestIf(0.5, 0.9), UInt32, UInt8),
+    duration_digest AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8) COMMENT 'reservoir sample (8192) of processing times',
     zero_trip SimpleAggregateFunction(sum, UInt64) COMMENT 'completed without a visit',
     fully_online SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on web or mobile without a visit',
     cross_province SimpleAggregateFunction(sum, UInt64) COMMENT 'submitted across provinces'
@@ -112,7 +112,7 @@ SELECT
     countIf(status = 'completed' AND toDate(ts, 'Asia/Shanghai') < due_date) AS completed_early,
     countIf(status = 'completed' AND duration_s IS NOT NULL) AS completed_timed,
     sumIf(toFloat64(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_sum,
-    quantilesTDigestStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_digest,
+    quantilesStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_digest,
     countIf(status = 'completed' AND trips = 0) AS zero_trip,
     countIf(status = 'completed' AND trips = 0 AND channel IN ('web', 'mobile')) AS fully_online,
     countIf(status = 'submitted' AND cross_province) AS cross_province
@@ -132,7 +132,7 @@ SELECT
     countIf(status = 'completed' AND toDate(ts, 'Asia/Shanghai') < due_date) AS completed_early,
     countIf(status = 'completed' AND duration_s IS NOT NULL) AS completed_timed,
     sumIf(toFloat64(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_sum,
-    quantilesTDigestStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_digest,
+    quantilesStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS duration_digest,
     countIf(status = 'completed' AND trips = 0) AS zero_trip,
     countIf(status = 'completed' AND trips = 0 AND channel IN ('web', 'mobile')) AS fully_online,
     countIf(status = 'submitted' AND cross_province) AS cross_province

@@ -127,8 +127,8 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		unit: '小时',
 		polarity: 'negative',
 		kind: 'duration',
-		definition: '九成办结办件的办理时长不超过此值（t-digest 估计）',
-		measures: { p90: { source: 'cases', sql: 'quantilesTDigestIfMerge(0.5, 0.9)(duration_digest)[2]', empty: null }, timed: sum('cases', 'completed_timed') },
+		definition: '九成办结办件的办理时长不超过此值（每个汇总单元保留 8192 个样本的水库抽样估计）',
+		measures: { p90: { source: 'cases', sql: 'quantilesIfMerge(0.5, 0.9)(duration_digest)[2]', empty: null }, timed: sum('cases', 'completed_timed') },
 		value: (m) => (m.timed ? (m.p90 ?? 0) / 3600 : null),
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS

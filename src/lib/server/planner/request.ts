@@ -27,7 +27,7 @@ const values = (max: number) => z.array(z.string().min(1).max(128)).min(1).max(m
 
 export const QueryRequest = z
 	.object({
-		indicators: z.array(z.enum(INDICATOR_CODES, { error: (i) => `unknown indicator ${JSON.stringify(i.input)}` })).min(1).max(12),
+		indicators: z.array(z.enum(INDICATOR_CODES, { error: (i) => `unknown indicator ${JSON.stringify(i.input)}` })).min(1).max(24),
 		from: localTime,
 		to: localTime,
 		grain: z.enum(['minute', 'hour', 'day', 'month', 'total']),

@@ -1,0 +1,23 @@
+/**
+ * What every procedure receives: the warehouse, the live hub and the caller's
+ * region scope. Until logins exist (the security issue), the scope comes from
+ * TIANSHU_SCOPE (comma-separated GB/T 2260 codes; unset = everything), so a
+ * command centre can already be limited to its own province or city. The
+ * planner applies the scope itself: no procedure can forget it.
+ */
+import type { Warehouse } from '../warehouse/client.ts';
+import type { LiveHub } from '../live/hub.ts';
+import type { Scope } from '../planner/plan.ts';
+
+export interface Context {
+	warehouse: Warehouse;
+	hub: LiveHub;
+	scope: Scope;
+}
+
+export function scopeFromEnv(value: string | undefined = process.env.TIANSHU_SCOPE): Scope {
+	if (!value || !value.trim()) return { all: true };
+	const adcodes = value.split(',').map((s) => Number(s.trim()));
+	if (adcodes.some((a) => !Number.isInteger(a) || a < 110000 || a > 829999)) throw new Error(`TIANSHU_SCOPE must be comma-separated GB/T 2260 codes, got '${value}'`);
+	return { adcodes };
+}

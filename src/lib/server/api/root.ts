@@ -1,0 +1,15 @@
+import { router, createCallerFactory } from './trpc.ts';
+import { indicatorsRouter } from './routers/indicators.ts';
+import { regionsRouter } from './routers/regions.ts';
+import { liveRouter } from './routers/live.ts';
+import { ingestRouter } from './routers/ingest.ts';
+
+export const appRouter = router({
+	indicators: indicatorsRouter,
+	regions: regionsRouter,
+	live: liveRouter,
+	ingest: ingestRouter
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,20 @@
+/** The web server's one context: one warehouse client and one live hub for every request. */
+import { LiveHub } from '../live/hub.ts';
+import { warehouse } from '../warehouse/index.ts';
+import { scopeFromEnv, type Context } from './context.ts';
+
+let hub: LiveHub | undefined;
+
+/** The ingest watermark: the newest checkpoint any worker wrote (a tiny table). */
+export function watermarkOf(wh: Context['warehouse']) {
+	return async () => {
+		const rs = await wh.query({ query: 'SELECT toString(max(version)) AS v FROM ingest_checkpoints', format: 'JSONEachRow' });
+		return (await rs.json<{ v: string }>())[0]?.v ?? '';
+	};
+}
+
+export function serverContext(): Context {
+	const { warehouse: wh } = warehouse();
+	hub ??= new LiveHub({ watermark: watermarkOf(wh) });
+	return { warehouse: wh, hub, scope: scopeFromEnv() };
+}

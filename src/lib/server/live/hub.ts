@@ -1,0 +1,145 @@
+/**
+ * The live hub: a topic (a tile, a ranking, a map layer) is computed once per
+ * tick and its value fanned out to every subscriber, so the number of screens
+ * never multiplies warehouse queries. Ticks follow data arrival — the ingest
+ * watermark, read once per interval for all topics — with a floor (never more
+ * often) and a ceiling (at least this often, so relative windows like "today"
+ * move on). A topic with no subscribers stops. Each value carries an increasing
+ * id; a screen that reconnects with the last id it saw gets only newer values.
+ */
+import type { Logger } from 'pino';
+
+export interface HubOptions {
+	/** Reads the ingest watermark (any value that changes when new data is stored). */
+	watermark: () => Promise<string>;
+	floorMs?: number;
+	ceilingMs?: number;
+	logger?: Logger;
+}
+
+export interface Tick<T> {
+	id: number;
+	data: T;
+}
+
+interface Subscriber<T> {
+	/** The newest value not yet taken (older ones are replaced: a screen needs the latest). */
+	pending?: Tick<T>;
+	wake?: () => void;
+}
+
+interface Topic<T> {
+	key: string;
+	compute: () => Promise<T>;
+	subscribers: Set<Subscriber<T>>;
+	latest?: Tick<T>;
+	lastComputed: number;
+	computing?: Promise<void>;
+	computations: number;
+}
+
+export class LiveHub {
+	private readonly topics = new Map<string, Topic<unknown>>();
+	private timer: NodeJS.Timeout | undefined;
+	private lastWatermark: string | undefined;
+	private seq = 0;
+	private readonly floorMs: number;
+	private readonly ceilingMs: number;
+
+	constructor(private readonly options: HubOptions) {
+		this.floorMs = options.floorMs ?? 1000;
+		this.ceilingMs = options.ceilingMs ?? 15_000;
+	}
+
+	/** How many times a topic has been computed (for tests and metrics). */
+	computations(key: string): number {
+		return this.topics.get(key)?.computations ?? 0;
+	}
+
+	get activeTopics(): number {
+		return this.topics.size;
+	}
+
+	/** Values of a topic as they are computed; ends when `signal` aborts. */
+	async *subscribe<T>(key: string, compute: () => Promise<T>, signal?: AbortSignal, lastEventId?: number): AsyncGenerator<Tick<T>> {
+		let topic = this.topics.get(key) as Topic<T> | undefined;
+		if (!topic) {
+			topic = { key, compute, subscribers: new Set(), lastComputed: 0, computations: 0 };
+			this.topics.set(key, topic as Topic<unknown>);
+		}
+		const me: Subscriber<T> = {};
+		topic.subscribers.add(me);
+		this.ensureTimer();
+		const onAbort = () => me.wake?.();
+		signal?.addEventListener('abort', onAbort);
+		try {
+			if (topic.latest && (lastEventId === undefined || topic.latest.id > lastEventId)) me.pending = topic.latest;
+			else if (!topic.latest) void this.refresh(topic as Topic<unknown>);
+			while (!signal?.aborted) {
+				if (!me.pending) await new Promise<void>((resolve) => (me.wake = resolve));
+				me.wake = undefined;
+				const tick = me.pending;
+				me.pending = undefined;
+				if (tick && !signal?.aborted) yield tick;
+			}
+		} finally {
+			signal?.removeEventListener('abort', onAbort);
+			topic.subscribers.delete(me);
+			if (topic.subscribers.size === 0) this.topics.delete(key);
+			if (this.topics.size === 0) this.stopTimer();
+		}
+	}
+
+	private ensureTimer(): void {
+		if (this.timer) return;
+		this.timer = setInterval(() => void this.tick(), this.floorMs);
+		this.timer.unref?.();
+	}
+
+	private stopTimer(): void {
+		if (this.timer) clearInterval(this.timer);
+		this.timer = undefined;
+	}
+
+	private async tick(): Promise<void> {
+		let changed = false;
+		try {
+			const mark = await this.options.watermark();
+			changed = mark !== this.lastWatermark;
+			this.lastWatermark = mark;
+		} catch (e) {
+			this.options.logger?.warn({ err: (e as Error).message }, 'live hub: watermark unavailable');
+		}
+		const now = Date.now();
+		for (const topic of this.topics.values()) {
+			if (changed || now - topic.lastComputed >= this.ceilingMs) void this.refresh(topic);
+		}
+	}
+
+	/** Computes a topic once, however many subscribers and ticks ask at the same time. */
+	private refresh(topic: Topic<unknown>): Promise<void> {
+		topic.computing ??= (async () => {
+			try {
+				const data = await topic.compute();
+				topic.computations++;
+				topic.lastComputed = Date.now();
+				topic.latest = { id: ++this.seq, data };
+				for (const s of topic.subscribers) {
+					s.pending = topic.latest;
+					s.wake?.();
+				}
+			} catch (e) {
+				this.options.logger?.warn({ topic: topic.key, err: (e as Error).message }, 'live hub: topic failed; keeping its last value');
+				topic.lastComputed = Date.now();
+			} finally {
+				topic.computing = undefined;
+			}
+		})();
+		return topic.computing;
+	}
+
+	stop(): void {
+		this.stopTimer();
+		for (const t of this.topics.values()) for (const s of t.subscribers) s.wake?.();
+	}
+}
