@@ -14,9 +14,13 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Every procedure: planner errors become clear client errors. */
+/** Every procedure: input and planner errors become clear client errors. */
 export const procedure = t.procedure.use(async ({ next }) => {
 	const result = await next();
+	if (!result.ok && result.error.cause instanceof ZodError) {
+		const message = result.error.cause.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+		throw new TRPCError({ code: 'BAD_REQUEST', message, cause: result.error.cause });
+	}
 	if (!result.ok && result.error.cause instanceof PlanError) {
 		const forbidden = /outside your scope/.test(result.error.cause.message);
 		throw new TRPCError({ code: forbidden ? 'FORBIDDEN' : 'BAD_REQUEST', message: result.error.cause.message, cause: result.error.cause });

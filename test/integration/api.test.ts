@@ -1,0 +1,138 @@
+/**
+ * The tRPC API through createCaller against the real warehouse: hostile input
+ * never changes a query's shape, the scope cannot be escaped, and 200 screens on
+ * one live topic cost one computation per tick.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRPCError } from '@trpc/server';
+import { createCaller } from '../../src/lib/server/api/root.ts';
+import { LiveHub } from '../../src/lib/server/live/hub.ts';
+import { watermarkOf } from '../../src/lib/server/api/server-context.ts';
+import { plan } from '../../src/lib/server/planner/plan.ts';
+import { QueryRequest } from '../../src/lib/server/planner/request.ts';
+import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
+import { ingestDatabase } from '../helpers/ingest.ts';
+
+type Db = Awaited<ReturnType<typeof ingestDatabase>>;
+let db: Db;
+
+beforeAll(async () => {
+	db = await ingestDatabase('api');
+}, 120_000);
+afterAll(async () => db.drop());
+
+/** The warehouse with a count of the rollup queries it ran. */
+function counting(warehouse: Warehouse) {
+	const counter = { rollupQueries: 0 };
+	const proxy = new Proxy(warehouse, {
+		get(target, prop, receiver) {
+			if (prop === 'query') {
+				return (params: Parameters<Warehouse['query']>[0]) => {
+					if (/FROM \w+_stats_\w+/.test(params.query)) counter.rollupQueries++;
+					return target.query(params);
+				};
+			}
+			return Reflect.get(target, prop, receiver);
+		}
+	});
+	return { warehouse: proxy as Warehouse, counter };
+}
+
+const base = { indicators: ['caseVolume', 'onTimeRate', 'positiveRate'], from: '2026-11-01', to: '2026-11-08', grain: 'day', region: { adcode: 440000, by: 'children' } } as const;
+
+describe('safety', () => {
+	const hostile = fc.oneof(
+		fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+		fc.constantFrom("'; DROP TABLE case_events; --", "\\' OR 1=1 --", '{region:UInt32}', '`x`', '"', '\\', '\t\n', '\u0000', '中文😀', "') UNION SELECT * FROM system.users --")
+	);
+
+	it('hostile strings in every filter stay parameters: the SQL never changes shape', () => {
+		const reference = plan(QueryRequest.parse({ ...base, indicators: ['caseVolume'], filters: { department: ['x'], item: ['y'], channel: ['web'] } }), { all: true }).queries.map((q) => q.sql);
+		fc.assert(
+			fc.property(hostile, hostile, (department, item) => {
+				const r = QueryRequest.safeParse({ ...base, indicators: ['caseVolume'], filters: { department: [department], item: [item], channel: ['web'] } });
+				fc.pre(r.success);
+				const p = plan(r.data, { all: true });
+				expect(p.queries.map((q) => q.sql)).toEqual(reference);
+				expect(p.queries[0]!.params.f_department).toEqual([department]);
+				expect(p.queries[0]!.params.f_item).toEqual([item]);
+			}),
+			{ numRuns: 500 }
+		);
+	});
+
+	it('hostile filters run against the warehouse without error and match nothing', async () => {
+		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), scope: { all: true } });
+		await fc.assert(
+			fc.asyncProperty(hostile, hostile, async (department, topic) => {
+				const cases = await caller.indicators.query({ ...base, indicators: ['caseVolume'], filters: { department: [department] } }).catch((e: TRPCError) => e);
+				if (cases instanceof TRPCError) expect(cases.code).toBe('BAD_REQUEST');
+				else expect(cases.series.every((s) => s.total.caseVolume === 0)).toBe(true);
+				const tickets = await caller.indicators.query({ ...base, indicators: ['ticketVolume'], filters: { topic: [topic] } }).catch((e: TRPCError) => e);
+				if (tickets instanceof TRPCError) expect(tickets.code).toBe('BAD_REQUEST');
+			}),
+			{ numRuns: 40 }
+		);
+		// The tables are all still there.
+		const [n] = await (await db.warehouse.query({ query: "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name IN ('case_events', 'regions')", format: 'JSONEachRow' })).json<{ n: number }>();
+		expect(n!.n).toBe(2);
+	});
+
+	it('refuses bad input with the field and the reason', async () => {
+		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), scope: { all: true } });
+		const err = await caller.indicators.query({ ...base, grain: 'fortnight' } as never).catch((e: TRPCError) => e);
+		expect(err).toBeInstanceOf(TRPCError);
+		expect((err as TRPCError).code).toBe('BAD_REQUEST');
+		expect((err as TRPCError).message).toContain('grain');
+		const unknown = await caller.indicators.query({ ...base, indicators: ['gdpPerCapita'] } as never).catch((e: TRPCError) => e);
+		expect((unknown as TRPCError).message).toContain('unknown indicator "gdpPerCapita"');
+		const noMinute = await caller.indicators.query({ ...base, indicators: ['positiveRate'], grain: 'minute', from: '2026-11-01T09:00', to: '2026-11-01T10:00' }).catch((e: TRPCError) => e);
+		expect((noMinute as TRPCError).message).toContain('好评率 (positiveRate) has no minute grain');
+	});
+});
+
+describe('scope', () => {
+	it('a caller scoped to 广东 sees 广东 and nothing outside it', async () => {
+		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), scope: { adcodes: [440000] } });
+		await expect(caller.indicators.query({ ...base, region: { adcode: 440300, by: 'children' } })).resolves.toBeTruthy();
+		const outside = await caller.indicators.query({ ...base, region: { adcode: 330000, by: 'self' } }).catch((e: TRPCError) => e);
+		expect((outside as TRPCError).code).toBe('FORBIDDEN');
+		const national = await caller.indicators.query({ ...base, region: { adcode: 0, by: 'children' } }).catch((e: TRPCError) => e);
+		expect((national as TRPCError).code).toBe('FORBIDDEN');
+		// And the scope is in the SQL itself, whatever the region asked.
+		const p = plan(QueryRequest.parse({ ...base, region: { adcode: 440300, by: 'self' } }), { adcodes: [440000] });
+		expect(p.queries[0]!.sql).toContain('has({scope_provinces:Array(UInt32)}, province_code)');
+		expect(p.queries[0]!.params.scope_provinces).toEqual([440000]);
+	});
+});
+
+describe('the live hub', () => {
+	it('serves 200 subscriptions to one topic with one computation per tick', { timeout: 60_000 }, async () => {
+		const { warehouse, counter } = counting(db.warehouse);
+		const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 100, ceilingMs: 60_000 });
+		const caller = createCaller({ warehouse, hub, scope: { all: true } });
+		const controller = new AbortController();
+		const input = { window: 'last7d' as const, query: { indicators: ['caseVolume', 'positiveRate'], grain: 'day', region: { adcode: 440000, by: 'children' } } };
+		const streams = await Promise.all(Array.from({ length: 200 }, () => caller.live.query(input, { signal: controller.signal })));
+		const iterators = streams.map((s) => (s as AsyncIterable<unknown>)[Symbol.asyncIterator]());
+		const first = await Promise.all(iterators.map((it) => it.next()));
+		expect(first.every((r) => !r.done)).toBe(true);
+		expect(hub.activeTopics).toBe(1);
+		const afterFirst = counter.rollupQueries;
+		// New data arrives: the watermark moves, and the topic is computed once more for everyone.
+		await db.warehouse.insert({ table: 'ingest_checkpoints', values: [{ source: 'test', committed: 1, pending_end: 1, version: Date.now() * 1000, updated_at: Date.now() }], format: 'JSONEachRow' });
+		const second = await Promise.all(iterators.map((it) => it.next()));
+		expect(second.every((r) => !r.done)).toBe(true);
+		const ids = (rs: IteratorResult<unknown>[]) => new Set(rs.map((r) => (r.value as [string, unknown])[0]));
+		expect(ids(first).size).toBe(1);
+		expect(ids(second).size).toBe(1);
+		// Two computations in all, each asking the two sources' rollups once: not 200 × anything.
+		expect(counter.rollupQueries).toBe(4);
+		expect(afterFirst).toBe(2);
+		controller.abort();
+		await Promise.all(iterators.map((it) => it.return?.()));
+		expect(hub.activeTopics).toBe(0);
+		hub.stop();
+	});
+});
