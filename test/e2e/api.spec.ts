@@ -22,7 +22,7 @@ test('the tRPC API answers over HTTP: catalogue, a query, a clear error', async 
 		}, { timeout: 90_000 })
 		.toBeGreaterThan(20); // provinces with cases today
 	expect(result.buckets).toEqual([today]);
-	expect(result.series[0].label).toMatch(/^\p{Script=Han}+$/u);
+	expect(result.series[0]!.label).toMatch(/^\p{Script=Han}+$/u);
 
 	const bad = await request.get(`/api/trpc/indicators.query?input=${input({ indicators: ['caseVolume'], from: today, to: today, grain: 'day', region: { adcode: 0 } })}`);
 	expect(bad.status()).toBe(400);

@@ -10,7 +10,7 @@ import { createCaller } from '../../src/lib/server/api/root.ts';
 import { LiveHub } from '../../src/lib/server/live/hub.ts';
 import { watermarkOf } from '../../src/lib/server/api/server-context.ts';
 import { plan } from '../../src/lib/server/planner/plan.ts';
-import { QueryRequest } from '../../src/lib/server/planner/request.ts';
+import { QueryRequest, type QueryInput } from '../../src/lib/server/planner/request.ts';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { ingestDatabase } from '../helpers/ingest.ts';
 
@@ -39,7 +39,7 @@ function counting(warehouse: Warehouse) {
 	return { warehouse: proxy as Warehouse, counter };
 }
 
-const base = { indicators: ['caseVolume', 'onTimeRate', 'positiveRate'], from: '2026-11-01', to: '2026-11-08', grain: 'day', region: { adcode: 440000, by: 'children' } } as const;
+const base: QueryInput = { indicators: ['caseVolume', 'onTimeRate', 'positiveRate'], from: '2026-11-01', to: '2026-11-08', grain: 'day', region: { adcode: 440000, by: 'children' } };
 
 describe('safety', () => {
 	const hostile = fc.oneof(
@@ -111,10 +111,10 @@ describe('the live hub', () => {
 	it('serves 200 subscriptions to one topic with one computation per tick', { timeout: 60_000 }, async () => {
 		const { warehouse, counter } = counting(db.warehouse);
 		const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 100, ceilingMs: 60_000 });
-		const caller = createCaller({ warehouse, hub, scope: { all: true } });
 		const controller = new AbortController();
+		const caller = createCaller({ warehouse, hub, scope: { all: true } }, { signal: controller.signal });
 		const input = { window: 'last7d' as const, query: { indicators: ['caseVolume', 'positiveRate'], grain: 'day', region: { adcode: 440000, by: 'children' } } };
-		const streams = await Promise.all(Array.from({ length: 200 }, () => caller.live.query(input, { signal: controller.signal })));
+		const streams = await Promise.all(Array.from({ length: 200 }, () => caller.live.query(input)));
 		const iterators = streams.map((s) => (s as AsyncIterable<unknown>)[Symbol.asyncIterator]());
 		const first = await Promise.all(iterators.map((it) => it.next()));
 		expect(first.every((r) => !r.done)).toBe(true);
