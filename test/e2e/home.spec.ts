@@ -24,6 +24,15 @@ test('the home page names the four screens in Chinese and reports a healthy ware
 	await expect(health).toHaveAttribute('data-status', 'ok');
 	await expect(health).toContainText('数据仓库：正常');
 	await expect(health).toContainText(`架构版本 ${schemaVersion} / ${schemaVersion}`);
+	// Today's figures come from the API; the simulated feed fills them within seconds.
+	const today = page.getByTestId('today');
+	await expect(today).toContainText('今日概况');
+	await expect(today.locator('dt')).toHaveText(['办件量', '按时办结率', '好评率', '12345工单量']);
+	await expect(async () => {
+		await page.reload();
+		await expect(page.locator('dd[data-code="caseVolume"]')).not.toHaveText(/^0件$/);
+	}).toPass({ timeout: 90_000 });
+	await expect(page.locator('dd[data-code="onTimeRate"]')).toHaveText(/^\d{2,3}\.\d{1,2}%$/);
 	// Nothing overflows the page horizontally.
 	expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 	await page.screenshot({ path: info.outputPath('home.png'), fullPage: true });
