@@ -400,6 +400,49 @@ GROUP BY
     ticket_type,
     topic;
 
+CREATE VIEW indicator_latest
+(
+    `indicator` LowCardinality(String),
+    `adcode` UInt32,
+    `period` String,
+    `period_kind` Enum8('year' = 1, 'quarter' = 2, 'month' = 3),
+    `period_start` Date,
+    `value` Float64,
+    `unit` String,
+    `release_ts` DateTime64(3, 'UTC')
+)
+AS SELECT
+    v.indicator AS indicator,
+    v.adcode AS adcode,
+    v.period AS period,
+    any(v.period_kind) AS period_kind,
+    any(v.period_start) AS period_start,
+    argMax(v.value, v.release_ts) AS value,
+    argMax(v.unit, v.release_ts) AS unit,
+    max(v.release_ts) AS release_ts
+FROM indicator_values AS v
+GROUP BY
+    v.indicator,
+    v.adcode,
+    v.period;
+
+CREATE TABLE indicator_targets
+(
+    `indicator` LowCardinality(String),
+    `adcode` UInt32 COMMENT '0 = national',
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `year` UInt16,
+    `value` Float64,
+    `unit` LowCardinality(String) COMMENT '% for a growth or rate target, 亿元 for a level',
+    `release_ts` DateTime64(3, 'UTC'),
+    `source` LowCardinality(String),
+    `ingested_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree(release_ts)
+ORDER BY (indicator, adcode, year)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
 CREATE TABLE indicator_values
 (
     `indicator` LowCardinality(String),
@@ -783,3 +826,25 @@ CREATE TABLE service_items
 ENGINE = ReplacingMergeTree(last_seen)
 ORDER BY item_code
 SETTINGS index_granularity = 8192;
+
+CREATE VIEW target_latest
+(
+    `indicator` LowCardinality(String),
+    `adcode` UInt32,
+    `year` UInt16,
+    `value` Float64,
+    `unit` String,
+    `release_ts` DateTime64(3, 'UTC')
+)
+AS SELECT
+    t.indicator AS indicator,
+    t.adcode AS adcode,
+    t.year AS year,
+    argMax(t.value, t.release_ts) AS value,
+    argMax(t.unit, t.release_ts) AS unit,
+    max(t.release_ts) AS release_ts
+FROM indicator_targets AS t
+GROUP BY
+    t.indicator,
+    t.adcode,
+    t.year;

@@ -35,7 +35,7 @@ describe('the README documents the contract as enforced', () => {
 	const examples = block.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
 
 	it('has one example per type', () => {
-		expect(examples.map((e) => e.type)).toEqual(['case', 'review', 'review_action', 'ticket', 'indicator', 'warning']);
+		expect(examples.map((e) => e.type)).toEqual(['case', 'review', 'review_action', 'ticket', 'indicator', 'warning', 'target']);
 	});
 
 	it.each(examples.map((e) => [e.type, e] as const))('the %s example is valid', (_type, example) => {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-export const EVENT_TYPES = ['case', 'review', 'review_action', 'ticket', 'indicator', 'warning'] as const;
+export const EVENT_TYPES = ['case', 'review', 'review_action', 'ticket', 'indicator', 'warning', 'target'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const CASE_STATUSES = ['submitted', 'accepted', 'completed', 'rejected'] as const;
@@ -190,7 +190,18 @@ export const WarningEvent = z.object({
 	detail: z.string().max(4000).default('')
 });
 
-export const IngestEvent = z.discriminatedUnion('type', [CaseEvent, ReviewEvent, ReviewActionEvent, TicketEvent, IndicatorEvent, WarningEvent]);
+/** An annual target (年度目标) for an indicator and region; a later release revises it. */
+export const TargetEvent = z.object({
+	type: z.literal('target'),
+	indicator: z.enum(INDICATOR_CODES),
+	adcode: z.union([z.literal(0), z.literal('000000').transform(() => 0 as const), adcode]),
+	year: z.number().int().min(2000).max(2100),
+	value: z.number().finite(),
+	unit: z.string().max(32),
+	release_ts: timestamp
+});
+
+export const IngestEvent = z.discriminatedUnion('type', [CaseEvent, ReviewEvent, ReviewActionEvent, TicketEvent, IndicatorEvent, WarningEvent, TargetEvent]);
 export type IngestEvent = z.output<typeof IngestEvent>;
 export type CaseEvent = z.output<typeof CaseEvent>;
 export type ReviewEvent = z.output<typeof ReviewEvent>;
@@ -198,6 +209,7 @@ export type ReviewActionEvent = z.output<typeof ReviewActionEvent>;
 export type TicketEvent = z.output<typeof TicketEvent>;
 export type IndicatorEvent = z.output<typeof IndicatorEvent>;
 export type WarningEvent = z.output<typeof WarningEvent>;
+export type TargetEvent = z.output<typeof TargetEvent>;
 
 /** The first day of a period, and its kind. */
 export function periodStart(period: string): { start: string; kind: 'year' | 'quarter' | 'month' } {

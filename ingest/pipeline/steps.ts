@@ -33,7 +33,7 @@ export class Refusal {
 	) {}
 }
 
-export type TableName = 'case_events' | 'reviews' | 'review_actions' | 'hotline_events' | 'indicator_values' | 'risk_warnings';
+export type TableName = 'case_events' | 'reviews' | 'review_actions' | 'hotline_events' | 'indicator_values' | 'risk_warnings' | 'indicator_targets';
 
 export interface Routed {
 	ok: true;
@@ -100,7 +100,7 @@ export function validate(value: Record<string, unknown>): IngestEvent | Refusal 
 }
 
 function eventTime(e: IngestEvent): number {
-	return e.type === 'indicator' ? e.release_ts : e.ts;
+	return e.type === 'indicator' || e.type === 'target' ? e.release_ts : e.ts;
 }
 
 /** normalise: plausibility of times. */
@@ -156,8 +156,8 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 		const found = ctx.regions.lookup(adcode);
 		if (!found) return refuse('enrich', 'unknown_adcode', `${adcode} is not a GB/T 2260 code Tianshu knows`, e.type);
 		keys = found;
-	} else if (e.type !== 'indicator' && e.type !== 'review_action') {
-		return refuse('enrich', 'unknown_adcode', 'adcode 0 is only allowed for national indicators', e.type);
+	} else if (e.type !== 'indicator' && e.type !== 'target' && e.type !== 'review_action') {
+		return refuse('enrich', 'unknown_adcode', 'adcode 0 is only allowed for national indicators and targets', e.type);
 	}
 	const source = ctx.source;
 	switch (e.type) {
@@ -252,6 +252,13 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 				}
 			};
 		}
+		case 'target':
+			return {
+				ok: true,
+				table: 'indicator_targets',
+				ts: e.release_ts,
+				row: { indicator: e.indicator, adcode: e.adcode, ...keys, year: e.year, value: e.value, unit: e.unit, release_ts: chTime(e.release_ts), source }
+			};
 		case 'warning':
 			return {
 				ok: true,

@@ -143,6 +143,7 @@ export class Simulator {
 	private cursor: number;
 	private readonly counters = { case: 0, review: 0, action: 0, ticket: 0, warning: 0 };
 	private lastReleaseDay = '';
+	private lastTargetsDay = '';
 
 	constructor(
 		private readonly options: SimulatorOptions,
@@ -374,6 +375,11 @@ export class Simulator {
 	*history(months: number): Generator<SimEvent> {
 		const start = this.cursor;
 		const d = new Date(start + BEIJING);
+		// The targets of every year the history touches, set around 20 January.
+		for (let year = new Date(start - months * 31 * DAY + BEIJING).getUTCFullYear(); year <= d.getUTCFullYear(); year++) {
+			const at = Date.UTC(year, 0, 20, 2);
+			if (at < start) this.releaseTargets(year, at);
+		}
 		for (let k = months; k >= 0; k--) {
 			const at = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - k, 15, 2); // 10:00 Beijing on the 15th
 			if (at >= start) continue;
@@ -389,6 +395,10 @@ export class Simulator {
 	/** Statistics releases: monthly around the 15th at 10:00 Beijing, with a revision of the previous period. */
 	private maybeRelease(ms: number): void {
 		const date = beijingDate(ms);
+		if (date.slice(5) === '01-20' && hourOf(ms) >= 10 && this.lastTargetsDay !== date) {
+			this.lastTargetsDay = date;
+			this.releaseTargets(Number(date.slice(0, 4)), ms);
+		}
 		if (date.slice(8) !== '15' || hourOf(ms) < 10 || this.lastReleaseDay === date) return;
 		this.lastReleaseDay = date;
 		this.release(ms);
@@ -412,6 +422,28 @@ export class Simulator {
 				const quarter = `${m === 1 ? y - 1 : y}-Q${m === 1 ? 4 : (m - 1) / 3}`;
 				const value = Math.round(economy.gdp * (0.235 + 0.01 * Number(quarter.slice(-1))) * 100) / 100;
 				release({ type: 'indicator', indicator: 'gdp', adcode: economy.adcode, period: quarter, value, unit: '亿元' });
+			}
+		}
+	}
+
+	/** Each province's annual targets: growth targets for GDP, industry and investment, level targets, ceilings. */
+	private releaseTargets(year: number, at: number): void {
+		let t = at;
+		for (const e of this.economies) {
+			const growth = Math.round(e.growth * 2) / 2; // targets come in half points: 5.0, 5.5 …
+			const targets: Array<[string, number, string]> = [
+				['gdp', growth, '%'],
+				['industrialValueAdded', growth + 0.5, '%'],
+				['fixedAssetInvestment', Math.max(3, growth - 1), '%'],
+				['retailSales', Math.round(e.retail * 1.05), '亿元'],
+				['fiscalRevenue', Math.round(e.fiscal * 1.03), '亿元'],
+				['tradeTotal', Math.round(e.trade * 1.03), '亿元'],
+				['unemploymentRate', 5.5, '%'],
+				['cpi', 103, '上年=100']
+			];
+			for (const [indicator, value, unit] of targets) {
+				const when = (t += 1000);
+				this.schedule(when, () => ({ type: 'target', indicator, adcode: e.adcode, year, value, unit, release_ts: beijingIso(when) }));
 			}
 		}
 	}

@@ -54,6 +54,7 @@ interface FileSourceState extends SourceState {
 }
 
 const INDICATOR_CSV_COLUMNS = ['indicator', 'adcode', 'period', 'value', 'unit', 'release_ts'];
+const TARGET_CSV_COLUMNS = ['indicator', 'adcode', 'year', 'value', 'unit', 'release_ts'];
 
 export class IngestWorker {
 	readonly writer: BatchWriter;
@@ -365,19 +366,21 @@ export class IngestWorker {
 	}
 }
 
-/** The header line of a CSV indicator table: its columns and where the data starts. */
+/** The header line of a CSV table of indicator values or targets: its columns and where the data starts. */
 async function readCsvHeader(fh: import('node:fs/promises').FileHandle): Promise<{ columns: string[]; end: number }> {
 	const head = Buffer.alloc(4096);
 	const { bytesRead } = await fh.read(head, 0, head.length, 0);
 	const nl = head.subarray(0, bytesRead).indexOf(0x0a);
 	const text = head.subarray(0, nl < 0 ? bytesRead : nl).toString('utf8').replace(/^\uFEFF/, '').trim();
 	const columns = text.split(',').map((h) => h.trim());
-	const missing = INDICATOR_CSV_COLUMNS.filter((c) => !columns.includes(c));
-	if (missing.length) throw new Error(`CSV indicator table without column(s) ${missing.join(', ')}: expected a header ${INDICATOR_CSV_COLUMNS.join(',')}`);
+	// A table of targets has a year; a table of values a period.
+	const expected = columns.includes('year') ? TARGET_CSV_COLUMNS : INDICATOR_CSV_COLUMNS;
+	const missing = expected.filter((c) => !columns.includes(c));
+	if (missing.length) throw new Error(`CSV table without column(s) ${missing.join(', ')}: expected a header ${INDICATOR_CSV_COLUMNS.join(',')} (values) or ${TARGET_CSV_COLUMNS.join(',')} (targets)`);
 	return { columns, end: nl < 0 ? bytesRead : nl + 1 };
 }
 
-/** An indicator table row (CSV) as an indicator event. */
+/** A CSV table row as an indicator or target event. */
 function csvLineAsEvent(bytes: Buffer, header: string[]): Buffer {
 	let record: string[];
 	try {
@@ -385,10 +388,11 @@ function csvLineAsEvent(bytes: Buffer, header: string[]): Buffer {
 	} catch {
 		return bytes; // not JSON either: the parse step refuses it with the raw line
 	}
-	const o: Record<string, unknown> = { type: 'indicator' };
+	const o: Record<string, unknown> = { type: header.includes('year') ? 'target' : 'indicator' };
 	header.forEach((h, i) => {
 		const v = record[i];
-		o[h] = h === 'value' && v !== undefined && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : h === 'adcode' && /^\d+$/.test(v ?? '') ? Number(v) : v;
+		const numeric = (h === 'value' || h === 'year') && v !== undefined && v !== '' && !Number.isNaN(Number(v));
+		o[h] = numeric ? Number(v) : h === 'adcode' && /^\d+$/.test(v ?? '') ? Number(v) : v;
 	});
 	return Buffer.from(JSON.stringify(o));
 }

@@ -92,7 +92,8 @@ Options:
 			if (!(days >= 0)) throw new UsageError('--days must be a number of days');
 			from = now - days * 86_400_000;
 		}
-		const logger = createLogger('simulate');
+		// Events on standard output: the log goes to standard error.
+		const logger = createLogger('simulate', { toStderr: !o.out });
 		let historyMonths = Number(o['history-months']);
 		if (!(Number.isInteger(historyMonths) && historyMonths >= 0)) throw new UsageError('--history-months must be a whole number');
 		if (o.resume) {

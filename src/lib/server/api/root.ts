@@ -3,12 +3,14 @@ import { indicatorsRouter } from './routers/indicators.ts';
 import { regionsRouter } from './routers/regions.ts';
 import { liveRouter } from './routers/live.ts';
 import { ingestRouter } from './routers/ingest.ts';
+import { economyRouter } from './routers/economy.ts';
 
 export const appRouter = router({
 	indicators: indicatorsRouter,
 	regions: regionsRouter,
 	live: liveRouter,
-	ingest: ingestRouter
+	ingest: ingestRouter,
+	economy: economyRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,10 +7,14 @@ import pino, { type Logger } from 'pino';
 
 export type Part = 'warehouse' | 'migrate' | 'seed' | 'web' | 'start' | 'ingest' | 'simulate' | 'bench' | 'cli';
 
-export function createLogger(part: Part): Logger {
-	return pino({
-		base: { part },
-		level: process.env.LOG_LEVEL ?? 'info',
-		timestamp: pino.stdTimeFunctions.isoTime
-	});
+/** `toStderr` for commands whose standard output is data (e.g. `tianshu simulate` without --out). */
+export function createLogger(part: Part, options: { toStderr?: boolean } = {}): Logger {
+	return pino(
+		{
+			base: { part },
+			level: process.env.LOG_LEVEL ?? 'info',
+			timestamp: pino.stdTimeFunctions.isoTime
+		},
+		pino.destination(options.toStderr ? 2 : 1)
+	);
 }

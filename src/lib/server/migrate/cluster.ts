@@ -56,6 +56,9 @@ export function renderForCluster(statements: Statement[], cluster: string, local
 				localTables.has(t) ? `${kw} ${t}_local` : all
 			);
 			out.push(view);
+		} else if ((m = new RegExp(`^CREATE\\s+VIEW\\s+(IF\\s+NOT\\s+EXISTS\\s+)?${IDENT}`, 'i').exec(sql))) {
+			// A plain view on every node, reading the Distributed tables: it sees all shards.
+			out.push(insertAfter(sql, m[0], ` ${onCluster}`));
 		} else if ((m = new RegExp(`^ALTER\\s+TABLE\\s+${IDENT}`, 'i').exec(sql))) {
 			const name = m[1]!;
 			const rest = sql.slice(m[0].length);
