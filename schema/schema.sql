@@ -511,6 +511,16 @@ ORDER BY (worker, ts)
 TTL toDateTime(ts) + toIntervalDay(30)
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE ingest_watermark
+(
+    `worker` String,
+    `version` UInt64,
+    `updated_at` DateTime64(3, 'UTC')
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY worker
+SETTINGS index_granularity = 8192;
+
 CREATE TABLE national_monthly_statistics
 (
     `period` String COMMENT 'YYYY-MM, or YYYY-01/02 for the combined January–February release',

@@ -93,6 +93,7 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 		}
 		for (const [table, rows] of tables) await insertJsonLines(options.warehouse, table, rows, `${sourceId}:${table}`);
 		for (const result of results) options.worker.count(sourceId, result, true);
+		await options.worker.markStored();
 		return { accepted, rejected: rejected.length, rejectedLines: rejected };
 	}
 }

@@ -82,7 +82,10 @@ export class IngestWorker {
 			maxRows: options.maxBatchRows,
 			maxBytes: options.maxBatchBytes,
 			onCut: (ids) => this.onCut(ids),
-			onFlushed: () => this.onFlushed()
+			onFlushed: () => {
+				this.onFlushed();
+				void this.markStored();
+			}
 		});
 		// 0: no timer, batches cut by size and at the end only, so cuts depend on the content alone.
 		const interval = options.flushIntervalMs ?? 1000;
@@ -309,6 +312,21 @@ export class IngestWorker {
 		}
 		this.cutTallies.push(tally);
 	}
+
+	/** Moves the ingest watermark: screens learn that new data is stored. */
+	async markStored(): Promise<void> {
+		try {
+			await this.options.warehouse.insert({
+				table: 'ingest_watermark',
+				values: [{ worker: this.name, version: Date.now() * 1000 + (this.watermarkSeq++ % 1000), updated_at: Date.now() }],
+				format: 'JSONEachRow'
+			});
+		} catch (e) {
+			this.options.logger.warn({ err: (e as Error).message }, 'could not move the ingest watermark');
+		}
+	}
+
+	private watermarkSeq = 0;
 
 	private onFlushed(): void {
 		const tally = this.cutTallies.shift();

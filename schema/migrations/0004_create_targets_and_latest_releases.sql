@@ -44,3 +44,14 @@ SELECT
     max(t.release_ts) AS release_ts
 FROM indicator_targets AS t
 GROUP BY t.indicator, t.adcode, t.year;
+
+-- The ingest watermark: each worker records a new version after every batch or push
+-- it has stored. The live hub reads its maximum once per tick to know new data is in.
+CREATE TABLE IF NOT EXISTS ingest_watermark
+(
+    worker String,
+    version UInt64,
+    updated_at DateTime64(3, 'UTC')
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY worker;

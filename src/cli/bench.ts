@@ -4,7 +4,7 @@ import { UsageError } from './command.ts';
 export const benchCommand: Command = {
 	name: 'bench',
 	summary: 'benchmarks',
-	usage: `Usage: tianshu bench [warehouse|ingest|indices]...
+	usage: `Usage: tianshu bench [warehouse|ingest|indices|tiles]...
 
 Runs the benchmarks in bench/ (all, or those named) and prints their figures as
 Markdown tables.
@@ -14,7 +14,8 @@ shared and noisy, so read the figures, do not assert on them.`,
 		const benches: Record<string, () => Promise<void>> = {
 			warehouse: async () => (await import('../../bench/warehouse.ts')).benchWarehouse(),
 			ingest: async () => (await import('../../bench/ingest.ts')).benchIngest(),
-			indices: async () => (await import('../../bench/indices.ts')).benchIndices()
+			indices: async () => (await import('../../bench/indices.ts')).benchIndices(),
+			tiles: async () => (await import('../../bench/tiles.ts')).benchTiles()
 		};
 		const names = args.length ? args : Object.keys(benches);
 		for (const name of names) if (!benches[name]) throw new UsageError(`unknown benchmark '${name}' (${Object.keys(benches).join(', ')})`);

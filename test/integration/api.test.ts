@@ -12,7 +12,8 @@ import { watermarkOf } from '../../src/lib/server/api/server-context.ts';
 import { plan } from '../../src/lib/server/planner/plan.ts';
 import { QueryRequest, type QueryInput } from '../../src/lib/server/planner/request.ts';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
-import { ingestDatabase } from '../helpers/ingest.ts';
+import { createInterface } from 'node:readline';
+import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
 
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
 let db: Db;
@@ -121,7 +122,7 @@ describe('the live hub', () => {
 		expect(hub.activeTopics).toBe(1);
 		const afterFirst = counter.rollupQueries;
 		// New data arrives: the watermark moves, and the topic is computed once more for everyone.
-		await db.warehouse.insert({ table: 'ingest_checkpoints', values: [{ source: 'test', committed: 1, pending_end: 1, version: Date.now() * 1000, updated_at: Date.now() }], format: 'JSONEachRow' });
+		await db.warehouse.insert({ table: 'ingest_watermark', values: [{ worker: 'test', version: Date.now() * 1000, updated_at: Date.now() }], format: 'JSONEachRow' });
 		const second = await Promise.all(iterators.map((it) => it.next()));
 		expect(second.every((r) => !r.done)).toBe(true);
 		const ids = (rs: IteratorResult<unknown>[]) => new Set(rs.map((r) => (r.value as [string, unknown])[0]));
@@ -134,5 +135,30 @@ describe('the live hub', () => {
 		await Promise.all(iterators.map((it) => it.return?.()));
 		expect(hub.activeTopics).toBe(0);
 		hub.stop();
+	});
+});
+
+describe('freshness', () => {
+	it('an event pushed to the worker reaches a live subscriber: the watermark moves', { timeout: 30_000 }, async () => {
+		const run = runIngest(db.database, ['--http', '0']);
+		const endpoint = await new Promise<string>((resolve) => createInterface({ input: run.child.stdout! }).on('line', (l) => l.includes('push endpoint ready') && resolve(JSON.parse(l).url)));
+		// A ceiling far beyond the test's timeout: only the watermark can trigger the update.
+		const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 100, ceilingMs: 600_000 });
+		const controller = new AbortController();
+		const caller = createCaller({ warehouse: db.warehouse, hub, scope: { all: true } }, { signal: controller.signal });
+		const stream = (await caller.live.query({ window: 'today', query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: 440305 } } })) as AsyncIterable<[string, { series: Array<{ total: Record<string, number> }> }]>;
+		const it = stream[Symbol.asyncIterator]();
+		const before = (await it.next()).value![1].series[0]?.total.caseVolume ?? 0;
+		const ts = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
+		const res = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ type: 'case', event_id: 'fresh-1', case_id: 'fresh-1', status: 'submitted', ts, adcode: 440305, department: '测试', item_code: 'T', item_name: '测试', channel: 'web', promised_days: 1, trips: 0, cross_province: false }) });
+		expect((await res.json()).accepted).toBe(1);
+		let after = before;
+		while (after === before) after = (await it.next()).value![1].series[0]?.total.caseVolume ?? 0;
+		expect(after).toBe(before + 1);
+		controller.abort();
+		await it.return?.();
+		hub.stop();
+		run.child.kill('SIGTERM');
+		expect((await run.done).code).toBe(0);
 	});
 });

@@ -5,10 +5,10 @@ import { scopeFromEnv, type Context } from './context.ts';
 
 let hub: LiveHub | undefined;
 
-/** The ingest watermark: the newest checkpoint any worker wrote (a tiny table). */
+/** The ingest watermark: the newest version any worker recorded after storing data (a tiny table). */
 export function watermarkOf(wh: Context['warehouse']) {
 	return async () => {
-		const rs = await wh.query({ query: 'SELECT toString(max(version)) AS v FROM ingest_checkpoints', format: 'JSONEachRow' });
+		const rs = await wh.query({ query: 'SELECT toString(max(version)) AS v FROM ingest_watermark', format: 'JSONEachRow' });
 		return (await rs.json<{ v: string }>())[0]?.v ?? '';
 	};
 }
