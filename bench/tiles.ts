@@ -25,18 +25,10 @@ import { LiveHub } from '../src/lib/server/live/hub.ts';
 import { watermarkOf } from '../src/lib/server/api/server-context.ts';
 import { windowRange } from '../src/lib/server/api/routers/live.ts';
 import type { QueryInput } from '../src/lib/server/planner/request.ts';
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+import { durations, percentile } from './measure.ts';
 
 async function timed(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-	for (let i = 0; i < 3; i++) await fn();
-	const times: number[] = [];
-	for (let i = 0; i < runs; i++) {
-		const t = performance.now();
-		await fn();
-		times.push(performance.now() - t);
-	}
-	times.sort((a, b) => a - b);
+	const times = await durations(runs, fn);
 	return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
 }
 

@@ -16,6 +16,7 @@ import { Readable } from 'node:stream';
 import { createWarehouse } from '../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../src/lib/server/warehouse/config.ts';
 import { spawnWarehouse } from '../src/lib/server/warehouse/embedded/spawn.ts';
+import { durations, percentile } from './measure.ts';
 
 const ROWS = 1_000_000;
 const TABLE_DDL = `CREATE TABLE bench_rows (id UInt32, adcode UInt32, item_code LowCardinality(String), channel LowCardinality(String), ts DateTime64(3, 'UTC'), value Float64)
@@ -36,22 +37,6 @@ function payload(): Buffer {
 		});
 	}
 	return Buffer.from(lines.join('\n') + '\n');
-}
-
-function percentile(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** Round trips of `fn`, sorted, after a warm-up. */
-async function roundTrips(fn: () => Promise<unknown>, runs = 2000): Promise<number[]> {
-	for (let i = 0; i < 200; i++) await fn();
-	const times: number[] = [];
-	for (let i = 0; i < runs; i++) {
-		const t = performance.now();
-		await fn();
-		times.push(performance.now() - t);
-	}
-	return times.sort((a, b) => a - b);
 }
 
 /**
@@ -89,12 +74,12 @@ export async function benchWarehouse(): Promise<void> {
 		session.query('TRUNCATE TABLE bench_rows');
 		await session.insert({ table: 'bench_rows', values: body, format: 'JSONEachRow' });
 	});
-	const engineTimes = await roundTrips(() => session.queryAsync('SELECT 1', { format: 'JSONEachRow' }));
+	const engineTimes = await durations(2000, () => session.queryAsync('SELECT 1', { format: 'JSONEachRow' }), 200);
 	session.close();
 	rmSync(directDir, { recursive: true, force: true });
 	const floor = await floorServer();
 	const floorClient = createWarehouse(warehouseConfig({ CLICKHOUSE_URL: floor.url }));
-	const floorTimes = await roundTrips(async () => (await floorClient.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json());
+	const floorTimes = await durations(2000, async () => (await floorClient.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json(), 200);
 	await floorClient.close();
 	floor.stop();
 
@@ -114,7 +99,7 @@ export async function benchWarehouse(): Promise<void> {
 		const [{ n }] = (await (await client.query({ query: 'SELECT count() AS n FROM bench_rows', format: 'JSONEachRow' })).json<{ n: number }>()) as [{ n: number }];
 		if (n !== ROWS) throw new Error(`expected ${ROWS} rows after the insert, found ${n}`);
 
-		const times = await roundTrips(async () => (await client.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json());
+		const times = await durations(2000, async () => (await client.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json(), 200);
 
 		const rate = (ms: number) => `${((ROWS / ms) * 1000).toLocaleString('en', { maximumFractionDigits: 0 })} rows/s (${((mb / ms) * 1000).toFixed(0)} MB/s)`;
 		const ratio = directMs / httpMs;
@@ -123,10 +108,10 @@ export async function benchWarehouse(): Promise<void> {
 		console.log(`| insert, chDB in-process (best of 3) | ${directMs.toFixed(0)} ms · ${rate(directMs)} | |`);
 		console.log(`| insert, embedded warehouse via @clickhouse/client (best of 3) | ${httpMs.toFixed(0)} ms · ${rate(httpMs)} | |`);
 		console.log(`| throughput ratio (warehouse / direct) | ${ratio.toFixed(2)} | ≥ 0.70 ${ratio >= 0.7 ? '✓' : '✗'} |`);
-		console.log(`| SELECT 1 round trip p50 (2000 runs) | ${percentile(times, 50).toFixed(2)} ms | < 2 ms ${percentile(times, 50) < 2 ? '✓' : '✗'} |`);
-		console.log(`| SELECT 1 round trip p95 | ${percentile(times, 95).toFixed(2)} ms | |`);
-		console.log(`| — of which the client's floor: same client, do-nothing HTTP server, p50 / p95 | ${percentile(floorTimes, 50).toFixed(2)} / ${percentile(floorTimes, 95).toFixed(2)} ms | |`);
-		console.log(`| — of which chDB: SELECT 1 in-process, p50 / p95 | ${percentile(engineTimes, 50).toFixed(2)} / ${percentile(engineTimes, 95).toFixed(2)} ms | |`);
+		console.log(`| SELECT 1 round trip p50 (2000 runs) | ${percentile(times, 0.5).toFixed(2)} ms | < 2 ms ${percentile(times, 0.5) < 2 ? '✓' : '✗'} |`);
+		console.log(`| SELECT 1 round trip p95 | ${percentile(times, 0.95).toFixed(2)} ms | |`);
+		console.log(`| — of which the client's floor: same client, do-nothing HTTP server, p50 / p95 | ${percentile(floorTimes, 0.5).toFixed(2)} / ${percentile(floorTimes, 0.95).toFixed(2)} ms | |`);
+		console.log(`| — of which chDB: SELECT 1 in-process, p50 / p95 | ${percentile(engineTimes, 0.5).toFixed(2)} / ${percentile(engineTimes, 0.95).toFixed(2)} ms | |`);
 	} finally {
 		await client.close();
 		await warehouse.stop();
