@@ -113,6 +113,35 @@ describe('every catalogue indicator equals the raw events', () => {
 	});
 });
 
+describe('the detailed rollups (department, item)', () => {
+	it('by department within a province, by day, filtered to two channels, equals the raw events', async () => {
+		const result = await runQuery(
+			db.warehouse,
+			QueryRequest.parse({ indicators: ['caseVolume', 'onTimeRate', 'positiveRate'], from: '2026-10-26', to: '2026-11-02', grain: 'day', region: { adcode: 440000 }, groupBy: ['department'], filters: { channel: ['web', 'mobile'] } }),
+			{ all: true }
+		);
+		expect(result.series.length).toBeGreaterThan(5);
+		for (const code of ['caseVolume', 'onTimeRate', 'positiveRate'] as const) {
+			const table = code === 'positiveRate' ? 'reviews' : 'case_events';
+			const rs = await db.warehouse.query({
+				query: `SELECT toString(toDate(ts, 'Asia/Shanghai')) AS period, department, ${RAW[code]!.expr} AS v FROM ${table}
+				        WHERE province_code = 440000 AND channel IN ('web', 'mobile') AND ts >= toDateTime64('2026-10-25 16:00:00', 3, 'UTC') AND ts < toDateTime64('2026-11-01 16:00:00', 3, 'UTC')
+				        GROUP BY period, department`,
+				format: 'JSONEachRow'
+			});
+			const expected = new Map((await rs.json<{ period: string; department: string; v: number | null }>()).map((r) => [`${r.period}|${r.department}`, r.v === null ? null : Number(r.v)]));
+			for (const s of result.series) {
+				result.buckets.forEach((bucket, i) => {
+					const want = expected.get(`${bucket}|${s.key.department}`) ?? (code === 'caseVolume' ? 0 : null);
+					const got = s.values[code]![i]!;
+					if (want === null || got === null) expect(got, `${code} ${bucket} ${s.key.department}`).toBe(want);
+					else expect(got, `${code} ${bucket} ${s.key.department}`).toBeCloseTo(want, 6);
+				});
+			}
+		}
+	});
+});
+
 describe('Beijing days', () => {
 	it('counts an event at 23:30 Beijing time on the 1st on the 1st, and one at 00:30 on the 2nd', async () => {
 		const event = (id: string, ts: string) => ({ type: 'case', event_id: id, case_id: id, status: 'submitted', ts, adcode: 659001, department: '测试部门', item_code: 'T-1', item_name: '测试事项', channel: 'web', promised_days: 1, trips: 0, cross_province: false });

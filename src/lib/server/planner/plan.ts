@@ -18,11 +18,25 @@ interface SourceTables {
 	/** Request dimension → column, per grain family. */
 	dims: Partial<Record<Dimension, string>>;
 	minuteDims?: Partial<Record<Dimension, string>>;
+	/** Smaller rollups with fewer dimensions, used when the request needs no more. */
+	regional?: { hour?: string; day: string; dims: Partial<Record<Dimension, string>> };
 }
 
 export const SOURCES: Record<Source, SourceTables> = {
-	cases: { minute: 'case_stats_minute', hour: 'case_stats_hour', day: 'case_stats_day', dims: { department: 'department', item: 'item_code', channel: 'channel' }, minuteDims: { channel: 'channel' } },
-	reviews: { hour: 'review_stats_hour', day: 'review_stats_day', dims: { department: 'department', item: 'item_code', channel: 'channel' } },
+	cases: {
+		minute: 'case_stats_minute',
+		hour: 'case_stats_hour',
+		day: 'case_stats_day',
+		dims: { department: 'department', item: 'item_code', channel: 'channel' },
+		minuteDims: { channel: 'channel' },
+		regional: { hour: 'case_region_stats_hour', day: 'case_region_stats_day', dims: { channel: 'channel' } }
+	},
+	reviews: {
+		hour: 'review_stats_hour',
+		day: 'review_stats_day',
+		dims: { department: 'department', item: 'item_code', channel: 'channel' },
+		regional: { hour: 'review_region_stats_hour', day: 'review_region_stats_day', dims: { channel: 'channel' } }
+	},
 	reviewActions: { day: 'review_action_stats_day', dims: {} },
 	hotline: { hour: 'hotline_stats_hour', day: 'hotline_stats_day', dims: { ticketType: 'ticket_type', topic: 'topic' } }
 };
@@ -127,9 +141,11 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 	const keyColumns = ['period', ...(request.region.by === 'children' ? ['region'] : []), ...request.groupBy];
 	const queries: SourceQuery[] = [...bySource.entries()].map(([source, sqls]) => {
 		const tables = SOURCES[source];
-		const table = tables[family];
+		// The smallest rollup whose dimensions cover everything the request filters or groups by.
+		const regional = family !== 'minute' && tables.regional?.[family] && [...usedDims].every((d) => tables.regional!.dims[d]) ? tables.regional : undefined;
+		const table = regional ? regional[family]! : tables[family];
 		if (!table) throw new PlanError(`no ${family} rollup for ${source}`);
-		const dims = family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
+		const dims = regional ? regional.dims : family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
 		const params: Record<string, unknown> = {};
 		const where: string[] = [];
 		if (family === 'day') {
