@@ -142,10 +142,11 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 	const queries: SourceQuery[] = [...bySource.entries()].map(([source, sqls]) => {
 		const tables = SOURCES[source];
 		// The smallest rollup whose dimensions cover everything the request filters or groups by.
-		const regional = family !== 'minute' && tables.regional?.[family] && [...usedDims].every((d) => tables.regional!.dims[d]) ? tables.regional : undefined;
-		const table = regional ? regional[family]! : tables[family];
+		const regionalTable = family === 'minute' ? undefined : tables.regional?.[family];
+		const regional = regionalTable !== undefined && [...usedDims].every((d) => tables.regional!.dims[d]);
+		const table = regional ? regionalTable : tables[family];
 		if (!table) throw new PlanError(`no ${family} rollup for ${source}`);
-		const dims = regional ? regional.dims : family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
+		const dims = regional ? tables.regional!.dims : family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
 		const params: Record<string, unknown> = {};
 		const where: string[] = [];
 		if (family === 'day') {
