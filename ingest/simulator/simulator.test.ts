@@ -53,8 +53,13 @@ describe('the simulator', () => {
 	it('releases statistics history month by month', () => {
 		const sim = new Simulator({ seed: 1, rate: 1 }, national.regions, national.economies, parseTimestamp('2026-11-20T00:00:00+08:00'));
 		const history = [...sim.history(3)];
-		expect(new Set(history.map((e) => e.period))).toEqual(new Set(['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-Q3']));
-		expect(history.every((e) => e.type === 'indicator')).toBe(true);
+		const releases = history.filter((e) => e.type === 'indicator');
+		expect(new Set(releases.map((e) => e.period))).toEqual(new Set(['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-Q3']));
+		// And the year's targets, set on 20 January: eight per province.
+		const targets = history.filter((e) => e.type === 'target');
+		expect(new Set(targets.map((e) => e.year))).toEqual(new Set([2026]));
+		expect(targets).toHaveLength(8 * national.economies.length);
+		expect(releases.length + targets.length).toBe(history.length);
 	});
 
 	it('writes Beijing time with its offset', () => {
