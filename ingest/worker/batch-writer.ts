@@ -29,11 +29,6 @@ interface SourceBatch {
 	tables: Map<Table, string[]>;
 }
 
-export interface FlushResult {
-	rows: number;
-	bySource: Array<{ id: string; start: number; end: number }>;
-}
-
 export interface BatchWriterOptions {
 	warehouse: Warehouse;
 	checkpoints: Checkpoints;
@@ -47,7 +42,7 @@ export interface BatchWriterOptions {
 	/** Called synchronously when a cut is taken (the sources it covers). */
 	onCut?: (sources: string[]) => void;
 	/** Called after each stored flush. */
-	onFlushed?: (result: FlushResult) => void;
+	onFlushed?: () => void;
 }
 
 export function dedupToken(source: string, table: Table, start: number, end: number): string {
@@ -175,17 +170,15 @@ export class BatchWriter {
 		const withRows = batches.filter((b) => b.tables.size > 0);
 		await checkpoints.write(withRows.map((b) => ({ source: b.state.id, committed: b.start, pendingEnd: b.end })));
 		const inserts: Array<() => Promise<void>> = [];
-		let rows = 0;
 		for (const b of withRows) {
 			for (const [table, lines] of b.tables) {
-				rows += lines.length;
 				inserts.push(() => insertJsonLines(this.options.warehouse, table, lines, dedupToken(b.state.id, table, b.start, b.end)));
 			}
 		}
 		await runLimited(inserts, this.options.insertConcurrency ?? 4);
 		await checkpoints.write(batches.map((b) => ({ source: b.state.id, committed: b.end, pendingEnd: b.end })));
 		for (const b of batches) b.state.committed = b.end;
-		this.options.onFlushed?.({ rows, bySource: batches.map((b) => ({ id: b.state.id, start: b.start, end: b.end })) });
+		this.options.onFlushed?.();
 	}
 }
 

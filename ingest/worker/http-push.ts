@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { insertJsonLines } from '../../src/lib/server/warehouse/insert-lines.ts';
 import type { IngestWorker } from './worker.ts';
-import { DEAD_LETTER_HEAD_BYTES } from './line-reader.ts';
+import { lineOf } from './line-reader.ts';
 
 export interface HttpPushOptions {
 	worker: IngestWorker;
@@ -78,8 +78,7 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 			const bytes = body.subarray(start, end);
 			lineNo++;
 			if (bytes.length > 0 && !(bytes.length === 1 && bytes[0] === 0x0d)) {
-				const tooLong = bytes.length > maxLine;
-				const result = options.worker.evaluate(sourceId, { start, end: end + 1, bytes: tooLong ? bytes.subarray(0, DEAD_LETTER_HEAD_BYTES) : bytes, tooLong, length: bytes.length }, undefined);
+				const result = options.worker.evaluate(sourceId, lineOf(bytes, start, end + 1, maxLine), undefined);
 				results.push(result);
 				for (const [table, json] of result.rows) {
 					let rows = tables.get(table);

@@ -33,6 +33,12 @@ export interface ReadOptions {
 
 export const DEAD_LETTER_HEAD_BYTES = 64 * 1024;
 
+/** A complete line held in memory (stdin, a pushed body): marked too long past `maxLineBytes`, head kept. */
+export function lineOf(bytes: Buffer, start: number, end: number, maxLineBytes: number): Line {
+	const tooLong = bytes.length > maxLineBytes;
+	return { start, end, bytes: tooLong ? bytes.subarray(0, DEAD_LETTER_HEAD_BYTES) : bytes, tooLong, length: bytes.length };
+}
+
 export async function* readLines(fh: FileHandle, from: number, options: ReadOptions): AsyncGenerator<Line> {
 	const chunkBytes = options.chunkBytes ?? 1024 * 1024;
 	let position = from; // next byte to read

@@ -14,7 +14,7 @@ import { process as runSteps, chTime, Refusal, type Routed, type StepContext } f
 import type { RegionIndex } from '../pipeline/regions.ts';
 import { BatchWriter, type SourceState } from './batch-writer.ts';
 import { Checkpoints } from './checkpoints.ts';
-import { readLines, utf8Head, DEAD_LETTER_HEAD_BYTES, type Line } from './line-reader.ts';
+import { lineOf, readLines, utf8Head, type Line } from './line-reader.ts';
 
 export interface WorkerOptions {
 	warehouse: Warehouse;
@@ -217,7 +217,7 @@ export class IngestWorker {
 		let offset = 0;
 		const max = this.options.maxLineBytes ?? 1024 * 1024;
 		const emit = (bytes: Buffer, end: number) => {
-			const line: Line = { start: lineStart, end, bytes: bytes.subarray(0, bytes.length > max ? DEAD_LETTER_HEAD_BYTES : bytes.length), tooLong: bytes.length > max, length: bytes.length };
+			const line = lineOf(bytes, lineStart, end, max);
 			lineStart = end;
 			if (line.bytes.length > 0 || line.tooLong) this.handleLine(state, line, undefined);
 			else state.position = end;

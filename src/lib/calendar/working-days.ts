@@ -3,8 +3,8 @@
  * make-up working days (调休), from chinese-days. Dates are Beijing calendar dates
  * `YYYY-MM-DD`. Pure; runs in the browser, the server and the CLI.
  *
- * Beyond the years the State Council has published, chinese-days falls back to
- * Monday–Friday; `calendarCovers` says whether a year is published.
+ * Beyond the years the State Council has published (2026 in chinese-days 1.5.7),
+ * the calendar falls back to Monday–Friday until the package is updated.
  */
 import chineseDays from 'chinese-days';
 
@@ -78,11 +78,4 @@ export function workingDaysBetween(from: string, to: string): number {
 	let n = 0;
 	for (let d = nextDate(from); d <= to; d = nextDate(d)) if (isWorkingDay(d)) n++;
 	return n;
-}
-
-const published = new Set(Object.keys((chineseDays as unknown as { holidays?: Record<string, string> }).holidays ?? {}).map((d) => d.slice(0, 4)));
-
-export function calendarCovers(year: number): boolean {
-	if (published.size === 0) return year <= 2026;
-	return published.has(String(year));
 }

@@ -144,15 +144,23 @@ export async function runQuery(warehouse: Warehouse, request: QueryRequest, scop
 	};
 }
 
-/** Short Chinese names for sub-region series (one query for all of them). */
+/**
+ * Region names, asked of the warehouse only for codes not seen before: they do
+ * not change while a process runs, and live topics label the same regions every tick.
+ */
+const regionNames = new Map<number, string>();
+
+/** Short Chinese names for sub-region series. */
 async function labelRegions(warehouse: Warehouse, series: Series[]): Promise<void> {
 	const codes = series.map((s) => s.key.region).filter((c): c is number => typeof c === 'number');
-	if (codes.length === 0) return;
-	const rs = await warehouse.query({
-		query: 'SELECT adcode, short_name FROM regions FINAL WHERE adcode IN {codes:Array(UInt32)}',
-		query_params: { codes },
-		format: 'JSONEachRow'
-	});
-	const names = new Map((await rs.json<{ adcode: number; short_name: string }>()).map((r) => [r.adcode, r.short_name]));
-	for (const s of series) if (typeof s.key.region === 'number') s.label = names.get(s.key.region) ?? String(s.key.region);
+	const unknown = [...new Set(codes.filter((c) => !regionNames.has(c)))];
+	if (unknown.length) {
+		const rs = await warehouse.query({
+			query: 'SELECT adcode, short_name FROM regions FINAL WHERE adcode IN {codes:Array(UInt32)}',
+			query_params: { codes: unknown },
+			format: 'JSONEachRow'
+		});
+		for (const r of await rs.json<{ adcode: number; short_name: string }>()) regionNames.set(r.adcode, r.short_name);
+	}
+	for (const s of series) if (typeof s.key.region === 'number') s.label = regionNames.get(s.key.region) ?? String(s.key.region);
 }

@@ -114,7 +114,6 @@ export class DirectoryLockedError extends Error {
 
 /** One native connection that runs one operation at a time. */
 class Connection {
-	lastUsed = Date.now();
 	closed = false;
 	constructor(readonly handle: Handle) {}
 }
@@ -275,12 +274,6 @@ export class ChdbEngine {
 		this.pools.clear();
 	}
 
-	get openConnections(): number {
-		let n = 0;
-		for (const p of this.pools.values()) n += p.size;
-		return n;
-	}
-
 	private cancelStream(handle: Handle): void {
 		try {
 			this.native.StreamCancel(handle);
@@ -357,7 +350,6 @@ export class ChdbEngine {
 		return new Lease(leased, () => {
 			if (released) return;
 			released = true;
-			leased.lastUsed = Date.now();
 			const next = pool.waiters.shift();
 			if (next) next(leased);
 			else pool.idle.push(leased);
