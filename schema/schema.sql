@@ -420,6 +420,7 @@ CREATE TABLE hotline_events
     `ticket_type` Enum8('complaint' = 1, 'request' = 2, 'advice' = 3, 'inquiry' = 4, 'praise' = 5),
     `topic` LowCardinality(String),
     `satisfied` Nullable(Bool),
+    `due_ts` Nullable(DateTime64(3, 'UTC')) COMMENT '承办时限, on closed events',
     `source` LowCardinality(String),
     `ingested_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 )
@@ -441,7 +442,9 @@ CREATE TABLE hotline_stats_day
     `dispatched` SimpleAggregateFunction(sum, UInt64),
     `closed` SimpleAggregateFunction(sum, UInt64),
     `closed_rated` SimpleAggregateFunction(sum, UInt64) COMMENT 'closed with a satisfaction answer',
-    `closed_satisfied` SimpleAggregateFunction(sum, UInt64)
+    `closed_satisfied` SimpleAggregateFunction(sum, UInt64),
+    `closed_with_due` SimpleAggregateFunction(sum, UInt64) COMMENT 'closed with a known deadline',
+    `closed_on_time` SimpleAggregateFunction(sum, UInt64) COMMENT 'closed by the deadline'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
@@ -461,7 +464,9 @@ CREATE MATERIALIZED VIEW hotline_stats_day_mv TO hotline_stats_day
     `dispatched` UInt64,
     `closed` UInt64,
     `closed_rated` UInt64,
-    `closed_satisfied` UInt64
+    `closed_satisfied` UInt64,
+    `closed_with_due` UInt64,
+    `closed_on_time` UInt64
 )
 AS SELECT
     toDate(ts, 'Asia/Shanghai') AS bucket,
@@ -475,7 +480,9 @@ AS SELECT
     countIf(status = 'dispatched') AS dispatched,
     countIf(status = 'closed') AS closed,
     countIf((status = 'closed') AND (satisfied IS NOT NULL)) AS closed_rated,
-    countIf((status = 'closed') AND (satisfied = true)) AS closed_satisfied
+    countIf((status = 'closed') AND (satisfied = true)) AS closed_satisfied,
+    countIf((status = 'closed') AND (due_ts IS NOT NULL)) AS closed_with_due,
+    countIf((status = 'closed') AND (ts <= due_ts)) AS closed_on_time
 FROM hotline_events
 GROUP BY
     bucket,
@@ -498,7 +505,9 @@ CREATE TABLE hotline_stats_hour
     `dispatched` SimpleAggregateFunction(sum, UInt64),
     `closed` SimpleAggregateFunction(sum, UInt64),
     `closed_rated` SimpleAggregateFunction(sum, UInt64) COMMENT 'closed with a satisfaction answer',
-    `closed_satisfied` SimpleAggregateFunction(sum, UInt64)
+    `closed_satisfied` SimpleAggregateFunction(sum, UInt64),
+    `closed_with_due` SimpleAggregateFunction(sum, UInt64) COMMENT 'closed with a known deadline',
+    `closed_on_time` SimpleAggregateFunction(sum, UInt64) COMMENT 'closed by the deadline'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
@@ -518,7 +527,9 @@ CREATE MATERIALIZED VIEW hotline_stats_hour_mv TO hotline_stats_hour
     `dispatched` UInt64,
     `closed` UInt64,
     `closed_rated` UInt64,
-    `closed_satisfied` UInt64
+    `closed_satisfied` UInt64,
+    `closed_with_due` UInt64,
+    `closed_on_time` UInt64
 )
 AS SELECT
     toStartOfHour(ts) AS bucket,
@@ -532,7 +543,9 @@ AS SELECT
     countIf(status = 'dispatched') AS dispatched,
     countIf(status = 'closed') AS closed,
     countIf((status = 'closed') AND (satisfied IS NOT NULL)) AS closed_rated,
-    countIf((status = 'closed') AND (satisfied = true)) AS closed_satisfied
+    countIf((status = 'closed') AND (satisfied = true)) AS closed_satisfied,
+    countIf((status = 'closed') AND (due_ts IS NOT NULL)) AS closed_with_due,
+    countIf((status = 'closed') AND (ts <= due_ts)) AS closed_on_time
 FROM hotline_events
 GROUP BY
     bucket,
@@ -676,6 +689,101 @@ ENGINE = ReplacingMergeTree(loaded_at)
 ORDER BY (metric, period)
 SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
 
+CREATE VIEW negative_review_status
+(
+    `review_id` String,
+    `province_code` SimpleAggregateFunction(max, UInt32),
+    `city_code` SimpleAggregateFunction(max, UInt32),
+    `adcode` SimpleAggregateFunction(max, UInt32),
+    `reviewed_ts` SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+    `bucket` SimpleAggregateFunction(max, Date),
+    `rectified_ts` Nullable(DateTime64(3, 'UTC')),
+    `open` UInt8,
+    `overdue` Nullable(UInt8),
+    `overdue_open` UInt8
+)
+AS SELECT
+    review_id,
+    province_code,
+    city_code,
+    adcode,
+    reviewed_ts,
+    rectify_due_date AS bucket,
+    rectified_ts,
+    toUInt8(rectified_ts IS NULL) AS open,
+    toUInt8((rectify_due_date < toDate(now(), 'Asia/Shanghai')) AND ((rectified_ts IS NULL) OR (rectified_ts >= toDateTime64(toDateTime(rectify_due_date + 1, 'Asia/Shanghai'), 3, 'UTC')))) AS overdue,
+    toUInt8((rectified_ts IS NULL) AND (rectify_due_date < toDate(now(), 'Asia/Shanghai'))) AS overdue_open
+FROM
+(
+    SELECT
+        review_id,
+        max(negative_reviews.province_code) AS province_code,
+        max(negative_reviews.city_code) AS city_code,
+        max(negative_reviews.adcode) AS adcode,
+        max(negative_reviews.reviewed_ts) AS reviewed_ts,
+        max(negative_reviews.rectify_due_date) AS rectify_due_date,
+        min(negative_reviews.rectified_ts) AS rectified_ts
+    FROM negative_reviews
+    GROUP BY review_id
+)
+WHERE (reviewed_ts > toDateTime64(0, 3, 'UTC')) AND (rectify_due_date > toDate(0));
+
+CREATE TABLE negative_reviews
+(
+    `review_id` String,
+    `province_code` SimpleAggregateFunction(max, UInt32),
+    `city_code` SimpleAggregateFunction(max, UInt32),
+    `adcode` SimpleAggregateFunction(max, UInt32),
+    `reviewed_ts` SimpleAggregateFunction(max, DateTime64(3, 'UTC')) COMMENT '1970 until the review itself arrives',
+    `rectify_due_date` SimpleAggregateFunction(max, Date) COMMENT '1970 when no deadline is known',
+    `rectified_ts` SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))) COMMENT 'first rectification'
+)
+ENGINE = AggregatingMergeTree
+ORDER BY review_id
+SETTINGS index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW negative_reviews_opened_mv TO negative_reviews
+(
+    `review_id` String,
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `reviewed_ts` DateTime64(3, 'UTC'),
+    `rectify_due_date` Date,
+    `rectified_ts` Nullable(DateTime64(3, 'UTC'))
+)
+AS SELECT
+    review_id,
+    province_code,
+    city_code,
+    adcode,
+    ts AS reviewed_ts,
+    ifNull(rectify_due_date, toDate(0)) AS rectify_due_date,
+    CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS rectified_ts
+FROM reviews
+WHERE rating <= 2;
+
+CREATE MATERIALIZED VIEW negative_reviews_rectified_mv TO negative_reviews
+(
+    `review_id` String,
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `reviewed_ts` DateTime64(3, 'UTC'),
+    `rectify_due_date` Date,
+    `rectified_ts` Nullable(DateTime64(3, 'UTC'))
+)
+AS SELECT
+    review_id,
+    province_code,
+    city_code,
+    adcode,
+    toDateTime64(0, 3, 'UTC') AS reviewed_ts,
+    toDate(0) AS rectify_due_date,
+    CAST(ts, 'Nullable(DateTime64(3, \'UTC\'))') AS rectified_ts
+FROM review_actions
+WHERE action = 'rectify';
+
 CREATE TABLE platform_totals
 (
     `year` UInt16,
@@ -779,6 +887,45 @@ ENGINE = MergeTree
 PARTITION BY toYYYYMM(ts, 'Asia/Shanghai')
 ORDER BY (review_id, ts)
 SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE TABLE review_reason_stats_day
+(
+    `bucket` Date COMMENT 'Beijing calendar day',
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `tag` LowCardinality(String),
+    `negative` SimpleAggregateFunction(sum, UInt64)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(bucket)
+ORDER BY (province_code, city_code, adcode, bucket, tag)
+SETTINGS index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW review_reason_stats_day_mv TO review_reason_stats_day
+(
+    `bucket` Date,
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `tag` LowCardinality(String),
+    `negative` UInt64
+)
+AS SELECT
+    toDate(ts, 'Asia/Shanghai') AS bucket,
+    province_code,
+    city_code,
+    adcode,
+    arrayJoin(tags) AS tag,
+    count() AS negative
+FROM reviews
+WHERE rating <= 2
+GROUP BY
+    bucket,
+    province_code,
+    city_code,
+    adcode,
+    tag;
 
 CREATE TABLE review_region_stats_day
 (
@@ -1071,6 +1218,7 @@ CREATE TABLE reviews
     `named` Bool COMMENT '实名',
     `tags` Array(LowCardinality(String)),
     `comment` String,
+    `rectify_due_date` Nullable(Date) COMMENT 'negative reviews: Beijing date by which it must be rectified',
     `source` LowCardinality(String),
     `ingested_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 )

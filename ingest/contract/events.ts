@@ -164,7 +164,9 @@ export const TicketEvent = z.object({
 	adcode,
 	ticket_type: z.enum(TICKET_TYPES),
 	topic: name,
-	satisfied: z.boolean().nullable().default(null)
+	satisfied: z.boolean().nullable().default(null),
+	/** 承办时限: the deadline the platform set on dispatch; on closed events, for 按时办结率. */
+	due_ts: timestamp.optional()
 });
 
 export const PERIOD = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;

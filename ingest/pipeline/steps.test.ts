@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { Refusal, chTime, process as run, type Routed } from './steps.ts';
 import { RegionIndex } from './regions.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeadlinePolicy } from './deadlines.ts';
 
 const regions = RegionIndex.of([
 	{ adcode: 440000, province_code: 440000, city_code: 0 },
 	{ adcode: 440300, province_code: 440000, city_code: 440300 },
-	{ adcode: 440305, province_code: 440000, city_code: 440300 }
+	{ adcode: 440305, province_code: 440000, city_code: 440300 },
+	{ adcode: 330000, province_code: 330000, city_code: 0 },
+	{ adcode: 330100, province_code: 330000, city_code: 330100 },
+	{ adcode: 330106, province_code: 330000, city_code: 330100 },
+	{ adcode: 330203, province_code: 330000, city_code: 330200 }
 ]);
-const ctx = { regions, now: () => Date.UTC(2026, 10, 22, 6), source: 'test' };
+const ctx = { regions, now: () => Date.UTC(2026, 10, 22, 6), source: 'test', deadlines: new DeadlinePolicy({ negativeReviewRectifyDays: { default: 5, regions: { '330000': 7, '330100': 15 } } }) };
 const line = (o: unknown) => Buffer.from(JSON.stringify(o));
 
 const completed = {
@@ -97,5 +105,37 @@ describe('the steps', () => {
 
 	it('format times as ClickHouse reads DateTime64(3, UTC)', () => {
 		expect(chTime(Date.UTC(2026, 0, 2, 3, 4, 5, 6))).toBe('2026-01-02 03:04:05.006');
+	});
+});
+
+describe('deadlines', () => {
+	const review = (adcode: number, rating: number) =>
+		run(line({ type: 'review', review_id: `r${adcode}${rating}`, case_id: 'c1', ts: '2026-11-20T10:00:00', adcode, department: '市场监管局', item_code: 'X1', channel: 'web', rating, named: true }), ctx) as Routed;
+
+	it('stamps a negative review with its rectification deadline in working days, the most specific region winning', () => {
+		// Friday 20 November 2026: 5 working days → Fri 27th, 7 → Tue 1 Dec, 15 → Fri 11 Dec.
+		expect(review(440305, 1).row.rectify_due_date).toBe('2026-11-27'); // default
+		expect(review(330203, 2).row.rectify_due_date).toBe('2026-12-01'); // province rule
+		expect(review(330106, 2).row.rectify_due_date).toBe('2026-12-11'); // city rule beats the province's
+	});
+
+	it('gives positive reviews no deadline', () => {
+		expect(review(440305, 3).row.rectify_due_date).toBeNull();
+		expect(review(440305, 5).row.rectify_due_date).toBeNull();
+	});
+
+	it("keeps a ticket's deadline (承办时限) and leaves it empty when the source does not send one", () => {
+		const ticket = (extra: object) => run(line({ type: 'ticket', event_id: 'e1', ticket_id: 't1', status: 'closed', ts: '2026-11-20T10:00:00', adcode: 440305, ticket_type: 'complaint', topic: '交通', ...extra }), ctx) as Routed;
+		expect(ticket({ due_ts: '2026-11-25T18:00:00' }).row.due_ts).toBe('2026-11-25 10:00:00.000');
+		expect(ticket({}).row.due_ts).toBeNull();
+	});
+
+	it('refuses a bad deadlines file with a message naming the file and the field', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'deadlines-'));
+		const write = (name: string, body: string) => (writeFileSync(join(dir, name), body), join(dir, name));
+		expect(() => DeadlinePolicy.load(write('zero.json', JSON.stringify({ negativeReviewRectifyDays: { default: 0 } })))).toThrow(/zero\.json: negativeReviewRectifyDays\.default/);
+		expect(() => DeadlinePolicy.load(write('keys.json', JSON.stringify({ negativeReviewRectifyDays: { default: 5, regions: { abc: 7 } } })))).toThrow(/keys\.json: negativeReviewRectifyDays\.regions/);
+		expect(() => DeadlinePolicy.load(write('broken.json', '{'))).toThrow(/cannot read the deadlines file .*broken\.json/);
+		expect(DeadlinePolicy.load().rectifyDays(440305, 440300, 440000)).toBeGreaterThan(0); // the shipped file is valid
 	});
 });

@@ -6,6 +6,7 @@
 import { IngestEvent, periodStart, type CaseEvent } from '../contract/events.ts';
 import { addWorkingDays, beijingDate, endOfBeijingDay } from '../../src/lib/calendar/working-days.ts';
 import type { RegionIndex } from './regions.ts';
+import type { DeadlinePolicy } from './deadlines.ts';
 
 export type Step = 'parse' | 'validate' | 'normalise' | 'enrich';
 
@@ -51,6 +52,8 @@ export interface StepContext {
 	now: () => number;
 	/** Source label stored with each row. */
 	source: string;
+	/** Regional deadlines (差评 rectification). */
+	deadlines: DeadlinePolicy;
 }
 
 /** Events older than this are refused as mistakes (epoch 0, 1970 defaults). */
@@ -203,6 +206,7 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 					named: e.named,
 					tags: e.tags,
 					comment: e.comment,
+					rectify_due_date: e.rating <= 2 ? addWorkingDays(beijingDate(e.ts), ctx.deadlines.rectifyDays(adcode, keys.city_code, keys.province_code)) : null,
 					source
 				}
 			};
@@ -228,6 +232,7 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 					ticket_type: e.ticket_type,
 					topic: e.topic,
 					satisfied: e.satisfied,
+					due_ts: e.due_ts === undefined ? null : chTime(e.due_ts),
 					source
 				}
 			};

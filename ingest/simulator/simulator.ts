@@ -17,7 +17,7 @@
  *
  * Events are produced in time order through a queue of scheduled follow-ups.
  */
-import { addWorkingDays, beijingDate, isWorkingDay } from '../../src/lib/calendar/working-days.ts';
+import { addWorkingDays, beijingDate, endOfBeijingDay, isWorkingDay } from '../../src/lib/calendar/working-days.ts';
 import { CATALOGUE, HOTLINE_TOPICS, NEGATIVE_REASONS, POSITIVE_TAGS, type ServiceItem } from './catalogue.ts';
 import { Random, Weighted } from '../../src/lib/random.ts';
 import type { SimRegion, ProvinceEconomy } from './sim-regions.ts';
@@ -127,6 +127,8 @@ function withinWorkingHours(date: string, fraction: number): number {
 }
 
 const RATINGS = new Weighted([5, 4, 3, 2, 1], [88.2, 8.9, 2.0, 0.55, 0.35]);
+/** Working days a ticket may take, by type (a typical 12345 rule: 咨询 1, 求助 3, others 5). */
+const TICKET_DUE_DAYS = { inquiry: 1, request: 3, complaint: 5, advice: 5, praise: 5 } as const;
 const TICKET_TYPES = new Weighted(['inquiry', 'request', 'complaint', 'advice', 'praise'] as const, [42, 28, 20, 7, 3]);
 
 export class Simulator {
@@ -346,12 +348,15 @@ export class Simulator {
 		const ticketType = surge && this.random.chance(0.6) ? 'complaint' : TICKET_TYPES.pick(this.random);
 		const topic = this.random.pick(HOTLINE_TOPICS);
 		const base = { type: 'ticket', ticket_id: ticketId, adcode: region.adcode, ticket_type: ticketType, topic };
+		// 承办时限 by type, in working days from creation; closed events carry it.
+		const due = endOfBeijingDay(addWorkingDays(beijingDate(created), TICKET_DUE_DAYS[ticketType as keyof typeof TICKET_DUE_DAYS]));
 		const event = (status: string, at: number, satisfied: boolean | null = null): SimEvent => ({
 			...base,
 			event_id: `${ticketId}-${status}`,
 			status,
 			ts: beijingIso(at),
-			satisfied
+			satisfied,
+			...(status === 'closed' ? { due_ts: beijingIso(due) } : {})
 		});
 		this.schedule(created, () => event('created', created));
 		// 95 % answered within 15 s (GB/T 33358); the rest wait longer.

@@ -15,6 +15,7 @@ import type { RegionIndex } from '../pipeline/regions.ts';
 import { BatchWriter, type SourceState } from './batch-writer.ts';
 import { Checkpoints } from './checkpoints.ts';
 import { lineOf, readLines, utf8Head, type Line } from './line-reader.ts';
+import { DeadlinePolicy } from '../pipeline/deadlines.ts';
 
 export interface WorkerOptions {
 	warehouse: Warehouse;
@@ -30,6 +31,8 @@ export interface WorkerOptions {
 	/** Poll interval when following files and drop-boxes. */
 	pollMs?: number;
 	now?: () => number;
+	/** Regional deadlines; ingest/config/deadlines.json (or TIANSHU_DEADLINES) when not given. */
+	deadlines?: DeadlinePolicy;
 }
 
 export interface Metrics {
@@ -72,8 +75,11 @@ export class IngestWorker {
 	private lastMetrics = { at: Date.now(), lines: 0 };
 	readonly name: string;
 
+	private readonly deadlines: DeadlinePolicy;
+
 	constructor(private readonly options: WorkerOptions) {
 		this.name = options.name ?? `ingest-${process.pid}`;
+		this.deadlines = options.deadlines ?? DeadlinePolicy.load();
 		this.checkpoints = new Checkpoints(options.warehouse);
 		this.writer = new BatchWriter({
 			warehouse: options.warehouse,
@@ -242,7 +248,7 @@ export class IngestWorker {
 
 	/** Runs the steps on one line: the rows it yields (table, JSON), and the refusal if refused. */
 	evaluate(sourceId: string, line: Line, csvHeader: string[] | undefined): { rows: Array<[string, string]>; refusal?: Refusal; routed?: Routed } {
-		const ctx: StepContext = { regions: this.options.regions, now: this.options.now ?? Date.now, source: sourceId };
+		const ctx: StepContext = { regions: this.options.regions, now: this.options.now ?? Date.now, source: sourceId, deadlines: this.deadlines };
 		let outcome: Routed | Refusal;
 		if (line.tooLong) outcome = new Refusal('parse', 'line_too_long', `${line.length} bytes; lines are limited to ${this.options.maxLineBytes ?? 1024 * 1024}`);
 		else if (csvHeader) outcome = runSteps(csvLineAsEvent(line.bytes, csvHeader), ctx);

@@ -6,7 +6,7 @@
  * same definitions the server computes with.
  */
 
-export type Source = 'cases' | 'reviews' | 'reviewActions' | 'hotline';
+export type Source = 'cases' | 'reviews' | 'reviewActions' | 'negativeReviews' | 'hotline';
 export type Grain = 'minute' | 'hour' | 'day' | 'month' | 'total';
 export type Dimension = 'department' | 'item' | 'channel' | 'ticketType' | 'topic';
 
@@ -225,6 +225,19 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		dimensions: []
 	},
 	{
+		code: 'overdueNegativeCount',
+		nameZh: '差评超期数',
+		nameEn: 'Negative reviews past their deadline',
+		unit: '条',
+		polarity: 'negative',
+		kind: 'count',
+		definition: '整改期限（本地区规定的工作日数）落在期间内、期限届满时仍未整改的差评条数',
+		measures: { overdue: sum('negativeReviews', 'overdue') },
+		value: (m) => m.overdue ?? 0,
+		grains: DAY_UP,
+		dimensions: []
+	},
+	{
 		code: 'ticketVolume',
 		nameZh: '12345工单量',
 		nameEn: '12345 tickets',
@@ -247,6 +260,19 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		definition: '接通的来电工单 ÷ 新建工单',
 		measures: { answered: sum('hotline', 'answered'), created: sum('hotline', 'created') },
 		value: (m) => ratio(m.answered, m.created),
+		grains: NO_MINUTE,
+		dimensions: ['ticketType', 'topic']
+	},
+	{
+		code: 'ticketOnTimeRate',
+		nameZh: '12345按时办结率',
+		nameEn: '12345 tickets closed on time',
+		unit: '%',
+		polarity: 'positive',
+		kind: 'rate',
+		definition: '在承办时限内办结的工单 ÷ 有承办时限的办结工单',
+		measures: { onTime: sum('hotline', 'closed_on_time'), withDue: sum('hotline', 'closed_with_due') },
+		value: (m) => ratio(m.onTime, m.withDue),
 		grains: NO_MINUTE,
 		dimensions: ['ticketType', 'topic']
 	},

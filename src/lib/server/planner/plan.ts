@@ -38,6 +38,8 @@ export const SOURCES: Record<Source, SourceTables> = {
 		regional: { hour: 'review_region_stats_hour', day: 'review_region_stats_day', dims: { channel: 'channel' } }
 	},
 	reviewActions: { day: 'review_action_stats_day', dims: {} },
+	/** A view over the state of each 差评, bucketed by its deadline. */
+	negativeReviews: { day: 'negative_review_status', dims: {} },
 	hotline: { hour: 'hotline_stats_hour', day: 'hotline_stats_day', dims: { ticketType: 'ticket_type', topic: 'topic' } }
 };
 
@@ -120,7 +122,7 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 	if (!scope.all && !scope.adcodes.some((s) => within(request.region.adcode, s))) {
 		throw new PlanError(`region ${request.region.adcode} is outside your scope`);
 	}
-	const family: Plan['family'] = request.grain === 'minute' ? 'minute' : request.grain === 'hour' ? 'hour' : 'day';
+	const family = familyOf(request.grain, range);
 
 	// One query per source; measures shared between indicators are computed once.
 	const bySource = new Map<Source, Map<string, string>>(); // source → sql → alias
@@ -145,7 +147,7 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 		const regionalTable = family === 'minute' ? undefined : tables.regional?.[family];
 		const regional = regionalTable !== undefined && [...usedDims].every((d) => tables.regional!.dims[d]);
 		const table = regional ? regionalTable : tables[family];
-		if (!table) throw new PlanError(`no ${family} rollup for ${source}`);
+		if (!table) throw new PlanError(request.grain === 'total' ? `no ${family} rollup for ${source}: a total of it must start and end at Beijing midnight` : `no ${family} rollup for ${source}`);
 		const dims = regional ? tables.regional!.dims : family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
 		const params: Record<string, unknown> = {};
 		const where: string[] = [];
@@ -200,6 +202,24 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 		return { source, table, sql, params, measures, keys: keyColumns };
 	});
 	return { indicators, grain: request.grain, family, queries, aliases, keyColumns };
+}
+
+const HOUR_MS = 3600_000;
+const DAY_MS = 86_400_000;
+const BJ_MS = 8 * HOUR_MS;
+
+/**
+ * The rollup family for a grain. A total over a range that does not start and
+ * end at Beijing midnight (today so far, against yesterday up to the same hour)
+ * is read from the hour rollups, or the minute ones when the range is not whole hours.
+ */
+function familyOf(grain: Grain, range: { from: number; to: number }): Plan['family'] {
+	if (grain === 'minute') return 'minute';
+	if (grain === 'hour') return 'hour';
+	if (grain !== 'total') return 'day';
+	const aligned = (step: number, offset = 0) => (range.from + offset) % step === 0 && (range.to + offset) % step === 0;
+	if (aligned(DAY_MS, BJ_MS)) return 'day';
+	return aligned(HOUR_MS) ? 'hour' : 'minute';
 }
 
 function bucketExpr(grain: Grain, family: Plan['family']): string {

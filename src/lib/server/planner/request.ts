@@ -42,7 +42,7 @@ export const QueryRequest = z
 			})
 			.default({}),
 		groupBy: z.array(z.enum(['department', 'item', 'channel', 'ticketType', 'topic'])).max(2).default([]),
-		compare: z.enum(['none', 'previousPeriod', 'yoy', 'mom']).default('none')
+		compare: z.enum(['none', 'previousPeriod', 'previousDay', 'previousWeek', 'yoy', 'mom']).default('none')
 	})
 	.superRefine((r, ctx) => {
 		if (r.to <= r.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });

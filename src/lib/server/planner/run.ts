@@ -41,6 +41,10 @@ export function comparisonRange(r: QueryRequest): { from: number; to: number } |
 			return undefined;
 		case 'previousPeriod':
 			return { from: r.from - (r.to - r.from), to: r.from };
+		case 'previousDay':
+			return { from: r.from - 86_400_000, to: r.to - 86_400_000 };
+		case 'previousWeek':
+			return { from: r.from - 7 * 86_400_000, to: r.to - 7 * 86_400_000 };
 		case 'yoy':
 			return { from: shift(r.from, -12), to: shift(r.to, -12) };
 		case 'mom':
