@@ -25,6 +25,9 @@ export interface ProvinceEconomy {
 	retail: number;
 	fiscal: number;
 	trade: number;
+	/** The years the GDP and the other levels above were published for. */
+	gdpYear: number;
+	levelsYear: number;
 }
 
 function stableFactor(adcode: number, seed: number): number {
@@ -78,15 +81,25 @@ export function loadScope(referenceDir: string, scope: number, seed: number): { 
 	const economies = stats
 		.filter((s) => provinces.has(Number(s.adcode)))
 		.map((s) => {
+			const gdpYear = num(s.gdp_2024) !== undefined ? 2024 : num(s.gdp_2023) !== undefined ? 2023 : 2022;
 			const gdp = num(s.gdp_2024) ?? num(s.gdp_2023) ?? num(s.gdp_2022) ?? Number(s.population_2020_wan) * 8;
 			return {
 				adcode: Number(s.adcode),
 				gdp,
+				gdpYear,
+				levelsYear: 2023,
 				growth: num(s.growth_2024) ?? num(s.growth_2023) ?? 5,
 				retail: num(s.retail_2023) ?? gdp * 0.38,
 				fiscal: num(s.fiscal_2023) ?? gdp * 0.085,
 				trade: num(s.trade_2023) ?? gdp * 0.25
 			};
 		});
+	// The nation's own releases: levels summed, growth weighted by GDP.
+	if (scope === 0 && economies.length > 1) {
+		const total = (k: 'gdp' | 'retail' | 'fiscal' | 'trade') => economies.reduce((s, e) => s + e[k], 0);
+		const gdp = total('gdp');
+		const growth = Math.round((economies.reduce((s, e) => s + e.growth * e.gdp, 0) / gdp) * 10) / 10;
+		economies.push({ adcode: 0, gdp, growth, retail: total('retail'), fiscal: total('fiscal'), trade: total('trade'), gdpYear: 2024, levelsYear: 2023 });
+	}
 	return { regions, economies };
 }

@@ -59,7 +59,18 @@ describe('the simulator', () => {
 		const targets = history.filter((e) => e.type === 'target');
 		expect(new Set(targets.map((e) => e.year))).toEqual(new Set([2026]));
 		expect(targets).toHaveLength(8 * national.economies.length);
+		expect(national.economies.filter((e) => e.adcode === 0)).toHaveLength(1); // the nation's own figures too
 		expect(releases.length + targets.length).toBe(history.length);
+	});
+
+	it('grows levels from year to year at the province\'s pace: GDP and retail sales are up on last year', () => {
+		const sim = new Simulator({ seed: 1, rate: 1 }, national.regions, national.economies, parseTimestamp('2026-11-20T00:00:00+08:00'));
+		const releases = [...sim.history(24)].filter((e) => e.type === 'indicator' && e.adcode === 440000);
+		const value = (indicator: string, period: string) => releases.filter((e) => e.indicator === indicator && e.period === period).at(-1)?.value as number;
+		const gdpGrowth = (value('gdp', '2026-Q2') / value('gdp', '2025-Q2') - 1) * 100;
+		expect(gdpGrowth).toBeGreaterThan(3);
+		expect(gdpGrowth).toBeLessThan(9);
+		expect(value('retailSales', '2026-03')).toBeGreaterThan(value('retailSales', '2025-03'));
 	});
 
 	it('writes Beijing time with its offset', () => {

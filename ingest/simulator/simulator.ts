@@ -425,7 +425,7 @@ export class Simulator {
 			this.monthlyRelease(economy, prevPrev, 1).forEach(release);
 			if ([1, 4, 7, 10].includes(m)) {
 				const quarter = `${m === 1 ? y - 1 : y}-Q${m === 1 ? 4 : (m - 1) / 3}`;
-				const value = Math.round(economy.gdp * (0.235 + 0.01 * Number(quarter.slice(-1))) * 100) / 100;
+				const value = Math.round(grown(economy, economy.gdp, economy.gdpYear, Number(quarter.slice(0, 4))) * (0.235 + 0.01 * Number(quarter.slice(-1))) * 100) / 100;
 				release({ type: 'indicator', indicator: 'gdp', adcode: economy.adcode, period: quarter, value, unit: '亿元' });
 			}
 		}
@@ -440,9 +440,9 @@ export class Simulator {
 				['gdp', growth, '%'],
 				['industrialValueAdded', growth + 0.5, '%'],
 				['fixedAssetInvestment', Math.max(3, growth - 1), '%'],
-				['retailSales', Math.round(e.retail * 1.05), '亿元'],
-				['fiscalRevenue', Math.round(e.fiscal * 1.03), '亿元'],
-				['tradeTotal', Math.round(e.trade * 1.03), '亿元'],
+				['retailSales', Math.round(grown(e, e.retail, e.levelsYear, year) * 1.01), '亿元'],
+				['fiscalRevenue', Math.round(grown(e, e.fiscal, e.levelsYear, year)), '亿元'],
+				['tradeTotal', Math.round(grown(e, e.trade, e.levelsYear, year) * 0.99), '亿元'],
 				['unemploymentRate', 5.5, '%'],
 				['cpi', 103, '上年=100']
 			];
@@ -463,16 +463,22 @@ export class Simulator {
 		const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 		r.next();
 		const growth = e.growth + r.normal() * 0.8;
+		const level = (v: number) => grown(e, v, e.levelsYear, Number(period.slice(0, 4)));
 		return [
 			{ indicator: 'industrialValueAdded', value: round(nudge(growth + 0.6, 0.05), 1), unit: '%' },
 			{ indicator: 'fixedAssetInvestment', value: round(nudge(growth - 2.5 + r.normal(), 0.05), 1), unit: '%' },
-			{ indicator: 'retailSales', value: round(nudge((e.retail / 12) * seasonal, 0.004)), unit: '亿元' },
-			{ indicator: 'fiscalRevenue', value: round(nudge((e.fiscal / 12) * (month === 1 ? 1.6 : 0.95), 0.004)), unit: '亿元' },
-			{ indicator: 'tradeTotal', value: round(nudge((e.trade / 12) * seasonal, 0.006)), unit: '亿元' },
+			{ indicator: 'retailSales', value: round(nudge((level(e.retail) / 12) * seasonal, 0.004)), unit: '亿元' },
+			{ indicator: 'fiscalRevenue', value: round(nudge((level(e.fiscal) / 12) * (month === 1 ? 1.6 : 0.95), 0.004)), unit: '亿元' },
+			{ indicator: 'tradeTotal', value: round(nudge((level(e.trade) / 12) * seasonal, 0.006)), unit: '亿元' },
 			{ indicator: 'unemploymentRate', value: round(nudge(5.0 + r.normal() * 0.3, 0.02), 1), unit: '%' },
 			{ indicator: 'cpi', value: round(nudge(100.3 + r.normal() * 0.4, 0.001), 1), unit: '上年=100' }
 		].map((v) => ({ type: 'indicator', adcode: e.adcode, period, ...v }));
 	}
+}
+
+/** A level published for `baseYear`, carried to `year` at the province's growth (+1 point of prices: levels are nominal). */
+function grown(e: ProvinceEconomy, value: number, baseYear: number, year: number): number {
+	return value * (1 + (e.growth + 1) / 100) ** (year - baseYear);
 }
 
 function hash(text: string): number {

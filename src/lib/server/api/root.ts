@@ -4,13 +4,15 @@ import { regionsRouter } from './routers/regions.ts';
 import { liveRouter } from './routers/live.ts';
 import { ingestRouter } from './routers/ingest.ts';
 import { economyRouter } from './routers/economy.ts';
+import { cockpitRouter } from './routers/cockpit.ts';
 
 export const appRouter = router({
 	indicators: indicatorsRouter,
 	regions: regionsRouter,
 	live: liveRouter,
 	ingest: ingestRouter,
-	economy: economyRouter
+	economy: economyRouter,
+	cockpit: cockpitRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -68,8 +68,31 @@ function regionColumn(adcode: number): string | undefined {
 	return { national: undefined, province: 'province_code', city: 'city_code', county: 'adcode' }[levelOf(adcode)];
 }
 
+/**
+ * The WHERE terms (and their parameters) that keep rows of a region and within
+ * the caller's scope: every typed query over a rollup uses this, so none can
+ * forget the scope. The scope is checked before (a clear FORBIDDEN) and again here.
+ */
+export function regionFilter(adcode: number, scope: Scope): { where: string[]; params: Record<string, unknown> } {
+	if (!scope.all && !scope.adcodes.some((s) => within(adcode, s))) throw new PlanError(`region ${adcode} is outside your scope`);
+	const where: string[] = [];
+	const params: Record<string, unknown> = {};
+	const column = regionColumn(adcode);
+	if (column) {
+		params.region = adcode;
+		where.push(`${column} = {region:UInt32}`);
+	}
+	if (!scope.all) {
+		params.scope_provinces = scope.adcodes.filter((a) => levelOf(a) === 'province');
+		params.scope_cities = scope.adcodes.filter((a) => levelOf(a) === 'city');
+		params.scope_counties = scope.adcodes.filter((a) => levelOf(a) === 'county');
+		where.push('(has({scope_provinces:Array(UInt32)}, province_code) OR has({scope_cities:Array(UInt32)}, city_code) OR has({scope_counties:Array(UInt32)}, adcode))');
+	}
+	return { where, params };
+}
+
 /** The column that splits a region into its children. */
-function childColumn(adcode: number): string {
+export function childColumn(adcode: number): string {
 	const level = levelOf(adcode);
 	if (level === 'national') return 'province_code';
 	if (level === 'province') return MUNICIPALITIES.has(adcode) ? 'adcode' : 'city_code';
@@ -160,18 +183,9 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 			params.to = utcParam(range.to);
 			where.push("bucket >= {from:DateTime('UTC')}", "bucket < {to:DateTime('UTC')}");
 		}
-		const column = regionColumn(request.region.adcode);
-		if (column) {
-			params.region = request.region.adcode;
-			where.push(`${column} = {region:UInt32}`);
-		}
-		if (!scope.all) {
-			// The scope again, in SQL: a procedure cannot forget it, whatever it asks.
-			params.scope_provinces = scope.adcodes.filter((a) => levelOf(a) === 'province');
-			params.scope_cities = scope.adcodes.filter((a) => levelOf(a) === 'city');
-			params.scope_counties = scope.adcodes.filter((a) => levelOf(a) === 'county');
-			where.push('(has({scope_provinces:Array(UInt32)}, province_code) OR has({scope_cities:Array(UInt32)}, city_code) OR has({scope_counties:Array(UInt32)}, adcode))');
-		}
+		const region = regionFilter(request.region.adcode, scope);
+		Object.assign(params, region.params);
+		where.push(...region.where);
 		for (const d of Object.keys(request.filters) as Dimension[]) {
 			const vals = request.filters[d];
 			if (!vals) continue;

@@ -152,19 +152,24 @@ export async function runQuery(warehouse: Warehouse, request: QueryRequest, scop
  * Region names, asked of the warehouse only for codes not seen before: they do
  * not change while a process runs, and live topics label the same regions every tick.
  */
-const regionNames = new Map<number, string>();
+const shortNames = new Map<number, string>();
 
-/** Short Chinese names for sub-region series. */
-async function labelRegions(warehouse: Warehouse, series: Series[]): Promise<void> {
-	const codes = series.map((s) => s.key.region).filter((c): c is number => typeof c === 'number');
-	const unknown = [...new Set(codes.filter((c) => !regionNames.has(c)))];
+/** Short Chinese names of regions, from the per-process cache. */
+export async function regionNames(warehouse: Warehouse, codes: number[]): Promise<Map<number, string>> {
+	const unknown = [...new Set(codes.filter((c) => !shortNames.has(c)))];
 	if (unknown.length) {
 		const rs = await warehouse.query({
 			query: 'SELECT adcode, short_name FROM regions FINAL WHERE adcode IN {codes:Array(UInt32)}',
 			query_params: { codes: unknown },
 			format: 'JSONEachRow'
 		});
-		for (const r of await rs.json<{ adcode: number; short_name: string }>()) regionNames.set(r.adcode, r.short_name);
+		for (const r of await rs.json<{ adcode: number; short_name: string }>()) shortNames.set(r.adcode, r.short_name);
 	}
-	for (const s of series) if (typeof s.key.region === 'number') s.label = regionNames.get(s.key.region) ?? String(s.key.region);
+	return shortNames;
+}
+
+/** Short Chinese names for sub-region series. */
+async function labelRegions(warehouse: Warehouse, series: Series[]): Promise<void> {
+	const names = await regionNames(warehouse, series.map((s) => s.key.region).filter((c): c is number => typeof c === 'number'));
+	for (const s of series) if (typeof s.key.region === 'number') s.label = names.get(s.key.region) ?? String(s.key.region);
 }

@@ -1,0 +1,155 @@
+/**
+ * What the cockpit's panels carry, shared by the server that computes them and
+ * the wall screen that draws them. Pure: no I/O.
+ */
+import type { EconomicDef, EconomicFigure } from '../indicators/economy.ts';
+
+export const PANELS = ['header', 'kpis', 'economy', 'services', 'reviews', 'map', 'rankings', 'ticker'] as const;
+export type PanelName = (typeof PANELS)[number];
+
+/** Indicators a map can be coloured by. */
+export const MAP_INDICATORS = ['caseVolume', 'onTimeRate', 'positiveRate', 'ticketVolume'] as const;
+export type MapIndicator = (typeof MAP_INDICATORS)[number];
+
+export interface IndicatorLabel {
+	code: string;
+	nameZh: string;
+	unit: string;
+	polarity: 'positive' | 'negative';
+	kind: 'count' | 'rate' | 'duration';
+}
+
+export interface RegionRef {
+	adcode: number;
+	name: string;
+}
+
+export interface HeaderPanel {
+	region: RegionRef & { level: 'national' | 'province' | 'city' | 'county'; shortName: string };
+	/** From the nation down to the region itself. */
+	path: RegionRef[];
+	children: RegionRef[];
+	/** Newest event time stored (Beijing 'YYYY-MM-DD HH:MM:SS'), for 数据更新. */
+	dataAsOf: string | null;
+}
+
+export interface Kpi extends IndicatorLabel {
+	value: number | null;
+	/** 环比: against yesterday up to the same hour; percentage points for rates, % for counts. */
+	dod: number | null;
+	/** 同比: against the same day last year up to the same hour. */
+	yoy: number | null;
+}
+
+export interface KpiPanel {
+	/** [from, to) Beijing 'YYYY-MM-DDTHH:MM': today up to the end of the current hour. */
+	window: { from: string; to: string };
+	kpis: Kpi[];
+}
+
+export interface ServicesPanel {
+	hours: string[];
+	/** Cases submitted per hour today (null for hours still to come). */
+	today: Array<number | null>;
+	/** The same weekday last week. */
+	lastWeek: number[];
+	channels: Array<{ channel: string; nameZh: string; value: number }>;
+	/** Processing time of cases completed in the last 7 days, in hours. */
+	durations: Array<{ label: string; hours: number | null }>;
+	completedToday: number;
+	lateToday: number;
+	onTimeRate: number | null;
+}
+
+/** 好差评 over the last 30 days (today's rate apart); the 差评 backlog as it stands. */
+export interface ReviewsPanel {
+	positiveRate: number | null;
+	positiveRateToday: number | null;
+	/** 差评 received in the last 30 days. */
+	negative: number;
+	/** 差评 not rectified yet, still within their deadline. */
+	negativeWaiting: number;
+	/** 差评 not rectified and past their deadline. */
+	negativeLate: number;
+	rectifiedRate: number | null;
+	reasons: Array<{ tag: string; count: number }>;
+}
+
+export interface MapPanel {
+	indicator: IndicatorLabel;
+	/** The sub-regions (the region itself for a county), coloured by the indicator today. */
+	regions: Array<RegionRef & { value: number | null }>;
+	/** Where activity is now: cases in the last 15 minutes and tickets in the last hour, per county. */
+	live: Array<{ adcode: number; cases: number; tickets: number }>;
+	/** The map file: 'china', 'province/<code>' or 'city/<code>'. */
+	geo: string;
+}
+
+export interface RankingRow extends RegionRef {
+	score: number | null;
+	rank: number | null;
+	previousRank: number | null;
+}
+
+export interface RankingsPanel {
+	index: { id: string; nameZh: string };
+	period: string;
+	rows: RankingRow[];
+}
+
+export interface TickerItem {
+	kind: 'warning' | 'anomaly';
+	severity: 'low' | 'medium' | 'high' | 'critical';
+	ts: string;
+	region: string;
+	text: string;
+}
+
+export interface TickerPanel {
+	items: TickerItem[];
+}
+
+export interface EconomyPanel {
+	/** The region whose statistics are shown (a city without its own releases shows its province's). */
+	region: RegionRef;
+	year: number;
+	lastRelease: string | null;
+	indicators: Array<Omit<EconomicDef, 'target'> & EconomicFigure>;
+}
+
+export interface PanelData {
+	header: HeaderPanel;
+	kpis: KpiPanel;
+	economy: EconomyPanel;
+	services: ServicesPanel;
+	reviews: ReviewsPanel;
+	map: MapPanel;
+	rankings: RankingsPanel;
+	ticker: TickerPanel;
+}
+
+/** Change from `before` to `now`: percentage points for rates, per cent for counts. */
+export function change(kind: IndicatorLabel['kind'], now: number | null, before: number | null): number | null {
+	if (now === null || before === null) return null;
+	if (kind === 'rate') return now - before;
+	return before === 0 ? null : ((now - before) / before) * 100;
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const BJ = 8 * HOUR;
+
+/** Beijing local 'YYYY-MM-DDTHH:MM' of an instant. */
+export function beijingLocal(ms: number): string {
+	return new Date(ms + BJ).toISOString().slice(0, 16);
+}
+
+/** Beijing midnight that starts the day of `now` (epoch ms). */
+export function startOfBeijingDay(now: number): number {
+	return Math.floor((now + BJ) / DAY) * DAY - BJ;
+}
+
+/** Today from Beijing midnight to the end of the current hour: a range the hour rollups answer exactly. */
+export function todaySoFar(now: number): { from: number; to: number } {
+	return { from: startOfBeijingDay(now), to: Math.floor(now / HOUR) * HOUR + HOUR };
+}

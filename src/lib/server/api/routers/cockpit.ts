@@ -1,0 +1,76 @@
+/**
+ * The leaders' cockpit: each panel of a region, on demand (`panel`) or live
+ * (`live`). A wall opens one stream for all its panels — browsers allow only a
+ * few connections per host — and the stream merges one hub topic per (region,
+ * panel), so a hundred walls on the same region cost one computation per panel
+ * per tick.
+ */
+import { z } from 'zod';
+import { tracked } from '@trpc/server';
+import { MAP_INDICATORS, PANELS, type PanelData, type PanelName } from '../../../cockpit/model.ts';
+import { computePanel } from '../../cockpit/panels.ts';
+import { regionFilter } from '../../planner/plan.ts';
+import { procedure, router } from '../trpc.ts';
+
+const adcode = z.number().int().refine((v) => v === 0 || (v >= 110000 && v <= 829999), 'must be 0 (national) or a GB/T 2260 code');
+
+const PanelInput = z.object({
+	adcode,
+	panel: z.enum(PANELS),
+	mapIndicator: z.enum(MAP_INDICATORS).default('caseVolume'),
+	/** The instant to compute for (epoch ms); now when absent. */
+	at: z.number().int().positive().optional()
+});
+
+const LiveInput = z.object({
+	adcode,
+	panels: z.array(z.enum(PANELS)).min(1).max(PANELS.length).default([...PANELS]),
+	mapIndicator: z.enum(MAP_INDICATORS).default('caseVolume'),
+	lastEventId: z.string().optional()
+});
+
+export interface PanelTick<P extends PanelName = PanelName> {
+	panel: P;
+	/** When it was computed (epoch ms). */
+	at: number;
+	data: PanelData[P];
+}
+
+export const cockpitRouter = router({
+	panel: procedure.input(PanelInput).query(async ({ ctx, input }): Promise<PanelTick> => {
+		const at = input.at ?? Date.now();
+		return { panel: input.panel, at, data: await computePanel(ctx, input.panel, input.adcode, at, input.mapIndicator) };
+	}),
+
+	live: procedure.input(LiveInput).subscription(async function* ({ ctx, input, signal }) {
+		regionFilter(input.adcode, ctx.scope); // FORBIDDEN before any stream opens
+		const last = input.lastEventId === undefined ? undefined : Number(input.lastEventId);
+		const streams = input.panels.map((panel) => {
+			const key = JSON.stringify({ cockpit: panel, adcode: input.adcode, map: panel === 'map' ? input.mapIndicator : undefined, scope: ctx.scope });
+			const compute = async (): Promise<PanelTick> => {
+				const at = Date.now();
+				return { panel, at, data: await computePanel(ctx, panel, input.adcode, at, input.mapIndicator) };
+			};
+			return ctx.hub.subscribe(key, compute, signal, Number.isFinite(last) ? last : undefined);
+		});
+		for await (const tick of merge(streams, signal)) yield tracked(String(tick.id), tick.data);
+	})
+});
+
+/** Values of several async streams as they come, until `signal` aborts; each stream is closed at the end. */
+async function* merge<T>(streams: AsyncGenerator<T>[], signal?: AbortSignal): AsyncGenerator<T> {
+	const next = (i: number) => streams[i]!.next().then((r) => ({ i, r }));
+	const pending = new Map(streams.map((_, i) => [i, next(i)]));
+	try {
+		while (pending.size && !signal?.aborted) {
+			const { i, r } = await Promise.race(pending.values());
+			if (r.done) pending.delete(i);
+			else {
+				pending.set(i, next(i));
+				yield r.value;
+			}
+		}
+	} finally {
+		await Promise.all(streams.map((s) => s.return(undefined as never)));
+	}
+}
