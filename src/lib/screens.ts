@@ -15,7 +15,7 @@ export const screens: Screen[] = [
 		english: 'Cockpit',
 		audience: '领导 · 指挥大厅大屏',
 		summary: '经济运行对标年度目标，政务服务办件量与按时办结率，好差评满意度，地区地图、预警与排名，实时更新。',
-		built: false
+		built: true
 	},
 	{
 		path: '/analyze',

@@ -18,3 +18,33 @@ export function formatRate(n: number | null | undefined): string {
 function trim(s: string): string {
 	return s.replace(/\.?0+$/, '');
 }
+
+/** An amount already in 亿 (statistics in 亿元): 1.23万亿 above ten thousand 亿. */
+export function formatYi(n: number | null | undefined): string {
+	if (n === null || n === undefined || Number.isNaN(n)) return '—';
+	return Math.abs(n) >= 1e4 ? `${trim((n / 1e4).toFixed(2))}万亿` : `${trim(n.toFixed(Math.abs(n) >= 100 ? 0 : 1))}亿`;
+}
+
+/** A duration in hours as 分钟 / 小时 / 天. */
+export function formatHours(h: number | null | undefined): string {
+	if (h === null || h === undefined || Number.isNaN(h)) return '—';
+	if (h < 1) return `${Math.round(h * 60)}分钟`;
+	if (h < 48) return `${trim(h.toFixed(1))}小时`;
+	return `${trim((h / 24).toFixed(1))}天`;
+}
+
+/**
+ * A change for a KPI tile: percentage points for rates (▲0.8个点, the short form
+ * statistics bulletins use),
+ * per cent for counts (▼3.2%). `good` says whether the change is good news,
+ * given the indicator's polarity (null when there is no change to judge).
+ */
+export function formatChange(kind: 'count' | 'rate' | 'duration', change: number | null, polarity: 'positive' | 'negative'): { text: string; arrow: '▲' | '▼' | '—'; good: boolean | null } {
+	if (change === null || !Number.isFinite(change)) return { text: '—', arrow: '—', good: null };
+	const digits = Math.abs(change) >= 100 ? 0 : 1;
+	const rounded = Number(change.toFixed(digits));
+	if (rounded === 0) return { text: kind === 'rate' ? '持平' : '0%', arrow: '—', good: null };
+	const arrow = rounded > 0 ? '▲' : '▼';
+	const magnitude = Math.abs(rounded).toFixed(digits);
+	return { text: kind === 'rate' ? `${magnitude}个点` : `${magnitude}%`, arrow, good: (rounded > 0) === (polarity === 'positive') };
+}

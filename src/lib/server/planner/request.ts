@@ -22,7 +22,9 @@ const localTime = z
 		return ms;
 	});
 
-const adcode = z.number().int().refine((v) => v === 0 || (v >= 110000 && v <= 829999), 'must be 0 (national) or a GB/T 2260 code');
+/** A region: 0 for the nation, or a GB/T 2260 code. */
+export const Adcode = z.number().int().refine((v) => v === 0 || (v >= 110000 && v <= 829999), 'must be 0 (national) or a GB/T 2260 code');
+const adcode = Adcode;
 const values = (max: number) => z.array(z.string().min(1).max(128)).min(1).max(max);
 
 export const QueryRequest = z

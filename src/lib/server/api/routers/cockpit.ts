@@ -6,13 +6,14 @@
  * per tick.
  */
 import { z } from 'zod';
+import { Adcode } from '../../planner/request.ts';
 import { tracked } from '@trpc/server';
-import { MAP_INDICATORS, PANELS, type PanelData, type PanelName } from '../../../cockpit/model.ts';
+import { MAP_INDICATORS, PANELS, type MapIndicator, type PanelData, type PanelName } from '../../../cockpit/model.ts';
 import { computePanel } from '../../cockpit/panels.ts';
 import { regionFilter } from '../../planner/plan.ts';
 import { procedure, router } from '../trpc.ts';
 
-const adcode = z.number().int().refine((v) => v === 0 || (v >= 110000 && v <= 829999), 'must be 0 (national) or a GB/T 2260 code');
+const adcode = Adcode;
 
 const PanelInput = z.object({
 	adcode,
@@ -25,12 +26,15 @@ const PanelInput = z.object({
 const LiveInput = z.object({
 	adcode,
 	panels: z.array(z.enum(PANELS)).min(1).max(PANELS.length).default([...PANELS]),
-	mapIndicator: z.enum(MAP_INDICATORS).default('caseVolume'),
+	/** The map in each of these colourings (scenes switch between them without a new stream). */
+	mapIndicators: z.array(z.enum(MAP_INDICATORS)).min(1).max(MAP_INDICATORS.length).default(['caseVolume']),
 	lastEventId: z.string().optional()
 });
 
 export interface PanelTick<P extends PanelName = PanelName> {
 	panel: P;
+	/** For the map: the indicator it is coloured by. */
+	mapIndicator?: MapIndicator;
 	/** When it was computed (epoch ms). */
 	at: number;
 	data: PanelData[P];
@@ -39,17 +43,18 @@ export interface PanelTick<P extends PanelName = PanelName> {
 export const cockpitRouter = router({
 	panel: procedure.input(PanelInput).query(async ({ ctx, input }): Promise<PanelTick> => {
 		const at = input.at ?? Date.now();
-		return { panel: input.panel, at, data: await computePanel(ctx, input.panel, input.adcode, at, input.mapIndicator) };
+		return { panel: input.panel, mapIndicator: input.panel === 'map' ? input.mapIndicator : undefined, at, data: await computePanel(ctx, input.panel, input.adcode, at, input.mapIndicator) };
 	}),
 
 	live: procedure.input(LiveInput).subscription(async function* ({ ctx, input, signal }) {
 		regionFilter(input.adcode, ctx.scope); // FORBIDDEN before any stream opens
 		const last = input.lastEventId === undefined ? undefined : Number(input.lastEventId);
-		const streams = input.panels.map((panel) => {
-			const key = JSON.stringify({ cockpit: panel, adcode: input.adcode, map: panel === 'map' ? input.mapIndicator : undefined, scope: ctx.scope });
+		const topics = input.panels.flatMap((panel): Array<{ panel: PanelName; mapIndicator?: MapIndicator }> => (panel === 'map' ? input.mapIndicators.map((m) => ({ panel, mapIndicator: m })) : [{ panel }]));
+		const streams = topics.map(({ panel, mapIndicator }) => {
+			const key = JSON.stringify({ cockpit: panel, adcode: input.adcode, mapIndicator, scope: ctx.scope });
 			const compute = async (): Promise<PanelTick> => {
 				const at = Date.now();
-				return { panel, at, data: await computePanel(ctx, panel, input.adcode, at, input.mapIndicator) };
+				return { panel, mapIndicator, at, data: await computePanel(ctx, panel, input.adcode, at, mapIndicator) };
 			};
 			return ctx.hub.subscribe(key, compute, signal, Number.isFinite(last) ? last : undefined);
 		});

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { startOfBeijingDay, beijingLocal } from '../../../cockpit/model.ts';
-import { QueryRequest } from '../../planner/request.ts';
+import { Adcode, QueryRequest } from '../../planner/request.ts';
 import { runQuery } from '../../planner/run.ts';
 import { procedure, router } from '../trpc.ts';
 
-const adcode = z.number().int().refine((v) => v === 0 || (v >= 110000 && v <= 829999), 'must be 0 (national) or a GB/T 2260 code');
+const adcode = Adcode;
 const DAY = 86_400_000;
 
 export const hotlineRouter = router({

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { Adcode } from '../../planner/request.ts';
 import { reviews } from '../../cockpit/panels.ts';
 import { procedure, router } from '../trpc.ts';
 
-const adcode = z.number().int().refine((v) => v === 0 || (v >= 110000 && v <= 829999), 'must be 0 (national) or a GB/T 2260 code');
+const adcode = Adcode;
 
 export const reviewsRouter = router({
 	/** 好差评 of a region: 好评率 (30 days and today), 差评 waiting and past their deadline, 整改率, top reasons. */

@@ -1,0 +1,40 @@
+import { error } from '@sveltejs/kit';
+import { TRPCError } from '@trpc/server';
+import { createCaller } from '$lib/server/api/root';
+import { serverContext } from '$lib/server/api/server-context';
+import { loadScenes } from '$lib/server/cockpit/scenes';
+import { MAP_INDICATORS, PANELS, type PanelData } from '$lib/cockpit/model';
+import { Adcode } from '$lib/server/planner/request';
+
+/**
+ * The wall's first picture, computed on the server through the API (the same
+ * functions the live stream runs), so the screen never shows a spinner or an
+ * empty panel. ?adcode= picks the region (default TIANSHU_COCKPIT_REGION or the
+ * nation), ?scene= the starting scene, ?rotate=1|0 the rotation.
+ */
+export async function load({ url }) {
+	const raw = url.searchParams.get('adcode') ?? process.env.TIANSHU_COCKPIT_REGION ?? '0';
+	const parsed = Adcode.safeParse(Number(raw));
+	if (!/^\d{1,6}$/.test(raw) || !parsed.success) error(400, `地区代码无效：${raw}（应为 0 表示全国，或六位行政区划代码）`);
+	const adcode = parsed.data;
+	const scenes = loadScenes();
+	const sceneId = url.searchParams.get('scene');
+	const scene = scenes.scenes.find((s) => s.id === sceneId) ?? scenes.scenes[0]!;
+	const rotateParam = url.searchParams.get('rotate');
+	const rotate = rotateParam === null ? scenes.rotate : rotateParam === '1';
+	const caller = createCaller(serverContext());
+	const at = Date.now();
+	try {
+		const indicators = [...new Set([scene.mapIndicator, ...scenes.scenes.map((s) => s.mapIndicator)])].filter((m) => MAP_INDICATORS.includes(m));
+		const [panels, maps] = await Promise.all([
+			Promise.all(PANELS.filter((p) => p !== 'map').map((panel) => caller.cockpit.panel({ adcode, panel, at }))),
+			Promise.all(indicators.map((mapIndicator) => caller.cockpit.panel({ adcode, panel: 'map', mapIndicator, at })))
+		]);
+		const data = Object.fromEntries(panels.map((p) => [p.panel, p.data])) as Omit<PanelData, 'map'>;
+		return { adcode, at, scenes, scene: scene.id, rotate, panels: data, maps: Object.fromEntries(maps.map((m) => [m.mapIndicator!, m.data as PanelData['map']])) };
+	} catch (e) {
+		if (e instanceof TRPCError && e.code === 'FORBIDDEN') error(403, `无权查看该地区：${adcode}`);
+		if (e instanceof TRPCError && e.code === 'BAD_REQUEST') error(400, e.message);
+		throw e;
+	}
+}
