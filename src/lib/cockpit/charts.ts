@@ -99,7 +99,7 @@ export function satisfactionOption(r: ReviewsPanel): ChartOption {
 				pointer: { show: false },
 				anchor: { show: false },
 				title: { show: true, offsetCenter: [0, '42%'], color: WALL.muted, fontSize: 14, fontFamily: WALL.font },
-				detail: { valueAnimation: true, offsetCenter: [0, '2%'], fontSize: 30, fontWeight: 'bold', color: WALL.text, fontFamily: WALL.font, formatter: (x: number) => (v === null ? '—' : `${x.toFixed(2)}%`) },
+				detail: { valueAnimation: true, offsetCenter: [0, '2%'], fontSize: 30, fontWeight: 'bold', color: WALL.text, fontFamily: WALL.font, formatter: (x: number) => (v === null ? '—' : `${x.toFixed(x >= 99.995 ? 1 : 2)}%`) },
 				data: [{ value: v === null ? 95 : Math.max(95, Math.min(100, v)), name: '近30天好评率' }]
 			}
 		]

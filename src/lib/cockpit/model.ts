@@ -95,6 +95,8 @@ export interface RankingsPanel {
 	index: { id: string; nameZh: string };
 	period: string;
 	rows: RankingRow[];
+	/** A county's own row among its siblings (null for a province or city cockpit). */
+	highlight: number | null;
 }
 
 export interface TickerItem {

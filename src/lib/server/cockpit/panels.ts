@@ -181,7 +181,8 @@ export function geoOf(adcode: number): string {
 	if (level === 'city') return `city/${adcode}`;
 	const city = Math.floor(adcode / 100) * 100;
 	// A county of a municipality or a province-administered county is drawn on its province's map.
-	return [110000, 120000, 310000, 500000].includes(Math.floor(adcode / 10000) * 10000) || city % 10000 === 9000 ? `province/${Math.floor(adcode / 10000) * 10000}` : `city/${city}`;
+	const parent = countyParent(adcode);
+	return parent === city ? `city/${city}` : `province/${parent}`;
 }
 
 export async function map(ctx: Ctx, adcode: number, now: number, indicator: MapIndicator): Promise<MapPanel> {
@@ -215,18 +216,34 @@ export async function map(ctx: Ctx, adcode: number, now: number, indicator: MapI
 export async function rankings(ctx: Ctx, adcode: number, now: number): Promise<RankingsPanel> {
 	const methodology = builtinMethodology('satisfaction')!;
 	const day = startOfBeijingDay(now);
-	if (levelOf(adcode) === 'county') return { index: { id: methodology.id, nameZh: methodology.nameZh ?? methodology.name }, period: '近30天', rows: [] };
-	const current = await satisfactionInputs(ctx, adcode, day - 29 * DAY, day + DAY);
-	const previous = await satisfactionInputs(ctx, adcode, day - 59 * DAY, day - 29 * DAY);
-	const score = (inputs: typeof current) => (inputs.length ? compute(methodology, inputs).units : []);
-	const now30 = score(current);
+	// A county is shown among its siblings: the units of its city (or its province, for a municipality's districts).
+	const county = levelOf(adcode) === 'county';
+	const parent = county ? (regionAllowed(ctx, countyParent(adcode)) ? countyParent(adcode) : null) : adcode;
+	const index = { id: methodology.id, nameZh: methodology.nameZh ?? methodology.name };
+	if (parent === null) return { index, period: '近30天', rows: [], highlight: adcode };
+	const [current, previous, children] = await Promise.all([
+		satisfactionInputs(ctx, parent, day - 29 * DAY, day + DAY),
+		satisfactionInputs(ctx, parent, day - 59 * DAY, day - 29 * DAY),
+		rows<{ adcode: number; name: string }>(ctx, 'SELECT adcode, name FROM regions FINAL WHERE parent_code = {parent:UInt32}', { parent })
+	]);
+	// Units are the sub-regions only: rows filed under the parent's own code (市本级) are not ranked.
+	const names = new Map(children.map((c) => [String(c.adcode), c.name]));
+	const score = (inputs: typeof current) => (inputs.length ? compute(methodology, inputs.filter((r) => names.has(String(r.unit)))).units : []);
 	const before = new Map(score(previous).map((u) => [u.unit, u.rank]));
-	const names = new Map((await header(ctx, adcode)).children.map((c) => [String(c.adcode), c.name]));
-	const rows = now30
+	const ranked = score(current)
 		.map((u) => ({ adcode: Number(u.unit), name: names.get(u.unit) ?? u.unit, score: u.score, rank: u.rank, previousRank: before.get(u.unit) ?? null }))
 		.sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.adcode - b.adcode);
-	return { index: { id: methodology.id, nameZh: methodology.nameZh ?? methodology.name }, period: '近30天', rows };
+	return { index, period: '近30天', rows: ranked, highlight: county ? adcode : null };
 }
+
+/** The region a county is ranked within: its city, or its province when the province has no cities (直辖市, 省直辖县). */
+function countyParent(adcode: number): number {
+	const province = Math.floor(adcode / 10000) * 10000;
+	const city = Math.floor(adcode / 100) * 100;
+	return MUNICIPALITIES.has(province) || city % 10000 === 9000 ? province : city;
+}
+
+const MUNICIPALITIES = new Set([110000, 120000, 310000, 500000]);
 
 async function satisfactionInputs(ctx: Ctx, adcode: number, from: number, to: number): Promise<Array<Record<string, string | number>>> {
 	const f = regionFilter(adcode, ctx.scope);
