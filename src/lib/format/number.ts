@@ -15,8 +15,9 @@ export function formatRate(n: number | null | undefined): string {
 	return `${n.toFixed(n > 99 && n < 100 ? 2 : 1)}%`;
 }
 
+/** Drops trailing zeros of the decimals only (4350 stays 4350; 12.50 becomes 12.5). */
 function trim(s: string): string {
-	return s.replace(/\.?0+$/, '');
+	return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
 /** An amount already in 亿 (statistics in 亿元): 1.23万亿 above ten thousand 亿. */

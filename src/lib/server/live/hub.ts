@@ -74,7 +74,7 @@ export class LiveHub {
 		signal?.addEventListener('abort', onAbort);
 		try {
 			if (topic.latest && (lastEventId === undefined || topic.latest.id > lastEventId)) me.pending = topic.latest;
-			else if (!topic.latest) void this.refresh(topic as Topic<unknown>);
+			else if (!topic.latest) void this.primeWatermark().then(() => this.refresh(topic as Topic<unknown>));
 			while (!signal?.aborted) {
 				if (!me.pending) await new Promise<void>((resolve) => (me.wake = resolve));
 				me.wake = undefined;
@@ -105,7 +105,8 @@ export class LiveHub {
 		let changed = false;
 		try {
 			const mark = await this.options.watermark();
-			changed = mark !== this.lastWatermark;
+			// The first mark read is a baseline, not a change: topics are computed when first subscribed.
+			changed = this.lastWatermark !== undefined && mark !== this.lastWatermark;
 			this.lastWatermark = mark;
 		} catch (e) {
 			this.options.logger?.warn({ err: (e as Error).message }, 'live hub: watermark unavailable');
@@ -113,6 +114,16 @@ export class LiveHub {
 		const now = Date.now();
 		for (const topic of this.topics.values()) {
 			if (changed || now - topic.lastComputed >= this.ceilingMs) void this.refresh(topic);
+		}
+	}
+
+	/** Reads the watermark once before the first computation, so data stored before it does not count as new. */
+	private async primeWatermark(): Promise<void> {
+		if (this.lastWatermark !== undefined) return;
+		try {
+			this.lastWatermark = await this.options.watermark();
+		} catch {
+			// The tick will say it is unavailable.
 		}
 	}
 

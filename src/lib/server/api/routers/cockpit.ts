@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { Adcode } from '../../planner/request.ts';
-import { tracked } from '@trpc/server';
+import { TRPCError, tracked } from '@trpc/server';
 import { MAP_INDICATORS, PANELS, type MapIndicator, type PanelData, type PanelName } from '../../../cockpit/model.ts';
 import { computePanel } from '../../cockpit/panels.ts';
 import { regionFilter } from '../../planner/plan.ts';
@@ -47,7 +47,12 @@ export const cockpitRouter = router({
 	}),
 
 	live: procedure.input(LiveInput).subscription(async function* ({ ctx, input, signal }) {
-		regionFilter(input.adcode, ctx.scope); // FORBIDDEN before any stream opens
+		// FORBIDDEN before any topic opens (a generator's errors do not pass the procedure middleware).
+		try {
+			regionFilter(input.adcode, ctx.scope);
+		} catch (e) {
+			throw new TRPCError({ code: 'FORBIDDEN', message: (e as Error).message });
+		}
 		const last = input.lastEventId === undefined ? undefined : Number(input.lastEventId);
 		const topics = input.panels.flatMap((panel): Array<{ panel: PanelName; mapIndicator?: MapIndicator }> => (panel === 'map' ? input.mapIndicators.map((m) => ({ panel, mapIndicator: m })) : [{ panel }]));
 		const streams = topics.map(({ panel, mapIndicator }) => {

@@ -3,7 +3,8 @@
  * the last hour, …): computed once per tick by the hub for all subscribers.
  */
 import { z } from 'zod';
-import { tracked } from '@trpc/server';
+import { TRPCError, tracked } from '@trpc/server';
+import { PlanError, plan } from '../../planner/plan.ts';
 import { QueryRequest } from '../../planner/request.ts';
 import { runQuery } from '../../planner/run.ts';
 import { procedure, router } from '../trpc.ts';
@@ -42,7 +43,16 @@ const LiveQuery = z.object({
 export const liveRouter = router({
 	/** Indicators over a moving window, pushed on every tick. */
 	query: procedure.input(LiveQuery).subscription(async function* ({ ctx, input, signal }) {
-		const probe = QueryRequest.parse({ ...input.query, ...windowRange(input.window) }); // validate once, clearly
+		// Validate and plan once, clearly: a generator's errors do not pass the procedure middleware.
+		const parsed = QueryRequest.safeParse({ ...input.query, ...windowRange(input.window) });
+		if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: parsed.error.issues.map((i) => `query.${i.path.join('.')}: ${i.message}`).join('; ') });
+		const probe = parsed.data;
+		try {
+			plan(probe, ctx.scope);
+		} catch (e) {
+			if (!(e instanceof PlanError)) throw e;
+			throw new TRPCError({ code: /outside your scope/.test(e.message) ? 'FORBIDDEN' : 'BAD_REQUEST', message: e.message });
+		}
 		const key = JSON.stringify({ window: input.window, query: { ...input.query }, scope: ctx.scope, grain: probe.grain });
 		const compute = () => runQuery(ctx.warehouse, QueryRequest.parse({ ...input.query, ...windowRange(input.window) }), ctx.scope);
 		const last = input.lastEventId === undefined ? undefined : Number(input.lastEventId);
