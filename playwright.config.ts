@@ -6,6 +6,8 @@ import { defineConfig } from '@playwright/test';
 // One warehouse directory for the run, made once here and inherited by workers.
 process.env.TIANSHU_E2E_DATA ??= mkdtempSync(path.join(tmpdir(), 'tianshu-e2e-'));
 const port = Number(process.env.TIANSHU_E2E_PORT ?? 4317);
+// A known warehouse port, so tests can start their own worker or a second web server against it.
+process.env.TIANSHU_E2E_WAREHOUSE_PORT ??= String(port + 1);
 
 export default defineConfig({
 	testDir: 'test/e2e',
@@ -35,7 +37,7 @@ export default defineConfig({
 	},
 	webServer: {
 		// The real product start path against the already built app.
-		command: `node bin/tianshu.js start --no-build --data ${process.env.TIANSHU_E2E_DATA}/warehouse --warehouse-port 0 --port ${port} --simulate-days 1`,
+		command: `node bin/tianshu.js start --no-build --data ${process.env.TIANSHU_E2E_DATA}/warehouse --warehouse-port ${process.env.TIANSHU_E2E_WAREHOUSE_PORT} --port ${port} --simulate-days 1`,
 		url: `http://127.0.0.1:${port}/healthz`,
 		timeout: 120_000,
 		reuseExistingServer: false,

@@ -15,6 +15,8 @@ export function watermarkOf(wh: Context['warehouse']) {
 
 export function serverContext(): Context {
 	const { warehouse: wh } = warehouse();
-	hub ??= new LiveHub({ watermark: watermarkOf(wh) });
+	// TIANSHU_LIVE_FLOOR_MS / TIANSHU_LIVE_CEILING_MS: how often topics may / must be recomputed (1 s / 15 s).
+	const ms = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+	hub ??= new LiveHub({ watermark: watermarkOf(wh), floorMs: ms('TIANSHU_LIVE_FLOOR_MS'), ceilingMs: ms('TIANSHU_LIVE_CEILING_MS') });
 	return { warehouse: wh, hub, scope: scopeFromEnv() };
 }

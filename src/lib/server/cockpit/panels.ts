@@ -287,13 +287,14 @@ export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<Tic
 			{ ...f.params, from: utc(now - DAY) }
 		),
 		query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(day, day + DAY), grain: 'total', region: { adcode, by } }),
-		query(ctx, { indicators: ['onTimeRate'], ...range(day - 7 * DAY, day), grain: 'total', region: { adcode, by } }),
+		query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(day - 7 * DAY, day), grain: 'total', region: { adcode, by } }),
 		query(ctx, { indicators: ['ticketVolume'], ...range(w.from, w.to), grain: 'total', region: { adcode, by }, filters: { ticketType: ['complaint'] }, compare: 'previousWeek' })
 	]);
 	const names = await regionNames(ctx.warehouse, warnings.map((r) => r.adcode));
 	const items: TickerItem[] = warnings.map((r) => ({ kind: 'warning', severity: r.level, ts: r.at, region: names.get(r.adcode) ?? String(r.adcode), text: r.title }));
 	const stamp = beijingLocal(now).slice(5).replace('T', ' ');
-	const base = new Map(baseline.series.map((s) => [JSON.stringify(s.key), s.total.onTimeRate ?? null]));
+	// A baseline needs enough completions to be one (a region new to the feed has none).
+	const base = new Map(baseline.series.map((s) => [JSON.stringify(s.key), (s.total.completedVolume ?? 0) >= 200 ? (s.total.onTimeRate ?? null) : null]));
 	for (const s of onTime.series) {
 		const rate = s.total.onTimeRate ?? null;
 		const before = base.get(JSON.stringify(s.key)) ?? null;
