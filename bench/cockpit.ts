@@ -3,8 +3,8 @@
  * start` with a simulated feed):
  * - first render: navigation to every panel ready (data-ready), p50 of 5 loads;
  * - JS shipped to /cockpit, gzip;
- * - soak: the wall runs for TIANSHU_BENCH_SOAK_MINUTES (default 30) with the live
- *   hub ticking every second; JS heap (after a forced GC), DOM nodes, listeners and
+ * - soak: the wall runs for TIANSHU_BENCH_SOAK_MINUTES (default 30), rotating its
+ *   scenes, with the live hub ticking every second; JS heap (after a forced GC), DOM nodes, listeners and
  *   canvases at the start and the end, sampled every minute.
  * Goals: first render < 2 s, JS ≤ 700 kB gzip, growth < 10 % over the soak.
  */
@@ -40,8 +40,11 @@ export async function benchCockpit(): Promise<void> {
 	const product = spawn(process.execPath, [tianshuBin, 'start', '--data', path.join(dir, 'warehouse'), '--warehouse-port', String(port + 1), '--port', String(port), '--simulate-days', '1', '--simulate-rate', '20'], {
 		cwd: projectRoot,
 		env: { ...process.env, TIANSHU_LIVE_FLOOR_MS: '1000', TIANSHU_LIVE_CEILING_MS: '1000', LOG_LEVEL: 'warn' },
-		stdio: ['pipe', 'ignore', 'inherit']
+		stdio: ['pipe', 'pipe', 'pipe']
 	});
+	let log = '';
+	product.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
+	product.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
 	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
 	try {
 		const input = encodeURIComponent(JSON.stringify({ adcode: 440000, panel: 'kpis' }));
@@ -63,13 +66,15 @@ export async function benchCockpit(): Promise<void> {
 		const renders: number[] = [];
 		for (let i = 0; i < 5; i++) {
 			const t = performance.now();
-			await page.goto(`${base}/cockpit?adcode=440000`);
+			await page.goto(`${base}/cockpit?adcode=440000`, { waitUntil: 'commit' });
 			await allReady(page);
 			renders.push(performance.now() - t);
 		}
 		renders.sort((a, b) => a - b);
 
-		// Soak.
+		// Soak: an unattended wall, rotating through its scenes.
+		await page.goto(`${base}/cockpit?adcode=440000&rotate=1`);
+		await allReady(page);
 		const cdp = await cold.newCDPSession(page);
 		await cdp.send('Performance.enable');
 		const sample = async () => {
@@ -101,6 +106,9 @@ export async function benchCockpit(): Promise<void> {
 		console.log(`| soak: event listeners, canvases | ${start.listeners} → ${end.listeners}, ${start.canvases} → ${end.canvases} | flat |`);
 		console.log(`| soak: heap by minute (MiB) | ${samples.map((s) => s.heapMiB.toFixed(1)).join(' ')} | |`);
 		console.log(`| freshness marker at the end | ${updates.trim()} | |`);
+	} catch (e) {
+		console.error(`cockpit bench failed; the product's last output:\n${log}`);
+		throw e;
 	} finally {
 		await browser.close();
 		product.kill('SIGTERM');

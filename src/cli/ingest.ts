@@ -103,6 +103,12 @@ even after kill -9. Metrics go to the log and to the ingest_metrics table.`,
 			stopped = true;
 			logger.info('stopping: storing what is buffered');
 			void worker.stop();
+			// A warehouse that is gone would keep the final flush retrying forever. Nothing is
+			// lost by giving up: files resume from their checkpoint, pushed batches were not acknowledged.
+			setTimeout(() => {
+				logger.error('the warehouse did not take the last batch within 20 s; exiting (it is read again at the next start)');
+				process.exit(3);
+			}, 20_000).unref();
 		};
 		process.on('SIGINT', stop);
 		process.on('SIGTERM', stop);

@@ -80,7 +80,9 @@ Options:
 				const dir = path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA);
 				mkdirSync(dir, { recursive: true });
 				const port = parsePort(o['warehouse-port'] ?? process.env.TIANSHU_WAREHOUSE_PORT, DEFAULT_WAREHOUSE_PORT, '--warehouse-port');
-				const child = supervisor.spawnPart('warehouse', ['warehouse', '--data', dir, '--port', String(port)], {});
+				// The supervisor learns the URL from the warehouse's "ready" line, so that part always logs at info
+				// (lines are re-logged here at the level LOG_LEVEL asks for).
+				const child = supervisor.spawnPart('warehouse', ['warehouse', '--data', dir, '--port', String(port)], { LOG_LEVEL: 'info' });
 				const line = await supervisor.waitForLog(child, 'warehouse', 'warehouse ready');
 				env.CLICKHOUSE_URL = String(line.url);
 			} else {
