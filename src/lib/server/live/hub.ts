@@ -36,6 +36,8 @@ interface Topic<T> {
 	lastComputed: number;
 	computing?: Promise<void>;
 	computations: number;
+	/** Not recomputed more often than this, whatever arrives (slow-moving topics). */
+	minIntervalMs: number;
 }
 
 export class LiveHub {
@@ -61,10 +63,10 @@ export class LiveHub {
 	}
 
 	/** Values of a topic as they are computed; ends when `signal` aborts. */
-	async *subscribe<T>(key: string, compute: () => Promise<T>, signal?: AbortSignal, lastEventId?: number): AsyncGenerator<Tick<T>> {
+	async *subscribe<T>(key: string, compute: () => Promise<T>, signal?: AbortSignal, lastEventId?: number, options: { minIntervalMs?: number } = {}): AsyncGenerator<Tick<T>> {
 		let topic = this.topics.get(key) as Topic<T> | undefined;
 		if (!topic) {
-			topic = { key, compute, subscribers: new Set(), lastComputed: 0, computations: 0 };
+			topic = { key, compute, subscribers: new Set(), lastComputed: 0, computations: 0, minIntervalMs: options.minIntervalMs ?? 0 };
 			this.topics.set(key, topic as Topic<unknown>);
 		}
 		const me: Subscriber<T> = {};
@@ -113,7 +115,9 @@ export class LiveHub {
 		}
 		const now = Date.now();
 		for (const topic of this.topics.values()) {
-			if (changed || now - topic.lastComputed >= this.ceilingMs) void this.refresh(topic);
+			const age = now - topic.lastComputed;
+			if (age < topic.minIntervalMs) continue;
+			if (changed || age >= this.ceilingMs) void this.refresh(topic);
 		}
 	}
 

@@ -31,6 +31,13 @@ const LiveInput = z.object({
 	lastEventId: z.string().optional()
 });
 
+/**
+ * Panels that move slowly are recomputed at most this often, however fast data
+ * arrives: statistics are released monthly, rankings are over 30 days. The rest
+ * follow every tick of the hub.
+ */
+const MIN_INTERVAL_MS: Record<PanelName, number> = { header: 60_000, economy: 60_000, rankings: 60_000, reviews: 5_000, ticker: 5_000, services: 2_000, kpis: 0, map: 0 };
+
 export interface PanelTick<P extends PanelName = PanelName> {
 	panel: P;
 	/** For the map: the indicator it is coloured by. */
@@ -61,7 +68,7 @@ export const cockpitRouter = router({
 				const at = Date.now();
 				return { panel, mapIndicator, at, data: await computePanel(ctx, panel, input.adcode, at, mapIndicator) };
 			};
-			return ctx.hub.subscribe(key, compute, signal, Number.isFinite(last) ? last : undefined);
+			return ctx.hub.subscribe(key, compute, signal, Number.isFinite(last) ? last : undefined, { minIntervalMs: MIN_INTERVAL_MS[panel] });
 		});
 		for await (const tick of merge(streams, signal)) yield tracked(String(tick.id), tick.data);
 	})
