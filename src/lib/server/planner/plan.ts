@@ -20,6 +20,8 @@ interface SourceTables {
 	minuteDims?: Partial<Record<Dimension, string>>;
 	/** Smaller rollups with fewer dimensions, used when the request needs no more. */
 	regional?: { hour?: string; day: string; dims: Partial<Record<Dimension, string>> };
+	/** The regional rollups summed to prefecture cities: for requests that need no county. */
+	cityLevel?: { hour: string; day: string; dims: Partial<Record<Dimension, string>> };
 }
 
 export const SOURCES: Record<Source, SourceTables> = {
@@ -29,13 +31,15 @@ export const SOURCES: Record<Source, SourceTables> = {
 		day: 'case_stats_day',
 		dims: { department: 'department', item: 'item_code', channel: 'channel' },
 		minuteDims: { channel: 'channel' },
-		regional: { hour: 'case_region_stats_hour', day: 'case_region_stats_day', dims: { channel: 'channel' } }
+		regional: { hour: 'case_region_stats_hour', day: 'case_region_stats_day', dims: { channel: 'channel' } },
+		cityLevel: { hour: 'case_city_stats_hour', day: 'case_city_stats_day', dims: { channel: 'channel' } }
 	},
 	reviews: {
 		hour: 'review_stats_hour',
 		day: 'review_stats_day',
 		dims: { department: 'department', item: 'item_code', channel: 'channel' },
-		regional: { hour: 'review_region_stats_hour', day: 'review_region_stats_day', dims: { channel: 'channel' } }
+		regional: { hour: 'review_region_stats_hour', day: 'review_region_stats_day', dims: { channel: 'channel' } },
+		cityLevel: { hour: 'review_city_stats_hour', day: 'review_city_stats_day', dims: { channel: 'channel' } }
 	},
 	reviewActions: { day: 'review_action_stats_day', dims: {} },
 	/** A view over the state of each 差评, bucketed by its deadline. */
@@ -89,6 +93,14 @@ export function regionFilter(adcode: number, scope: Scope): { where: string[]; p
 		where.push('(has({scope_provinces:Array(UInt32)}, province_code) OR has({scope_cities:Array(UInt32)}, city_code) OR has({scope_counties:Array(UInt32)}, adcode))');
 	}
 	return { where, params };
+}
+
+/** Whether a request reads county codes: a county region, counties as sub-regions, or counties in the scope. */
+function needsCounties(request: QueryRequest, scope: Scope): boolean {
+	const { adcode, by } = request.region;
+	if (regionColumn(adcode) === 'adcode') return true;
+	if (by === 'children' && childColumn(adcode) === 'adcode') return true;
+	return !scope.all && scope.adcodes.some((a) => levelOf(a) === 'county');
 }
 
 /** The column that splits a region into its children. */
@@ -167,11 +179,14 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 	const queries: SourceQuery[] = [...bySource.entries()].map(([source, sqls]) => {
 		const tables = SOURCES[source];
 		// The smallest rollup whose dimensions cover everything the request filters or groups by.
+		// The smallest rollup that covers the request: city level when no county is needed, then region level, then the detailed one.
+		const covers = (dims: Partial<Record<Dimension, string>>) => [...usedDims].every((d) => dims[d]);
+		const cityTable = family === 'minute' || !tables.cityLevel || !covers(tables.cityLevel.dims) || needsCounties(request, scope) ? undefined : tables.cityLevel[family];
 		const regionalTable = family === 'minute' ? undefined : tables.regional?.[family];
-		const regional = regionalTable !== undefined && [...usedDims].every((d) => tables.regional!.dims[d]);
-		const table = regional ? regionalTable : tables[family];
+		const regional = regionalTable !== undefined && covers(tables.regional!.dims);
+		const table = cityTable ?? (regional ? regionalTable : tables[family]);
 		if (!table) throw new PlanError(request.grain === 'total' ? `no ${family} rollup for ${source}: a total of it must start and end at Beijing midnight` : `no ${family} rollup for ${source}`);
-		const dims = regional ? tables.regional!.dims : family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
+		const dims = cityTable ? tables.cityLevel!.dims : regional ? tables.regional!.dims : family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
 		const params: Record<string, unknown> = {};
 		const where: string[] = [];
 		if (family === 'day') {
