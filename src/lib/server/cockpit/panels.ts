@@ -28,7 +28,7 @@ import {
 } from '../../cockpit/model.ts';
 import type { Context } from '../api/context.ts';
 import { economyOverview } from '../api/routers/economy.ts';
-import { childColumn, levelOf, regionFilter, PlanError } from '../planner/plan.ts';
+import { MUNICIPALITIES, childColumn, levelOf, regionFilter, PlanError } from '../planner/plan.ts';
 import { QueryRequest, type QueryInput } from '../planner/request.ts';
 import { regionNames, runQuery, type QueryResult } from '../planner/run.ts';
 
@@ -242,8 +242,6 @@ function countyParent(adcode: number): number {
 	const city = Math.floor(adcode / 100) * 100;
 	return MUNICIPALITIES.has(province) || city % 10000 === 9000 ? province : city;
 }
-
-const MUNICIPALITIES = new Set([110000, 120000, 310000, 500000]);
 
 async function satisfactionInputs(ctx: Ctx, adcode: number, from: number, to: number): Promise<Array<Record<string, string | number>>> {
 	const f = regionFilter(adcode, ctx.scope);

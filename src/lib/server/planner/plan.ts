@@ -47,7 +47,8 @@ export const SOURCES: Record<Source, SourceTables> = {
 	hotline: { hour: 'hotline_stats_hour', day: 'hotline_stats_day', dims: { ticketType: 'ticket_type', topic: 'topic' } }
 };
 
-const MUNICIPALITIES = new Set([110000, 120000, 310000, 500000]);
+/** 直辖市: districts directly under the province-level city. */
+export const MUNICIPALITIES = new Set([110000, 120000, 310000, 500000]);
 
 export type Level = 'national' | 'province' | 'city' | 'county';
 
