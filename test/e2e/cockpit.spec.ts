@@ -80,6 +80,9 @@ test('the KPIs on screen equal the API for the same instant, and the economy sce
 			{ timeout: 60_000, intervals: [500] }
 		)
 		.toBe(true);
+	// The map's indicator can be chosen on the wall; the legend follows without a reload.
+	await page.getByRole('button', { name: '按时办结率' }).click();
+	await expect(page.locator('.legend-title').first()).toHaveText('今日按时办结率');
 	await page.goto('/cockpit?adcode=440000&scene=economy');
 	await expect(page.getByTestId('economy-focus-gdp')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
 	await expect(page.getByTestId('header')).toContainText('场景：经济运行');
