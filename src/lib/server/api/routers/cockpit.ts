@@ -33,10 +33,11 @@ const LiveInput = z.object({
 
 /**
  * Panels that move slowly are recomputed at most this often, however fast data
- * arrives: statistics are released monthly, rankings are over 30 days. The rest
+ * arrives: statistics are released monthly, rankings are over 30 days, the header's
+ * newest-case minute needs no more than a few updates a minute. The rest
  * follow every tick of the hub.
  */
-const MIN_INTERVAL_MS: Record<PanelName, number> = { header: 60_000, economy: 60_000, rankings: 60_000, reviews: 5_000, ticker: 5_000, services: 2_000, kpis: 0, map: 0 };
+const MIN_INTERVAL_MS: Record<PanelName, number> = { header: 10_000, economy: 60_000, rankings: 60_000, reviews: 5_000, ticker: 5_000, services: 2_000, kpis: 0, map: 0 };
 
 export interface PanelTick<P extends PanelName = PanelName> {
 	panel: P;
