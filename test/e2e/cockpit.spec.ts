@@ -152,3 +152,11 @@ test('a killed server greys the freshness marker; restarted, the wall resumes by
 		web.child.kill('SIGTERM');
 	}
 });
+
+test('a bad region code is refused with a message in Chinese', async ({ page }) => {
+	for (const code of ['abc', '123', '999999', '829998']) {
+		const res = await page.goto(`/cockpit?adcode=${code}`);
+		expect(res?.status(), code).toBe(400);
+		await expect(page.getByText(`地区代码无效：${code}`, { exact: false })).toBeVisible();
+	}
+});
