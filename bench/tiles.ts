@@ -64,22 +64,22 @@ const tiles = (): Array<{ name: string; input: QueryInput; raw: string }> => {
 		{
 			name: '今日全国 办件量·按时办结率·全程网办率',
 			input: { indicators: ['caseVolume', 'onTimeRate', 'fullyOnlineRate'], ...today, grain: 'total', region: { adcode: 0 } },
-			raw: `SELECT countIf(status = 'submitted'), countIf(status = 'completed' AND on_time) / countIf(status = 'completed'), countIf(status = 'completed' AND trips = 0 AND channel IN ('web', 'mobile')) / countIf(status = 'completed') FROM case_events WHERE toDate(ts, 'Asia/Shanghai') = today()`
+			raw: `SELECT countIf(status = 'submitted'), countIf(status = 'completed' AND on_time) / countIf(status = 'completed'), countIf(status = 'completed' AND trips = 0 AND channel IN ('web', 'mobile')) / countIf(status = 'completed') FROM case_events WHERE toDate(ts, 'Asia/Shanghai') = toDate(now(), 'Asia/Shanghai')`
 		},
 		{
 			name: '今日分时 办件量（全国）',
 			input: { indicators: ['caseVolume'], ...today, grain: 'hour', region: { adcode: 0 } },
-			raw: `SELECT toStartOfHour(ts) AS h, countIf(status = 'submitted') FROM case_events WHERE toDate(ts, 'Asia/Shanghai') = today() GROUP BY h ORDER BY h`
+			raw: `SELECT toStartOfHour(ts) AS h, countIf(status = 'submitted') FROM case_events WHERE toDate(ts, 'Asia/Shanghai') = toDate(now(), 'Asia/Shanghai') GROUP BY h ORDER BY h`
 		},
 		{
 			name: '近7日 各省 按时办结率',
 			input: { indicators: ['onTimeRate', 'completedVolume'], ...week, grain: 'total', region: { adcode: 0, by: 'children' } },
-			raw: `SELECT province_code, countIf(status = 'completed' AND on_time) / countIf(status = 'completed') FROM case_events WHERE toDate(ts, 'Asia/Shanghai') >= today() - 6 GROUP BY province_code`
+			raw: `SELECT province_code, countIf(status = 'completed' AND on_time) / countIf(status = 'completed') FROM case_events WHERE toDate(ts, 'Asia/Shanghai') >= toDate(now(), 'Asia/Shanghai') - 6 GROUP BY province_code`
 		},
 		{
 			name: '近7日 广东各市 办件量（按日）',
 			input: { indicators: ['caseVolume'], ...week, grain: 'day', region: { adcode: 440000, by: 'children' } },
-			raw: `SELECT city_code, toDate(ts, 'Asia/Shanghai') AS d, countIf(status = 'submitted') FROM case_events WHERE province_code = 440000 AND d >= today() - 6 GROUP BY city_code, d`
+			raw: `SELECT city_code, toDate(ts, 'Asia/Shanghai') AS d, countIf(status = 'submitted') FROM case_events WHERE province_code = 440000 AND d >= toDate(now(), 'Asia/Shanghai') - 6 GROUP BY city_code, d`
 		}
 	];
 };
