@@ -103,8 +103,8 @@ describe('scope', () => {
 		expect((national as TRPCError).code).toBe('FORBIDDEN');
 		// And the scope is in the SQL itself, whatever the region asked.
 		const p = plan(QueryRequest.parse({ ...base, region: { adcode: 440300, by: 'self' } }), { adcodes: [440000] });
-		expect(p.queries[0]!.sql).toContain('has({scope_provinces:Array(UInt32)}, province_code)');
-		expect(p.queries[0]!.params.scope_provinces).toEqual([440000]);
+		expect(p.queries[0]!.sql).toContain('has({scope_province:Array(UInt32)}, province_code)');
+		expect(p.queries[0]!.params.scope_province).toEqual([440000]);
 	});
 });
 

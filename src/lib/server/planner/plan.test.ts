@@ -31,3 +31,12 @@ describe('the planner picks the smallest rollup that answers', () => {
 		expect(tableFor({ grain: 'total', from: '2026-11-07T09:30', to: '2026-11-07T15:00' })).toBe('case_stats_minute');
 	});
 });
+
+describe('the scope in SQL', () => {
+	it('tests only the levels the scope has, so a city-level rollup can answer a scoped caller', () => {
+		const p = plan(QueryRequest.parse({ indicators: ['caseVolume'], from: '2026-11-01', to: '2026-11-08', grain: 'day', region: { adcode: 440300 } }), { adcodes: [440000] });
+		expect(p.queries[0]!.table).toBe('case_city_stats_day');
+		expect(p.queries[0]!.sql).toContain('(has({scope_province:Array(UInt32)}, province_code))');
+		expect(p.queries[0]!.sql).not.toContain('adcode');
+	});
+});

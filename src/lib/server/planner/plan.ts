@@ -88,10 +88,15 @@ export function regionFilter(adcode: number, scope: Scope): { where: string[]; p
 		where.push(`${column} = {region:UInt32}`);
 	}
 	if (!scope.all) {
-		params.scope_provinces = scope.adcodes.filter((a) => levelOf(a) === 'province');
-		params.scope_cities = scope.adcodes.filter((a) => levelOf(a) === 'city');
-		params.scope_counties = scope.adcodes.filter((a) => levelOf(a) === 'county');
-		where.push('(has({scope_provinces:Array(UInt32)}, province_code) OR has({scope_cities:Array(UInt32)}, city_code) OR has({scope_counties:Array(UInt32)}, adcode))');
+		// Only the levels the scope has: a city-level rollup has no county column to test.
+		const terms: string[] = [];
+		for (const [level, column] of [['province', 'province_code'], ['city', 'city_code'], ['county', 'adcode']] as const) {
+			const codes = scope.adcodes.filter((a) => levelOf(a) === level);
+			if (!codes.length) continue;
+			params[`scope_${level}`] = codes;
+			terms.push(`has({scope_${level}:Array(UInt32)}, ${column})`);
+		}
+		where.push(terms.length ? `(${terms.join(' OR ')})` : '0');
 	}
 	return { where, params };
 }

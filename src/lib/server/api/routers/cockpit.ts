@@ -5,6 +5,7 @@
  * panel), so a hundred walls on the same region cost one computation per panel
  * per tick.
  */
+import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { Adcode } from '../../planner/request.ts';
 import { TRPCError, tracked } from '@trpc/server';
@@ -62,6 +63,8 @@ export const cockpitRouter = router({
 			throw new TRPCError({ code: 'FORBIDDEN', message: (e as Error).message });
 		}
 		const last = input.lastEventId === undefined ? undefined : Number(input.lastEventId);
+		// One abort listener per topic on the request's signal: a dozen is expected, not a leak.
+		if (signal) setMaxListeners(32, signal);
 		const topics = input.panels.flatMap((panel): Array<{ panel: PanelName; mapIndicator?: MapIndicator }> => (panel === 'map' ? input.mapIndicators.map((m) => ({ panel, mapIndicator: m })) : [{ panel }]));
 		const streams = topics.map(({ panel, mapIndicator }) => {
 			const key = JSON.stringify({ cockpit: panel, adcode: input.adcode, mapIndicator, scope: ctx.scope });
