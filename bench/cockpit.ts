@@ -72,6 +72,16 @@ export async function benchCockpit(): Promise<void> {
 		}
 		renders.sort((a, b) => a - b);
 
+		const report = (rows: string[]) => {
+			console.log('\n## Cockpit (Chromium, 1920×1080, 广东)\n');
+			console.log('| measure | figure | goal |');
+			console.log('|---|---|---|');
+			console.log(`| first render (navigation → every panel ready), p50 of 5 | ${renders[2]!.toFixed(0)} ms (min ${renders[0]!.toFixed(0)}, max ${renders[4]!.toFixed(0)}) | < 2000 ms |`);
+			console.log(`| JS shipped to /cockpit, gzip | ${(jsBytes / 1024).toFixed(0)} kB | ≤ 700 kB |`);
+			for (const r of rows) console.log(r);
+		};
+		if (minutes === 0) return report([]); // TIANSHU_BENCH_SOAK_MINUTES=0: no soak
+
 		// Soak: an unattended wall, rotating through its scenes.
 		await page.goto(`${base}/cockpit?adcode=440000&rotate=1`);
 		await allReady(page);
@@ -100,16 +110,13 @@ export async function benchCockpit(): Promise<void> {
 		const updates = await page.evaluate(() => document.querySelector('[data-testid=freshness]')?.textContent ?? '');
 		const growth = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`;
 
-		console.log('\n## Cockpit (Chromium, 1920×1080, 广东)\n');
-		console.log('| measure | figure | goal |');
-		console.log('|---|---|---|');
-		console.log(`| first render (navigation → every panel ready), p50 of 5 | ${renders[2]!.toFixed(0)} ms (min ${renders[0]!.toFixed(0)}, max ${renders[4]!.toFixed(0)}) | < 2000 ms |`);
-		console.log(`| JS shipped to /cockpit, gzip | ${(jsBytes / 1024).toFixed(0)} kB | ≤ 700 kB |`);
-		console.log(`| soak: ${minutes} min at a 1 s tick, rotating scenes, after ${(warmup / 60_000).toFixed(1)} min of warm-up | JS heap ${start.heapMiB.toFixed(1)} → ${end.heapMiB.toFixed(1)} MiB (${growth(start.heapMiB, end.heapMiB)}) | < 10 % |`);
-		console.log(`| soak: DOM nodes | ${start.nodes} → ${end.nodes} (${growth(start.nodes, end.nodes)}) | < 10 % |`);
-		console.log(`| soak: event listeners, canvases | ${start.listeners} → ${end.listeners}, ${start.canvases} → ${end.canvases} | flat |`);
-		console.log(`| soak: heap by minute (MiB) | ${samples.map((s) => s.heapMiB.toFixed(1)).join(' ')} | |`);
-		console.log(`| freshness marker at the end | ${updates.trim()} | |`);
+		report([
+			`| soak: ${minutes} min at a 1 s tick, rotating scenes, after ${(warmup / 60_000).toFixed(1)} min of warm-up | JS heap ${start.heapMiB.toFixed(1)} → ${end.heapMiB.toFixed(1)} MiB (${growth(start.heapMiB, end.heapMiB)}) | < 10 % |`,
+			`| soak: DOM nodes | ${start.nodes} → ${end.nodes} (${growth(start.nodes, end.nodes)}) | < 10 % |`,
+			`| soak: event listeners, canvases | ${start.listeners} → ${end.listeners}, ${start.canvases} → ${end.canvases} | flat |`,
+			`| soak: heap by minute (MiB) | ${samples.map((s) => s.heapMiB.toFixed(1)).join(' ')} | |`,
+			`| freshness marker at the end | ${updates.trim()} | |`
+		]);
 	} catch (e) {
 		console.error(`cockpit bench failed; the product's last output:\n${log}`);
 		throw e;
