@@ -33,12 +33,15 @@ export function chart(node: HTMLElement, params: ChartParams) {
 			instance.off('finished');
 			instance.on('finished', ready);
 		});
-	apply(params.option);
+	let current = params.option;
+	apply(current);
 	const observer = new ResizeObserver(() => instance.resize());
 	observer.observe(node);
 	return {
 		update(next: ChartParams) {
 			const nextRatio = next.pixelRatio ?? window.devicePixelRatio;
+			if (next.option === current && Math.abs(nextRatio - ratio) <= 0.01) return; // nothing new to draw
+			current = next.option;
 			if (Math.abs(nextRatio - ratio) > 0.01) {
 				// The pixel ratio is fixed at init: a new scale needs a new instance (the old one is disposed).
 				instance.dispose();
