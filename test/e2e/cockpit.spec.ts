@@ -4,28 +4,8 @@
  * values on screen equal the API's; new events change a KPI without a reload;
  * a killed server greys the freshness marker and a restarted one resumes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
-
-const warehouseUrl = `http://127.0.0.1:${process.env.TIANSHU_E2E_WAREHOUSE_PORT}`;
-const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
-const CHARTS = ['hourly', 'channels', 'durations', 'satisfaction-gauge', 'economy-trend', 'map', 'kpis', 'rankings-list', 'ticker'];
-
-async function apiPanel(request: Page['request'] | import('@playwright/test').APIRequestContext, adcode: number, panel: string) {
-	const res = await request.get(`/api/trpc/cockpit.panel?input=${input({ adcode, panel })}`);
-	expect(res.status()).toBe(200);
-	return (await res.json()).result.data.data;
-}
-
-/** Waits until the simulated history is in (the server starts before the feed is ingested): cases in the nation today. */
-async function untilDataToday(request: import('@playwright/test').APIRequestContext) {
-	await expect.poll(async () => (await apiPanel(request, 0, 'kpis')).kpis[0].value, { timeout: 90_000 }).toBeGreaterThan(0);
-}
-
-async function allReady(page: Page) {
-	for (const id of CHARTS) await expect(page.getByTestId(id).first()).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
-}
+import { allReady, apiPanel, startProcess, untilDataToday } from './cockpit-helpers.ts';
 
 async function expectFits(page: Page) {
 	const fit = await page.evaluate(() => {
@@ -87,19 +67,6 @@ test('the KPIs on screen equal the API for the same instant, and the economy sce
 	await expect(page.getByTestId('economy-focus-gdp')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
 	await expect(page.getByTestId('header')).toContainText('场景：经济运行');
 });
-
-function startProcess(args: string[], env: Record<string, string>): { child: ChildProcess; line: (pattern: RegExp) => Promise<string> } {
-	const child = spawn(process.execPath, ['bin/tianshu.js', ...args], { env: { ...process.env, CLICKHOUSE_URL: warehouseUrl, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-	const lines = createInterface({ input: child.stdout! });
-	const seen: string[] = [];
-	const waiters: Array<{ pattern: RegExp; resolve: (l: string) => void }> = [];
-	lines.on('line', (l) => {
-		seen.push(l);
-		for (const w of waiters.filter((w) => w.pattern.test(l))) w.resolve(l);
-	});
-	const line = (pattern: RegExp) => new Promise<string>((resolve) => (seen.find((l) => pattern.test(l)) ? resolve(seen.find((l) => pattern.test(l))!) : waiters.push({ pattern, resolve })));
-	return { child, line };
-}
 
 test('a new batch of events changes the KPI on screen without a reload', async ({ page, request }) => {
 	test.setTimeout(120_000);

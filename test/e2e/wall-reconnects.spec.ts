@@ -4,39 +4,8 @@
  * file sorts last): killing a server mid-query leaves the shared warehouse busy for
  * a while, which other tests must not see.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { expect, test, type Page } from '@playwright/test';
-
-const warehouseUrl = `http://127.0.0.1:${process.env.TIANSHU_E2E_WAREHOUSE_PORT}`;
-const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
-const CHARTS = ['hourly', 'channels', 'durations', 'satisfaction-gauge', 'economy-trend', 'map', 'kpis', 'rankings-list', 'ticker'];
-
-async function untilDataToday(request: import('@playwright/test').APIRequestContext) {
-	await expect
-		.poll(async () => {
-			const res = await request.get(`/api/trpc/cockpit.panel?input=${input({ adcode: 0, panel: 'kpis' })}`);
-			return (await res.json()).result.data.data.kpis[0].value;
-		}, { timeout: 90_000 })
-		.toBeGreaterThan(0);
-}
-
-async function allReady(page: Page) {
-	for (const id of CHARTS) await expect(page.getByTestId(id).first()).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
-}
-
-function startProcess(args: string[], env: Record<string, string>): { child: ChildProcess; line: (pattern: RegExp) => Promise<string> } {
-	const child = spawn(process.execPath, ['bin/tianshu.js', ...args], { env: { ...process.env, CLICKHOUSE_URL: warehouseUrl, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-	const lines = createInterface({ input: child.stdout! });
-	const seen: string[] = [];
-	const waiters: Array<{ pattern: RegExp; resolve: (l: string) => void }> = [];
-	lines.on('line', (l) => {
-		seen.push(l);
-		for (const w of waiters.filter((w) => w.pattern.test(l))) w.resolve(l);
-	});
-	const line = (pattern: RegExp) => new Promise<string>((resolve) => (seen.find((l) => pattern.test(l)) ? resolve(seen.find((l) => pattern.test(l))!) : waiters.push({ pattern, resolve })));
-	return { child, line };
-}
+import { expect, test } from '@playwright/test';
+import { allReady, startProcess, untilDataToday } from './cockpit-helpers.ts';
 
 test('a killed server greys the freshness marker; restarted, the wall resumes by itself', async ({ page, request }) => {
 	test.setTimeout(180_000);

@@ -13,7 +13,8 @@ import { createCaller } from '../../src/lib/server/api/root.ts';
 import { LiveHub } from '../../src/lib/server/live/hub.ts';
 import { watermarkOf } from '../../src/lib/server/api/server-context.ts';
 import { computePanel } from '../../src/lib/server/cockpit/panels.ts';
-import { change, startOfBeijingDay, todaySoFar, type PanelData } from '../../src/lib/cockpit/model.ts';
+import { change, type PanelData } from '../../src/lib/cockpit/model.ts';
+import { startOfBeijingDay, todaySoFar } from '../../src/lib/calendar/beijing-time.ts';
 import { ingestDatabase, runIngest, simulateToFile } from '../helpers/ingest.ts';
 
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;

@@ -136,22 +136,3 @@ export function change(kind: IndicatorLabel['kind'], now: number | null, before:
 	if (kind === 'rate') return now - before;
 	return before === 0 ? null : ((now - before) / before) * 100;
 }
-
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
-const BJ = 8 * HOUR;
-
-/** Beijing local 'YYYY-MM-DDTHH:MM' of an instant. */
-export function beijingLocal(ms: number): string {
-	return new Date(ms + BJ).toISOString().slice(0, 16);
-}
-
-/** Beijing midnight that starts the day of `now` (epoch ms). */
-export function startOfBeijingDay(now: number): number {
-	return Math.floor((now + BJ) / DAY) * DAY - BJ;
-}
-
-/** Today from Beijing midnight to the end of the current hour: a range the hour rollups answer exactly. */
-export function todaySoFar(now: number): { from: number; to: number } {
-	return { from: startOfBeijingDay(now), to: Math.floor(now / HOUR) * HOUR + HOUR };
-}

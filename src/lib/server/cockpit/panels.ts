@@ -7,11 +7,10 @@
 import { indicator as catalogueIndicator } from '../../indicators/catalogue.ts';
 import { builtinMethodology } from '../../indices/builtins.ts';
 import { compute } from '../../indices/engine.ts';
+import { beijingLocal, DAY_MS as DAY, HOUR_MS as HOUR, startOfBeijingDay, todaySoFar } from '../../calendar/beijing-time.ts';
+import { beijingDate } from '../../calendar/working-days.ts';
 import {
-	beijingLocal,
 	change,
-	startOfBeijingDay,
-	todaySoFar,
 	type EconomyPanel,
 	type HeaderPanel,
 	type IndicatorLabel,
@@ -28,14 +27,12 @@ import {
 } from '../../cockpit/model.ts';
 import type { Context } from '../api/context.ts';
 import { economyOverview } from '../api/routers/economy.ts';
-import { MUNICIPALITIES, childColumn, levelOf, regionFilter, PlanError } from '../planner/plan.ts';
+import { MUNICIPALITIES, childColumn, inScope, levelOf, regionFilter, PlanError } from '../planner/plan.ts';
 import { QueryRequest, type QueryInput } from '../planner/request.ts';
-import { regionNames, runQuery, type QueryResult } from '../planner/run.ts';
+import { comparisonRange, regionNames, runQuery, type QueryResult } from '../planner/run.ts';
 
 type Ctx = Pick<Context, 'warehouse' | 'scope'>;
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
 
 const KPI_CODES = ['caseVolume', 'onTimeRate', 'fullyOnlineRate', 'positiveRate', 'ticketVolume'];
 const CHANNEL_NAMES: Record<string, string> = { counter: '窗口', web: '网厅', mobile: '移动端', kiosk: '自助终端', hotline: '12345' };
@@ -54,8 +51,10 @@ async function rows<T>(ctx: Ctx, sql: string, params: Record<string, unknown>): 
 	return rs.json<T>();
 }
 
+/** WHERE terms to append after a first condition. */
+const andAll = (terms: string[]) => terms.map((c) => `AND ${c}`).join(' ');
 const range = (from: number, to: number) => ({ from: beijingLocal(from), to: beijingLocal(to) });
-const date = (ms: number) => beijingLocal(ms).slice(0, 10);
+const date = beijingDate;
 
 export async function header(ctx: Ctx, adcode: number): Promise<HeaderPanel> {
 	regionFilter(adcode, ctx.scope); // the scope, before anything is read
@@ -69,30 +68,27 @@ export async function header(ctx: Ctx, adcode: number): Promise<HeaderPanel> {
 	const self = adcode === 0 ? { adcode: 0, name: '全国', short_name: '全国' } : byCode.get(adcode);
 	if (!self) throw new PlanError(`no region ${adcode}`);
 	const path = [{ adcode: 0, name: '全国' }, ...[...chain].reverse().map((c) => ({ adcode: c, name: byCode.get(c)?.name ?? String(c) }))];
-	const visible = ctx.scope.all ? children : children.filter((c) => regionAllowed(ctx, c.adcode));
+	const visible = ctx.scope.all ? children : children.filter((c) => inScope(c.adcode, ctx.scope));
 	return { region: { adcode, name: self.name, shortName: self.short_name, level: levelOf(adcode) }, path: adcode === 0 ? path.slice(0, 1) : path, children: visible, dataAsOf: asOf[0]?.ts ?? null };
-}
-
-function regionAllowed(ctx: Ctx, adcode: number): boolean {
-	try {
-		regionFilter(adcode, ctx.scope);
-		return true;
-	} catch {
-		return false;
-	}
 }
 
 /** Today so far against yesterday (环比) and the same day last year (同比), up to the same hour. */
 export async function kpis(ctx: Ctx, adcode: number, now: number): Promise<KpiPanel> {
 	const w = todaySoFar(now);
-	const base = { indicators: KPI_CODES, ...range(w.from, w.to), grain: 'total' as const, region: { adcode } };
-	const [dod, yoy, warnings] = await Promise.all([query(ctx, { ...base, compare: 'previousDay' }), query(ctx, { ...base, compare: 'yoy' }), warningCounts(ctx, adcode, w)]);
+	const base = { indicators: KPI_CODES, grain: 'total' as const, region: { adcode } };
+	// Today is asked once: with yesterday as its comparison, and last year's same hours on their own.
+	const lastYear = comparisonRange(QueryRequest.parse({ ...base, ...range(w.from, w.to), compare: 'yoy' }))!;
+	const [dod, yoy, warnings] = await Promise.all([
+		query(ctx, { ...base, ...range(w.from, w.to), compare: 'previousDay' }),
+		query(ctx, { ...base, ...range(lastYear.from, lastYear.to) }),
+		warningCounts(ctx, adcode, w)
+	]);
 	const s = dod.series[0];
 	const y = yoy.series[0];
 	const list = KPI_CODES.map((code) => {
 		const l = label(code);
 		const value = s?.total[code] ?? null;
-		return { ...l, value, dod: change(l.kind, value, s?.compareTotal?.[code] ?? null), yoy: change(l.kind, value, y?.compareTotal?.[code] ?? null) };
+		return { ...l, value, dod: change(l.kind, value, s?.compareTotal?.[code] ?? null), yoy: change(l.kind, value, y?.total[code] ?? null) };
 	});
 	list.push({ code: 'warnings', nameZh: '今日预警', unit: '条', polarity: 'negative', kind: 'count', value: warnings.today, dod: change('count', warnings.today, warnings.yesterday), yoy: null });
 	return { window: range(w.from, w.to), kpis: list };
@@ -104,7 +100,7 @@ async function warningCounts(ctx: Ctx, adcode: number, w: { from: number; to: nu
 		ctx,
 		`SELECT countIf(ts >= {from:DateTime64(3, 'UTC')}) AS today, countIf(ts < {yfrom_end:DateTime64(3, 'UTC')}) AS yesterday
 		 FROM risk_warnings
-		 WHERE ts >= {yfrom:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} ${f.where.map((c) => `AND ${c}`).join(' ')}`,
+		 WHERE ts >= {yfrom:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} ${andAll(f.where)}`,
 		{ ...f.params, from: utc(w.from), to: utc(w.to), yfrom: utc(w.from - DAY), yfrom_end: utc(w.to - DAY) }
 	);
 	return { today: Number(r?.today ?? 0), yesterday: Number(r?.yesterday ?? 0) };
@@ -122,7 +118,7 @@ export async function services(ctx: Ctx, adcode: number, now: number): Promise<S
 		rows<{ q: number[] }>(
 			ctx,
 			`SELECT quantilesIfMerge(0.1, 0.25, 0.5, 0.75, 0.9)(duration_digest) AS q FROM case_region_stats_day
-			 WHERE bucket >= {from:Date} AND bucket < {to:Date} ${f.where.map((c) => `AND ${c}`).join(' ')}`,
+			 WHERE bucket >= {from:Date} AND bucket < {to:Date} ${andAll(f.where)}`,
 			{ ...f.params, from: date(day - 6 * DAY), to: date(day + DAY) }
 		)
 	]);
@@ -149,7 +145,7 @@ export async function services(ctx: Ctx, adcode: number, now: number): Promise<S
 export async function reviews(ctx: Ctx, adcode: number, now: number): Promise<ReviewsPanel> {
 	const day = startOfBeijingDay(now);
 	const f = regionFilter(adcode, ctx.scope);
-	const and = f.where.map((c) => `AND ${c}`).join(' ');
+	const and = andAll(f.where);
 	const [month, today, backlog, reasons] = await Promise.all([
 		query(ctx, { indicators: ['positiveRate', 'negativeCount', 'rectifiedRate'], ...range(day - 29 * DAY, day + DAY), grain: 'total', region: { adcode } }),
 		query(ctx, { indicators: ['positiveRate'], ...range(day, day + DAY), grain: 'total', region: { adcode } }),
@@ -188,7 +184,7 @@ export function geoOf(adcode: number): string {
 export async function map(ctx: Ctx, adcode: number, now: number, indicator: MapIndicator): Promise<MapPanel> {
 	const day = startOfBeijingDay(now);
 	const f = regionFilter(adcode, ctx.scope);
-	const and = f.where.map((c) => `AND ${c}`).join(' ');
+	const and = andAll(f.where);
 	const county = levelOf(adcode) === 'county';
 	const [values, cases, tickets] = await Promise.all([
 		query(ctx, { indicators: [indicator], ...range(day, day + DAY), grain: 'total', region: { adcode, by: county ? 'self' : 'children' } }),
@@ -218,7 +214,7 @@ export async function rankings(ctx: Ctx, adcode: number, now: number): Promise<R
 	const day = startOfBeijingDay(now);
 	// A county is shown among its siblings: the units of its city (or its province, for a municipality's districts).
 	const county = levelOf(adcode) === 'county';
-	const parent = county ? (regionAllowed(ctx, countyParent(adcode)) ? countyParent(adcode) : null) : adcode;
+	const parent = county ? (inScope(countyParent(adcode), ctx.scope) ? countyParent(adcode) : null) : adcode;
 	const index = { id: methodology.id, nameZh: methodology.nameZh ?? methodology.name };
 	if (parent === null) return { index, period: '近30天', rows: [], highlight: adcode };
 	const [current, previous, children] = await Promise.all([
@@ -246,7 +242,7 @@ function countyParent(adcode: number): number {
 async function satisfactionInputs(ctx: Ctx, adcode: number, from: number, to: number): Promise<Array<Record<string, string | number>>> {
 	const f = regionFilter(adcode, ctx.scope);
 	const child = childColumn(adcode);
-	const and = f.where.map((c) => `AND ${c}`).join(' ');
+	const and = andAll(f.where);
 	const params = { ...f.params, from: date(from), to: date(to) };
 	const period = 'bucket >= {from:Date} AND bucket < {to:Date}';
 	const [reviewRows, caseRows, actionRows, deadlineRows] = await Promise.all([
@@ -271,7 +267,7 @@ async function satisfactionInputs(ctx: Ctx, adcode: number, from: number, to: nu
 /** Warnings raised in the last 24 hours and anomalies detected among the sub-regions today. */
 export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<TickerPanel> {
 	const f = regionFilter(adcode, ctx.scope);
-	const and = f.where.map((c) => `AND ${c}`).join(' ');
+	const and = andAll(f.where);
 	const w = todaySoFar(now);
 	const day = startOfBeijingDay(now);
 	const county = levelOf(adcode) === 'county';

@@ -5,6 +5,8 @@
  */
 import { indicator, type Dimension, type Grain, type IndicatorDef, type Source } from '../../indicators/catalogue.ts';
 import type { QueryRequest } from './request.ts';
+import { BEIJING_OFFSET_MS, beijingLocal, DAY_MS, HOUR_MS } from '../../calendar/beijing-time.ts';
+import { beijingDate } from '../../calendar/working-days.ts';
 
 export class PlanError extends Error {}
 
@@ -73,13 +75,18 @@ function regionColumn(adcode: number): string | undefined {
 	return { national: undefined, province: 'province_code', city: 'city_code', county: 'adcode' }[levelOf(adcode)];
 }
 
+/** Whether the caller may see a region (it lies within one of the scope's regions). */
+export function inScope(adcode: number, scope: Scope): boolean {
+	return scope.all === true || scope.adcodes.some((s) => within(adcode, s));
+}
+
 /**
  * The WHERE terms (and their parameters) that keep rows of a region and within
  * the caller's scope: every typed query over a rollup uses this, so none can
  * forget the scope. The scope is checked before (a clear FORBIDDEN) and again here.
  */
 export function regionFilter(adcode: number, scope: Scope): { where: string[]; params: Record<string, unknown> } {
-	if (!scope.all && !scope.adcodes.some((s) => within(adcode, s))) throw new PlanError(`region ${adcode} is outside your scope`);
+	if (!inScope(adcode, scope)) throw new PlanError(`region ${adcode} is outside your scope`);
 	const where: string[] = [];
 	const params: Record<string, unknown> = {};
 	const column = regionColumn(adcode);
@@ -146,9 +153,7 @@ export function utcParam(ms: number): string {
 }
 
 /** 'YYYY-MM-DD' Beijing date for Date parameters (a range start/end at Beijing midnight). */
-export function beijingDateParam(ms: number): string {
-	return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
+export const beijingDateParam = beijingDate;
 
 export function plan(request: QueryRequest, scope: Scope, range: { from: number; to: number } = request): Plan {
 	const indicators = request.indicators.map((code) => indicator(code)!);
@@ -160,9 +165,7 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 		for (const d of usedDims) if (!ind.dimensions.includes(d)) throw new PlanError(`${ind.nameZh} (${ind.code}) cannot be filtered or grouped by ${d}`);
 	}
 	// Scope: the region asked for must lie within what the caller may see.
-	if (!scope.all && !scope.adcodes.some((s) => within(request.region.adcode, s))) {
-		throw new PlanError(`region ${request.region.adcode} is outside your scope`);
-	}
+	if (!inScope(request.region.adcode, scope)) throw new PlanError(`region ${request.region.adcode} is outside your scope`);
 	const family = familyOf(request.grain, range);
 
 	// One query per source; measures shared between indicators are computed once.
@@ -239,9 +242,6 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 	return { indicators, grain: request.grain, family, queries, aliases, keyColumns };
 }
 
-const HOUR_MS = 3600_000;
-const DAY_MS = 86_400_000;
-const BJ_MS = 8 * HOUR_MS;
 
 /**
  * The rollup family for a grain. A total over a range that does not start and
@@ -253,7 +253,7 @@ function familyOf(grain: Grain, range: { from: number; to: number }): Plan['fami
 	if (grain === 'hour') return 'hour';
 	if (grain !== 'total') return 'day';
 	const aligned = (step: number, offset = 0) => (range.from + offset) % step === 0 && (range.to + offset) % step === 0;
-	if (aligned(DAY_MS, BJ_MS)) return 'day';
+	if (aligned(DAY_MS, BEIJING_OFFSET_MS)) return 'day';
 	return aligned(HOUR_MS) ? 'hour' : 'minute';
 }
 
@@ -266,14 +266,14 @@ function bucketExpr(grain: Grain, family: Plan['family']): string {
 /** Every bucket label of a range, so empty ones can be filled. */
 export function bucketLabels(grain: Grain, from: number, to: number): string[] {
 	if (grain === 'total') return ['total'];
-	const BJ = 8 * 3600_000;
+	const BJ = BEIJING_OFFSET_MS;
 	const labels: string[] = [];
 	if (grain === 'minute' || grain === 'hour') {
-		const step = grain === 'minute' ? 60_000 : 3600_000;
-		for (let t = Math.floor(from / step) * step; t < to; t += step) labels.push(new Date(t + BJ).toISOString().slice(0, 16).replace('T', ' '));
+		const step = grain === 'minute' ? 60_000 : HOUR_MS;
+		for (let t = Math.floor(from / step) * step; t < to; t += step) labels.push(beijingLocal(t).replace('T', ' '));
 		return labels;
 	}
-	const day = 86_400_000;
+	const day = DAY_MS;
 	const first = Math.floor((from + BJ) / day);
 	const last = Math.ceil((to + BJ) / day);
 	for (let d = first; d < last; d++) {

@@ -4,6 +4,7 @@
  * formulas, units and labels attached.
  */
 import type { Warehouse } from '../warehouse/client.ts';
+import { BEIJING_OFFSET_MS } from '../../calendar/beijing-time.ts';
 import type { IndicatorDef } from '../../indicators/catalogue.ts';
 import { bucketLabels, plan, type Plan, type Scope } from './plan.ts';
 import type { QueryRequest } from './request.ts';
@@ -32,9 +33,9 @@ type Row = Record<string, string | number | null>;
 /** The comparison range for a request. */
 export function comparisonRange(r: QueryRequest): { from: number; to: number } | undefined {
 	const shift = (ms: number, months: number) => {
-		const d = new Date(ms + 8 * 3600_000);
+		const d = new Date(ms + BEIJING_OFFSET_MS);
 		d.setUTCMonth(d.getUTCMonth() + months);
-		return d.getTime() - 8 * 3600_000;
+		return d.getTime() - BEIJING_OFFSET_MS;
 	};
 	switch (r.compare) {
 		case 'none':

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
 import { ECONOMY, economicFigure } from '../../../indicators/economy.ts';
-import { within } from '../../planner/plan.ts';
+import { inScope } from '../../planner/plan.ts';
 import { procedure, router } from '../trpc.ts';
 import type { Context } from '../context.ts';
 
@@ -17,7 +17,7 @@ export const economyRouter = router({
 /** The economic overview of a region for a year (the scope checked first). */
 export async function economyOverview(ctx: Pick<Context, 'warehouse' | 'scope'>, adcode: number, year: number) {
 	const input = { adcode, year };
-	if (!ctx.scope.all && !ctx.scope.adcodes.some((s) => within(input.adcode, s))) throw new TRPCError({ code: 'FORBIDDEN', message: `region ${input.adcode} is outside your scope` });
+	if (!inScope(input.adcode, ctx.scope)) throw new TRPCError({ code: 'FORBIDDEN', message: `region ${input.adcode} is outside your scope` });
 	const [releases, targets] = await Promise.all([
 		ctx.warehouse
 			.query({

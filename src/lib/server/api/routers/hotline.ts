@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { startOfBeijingDay, beijingLocal } from '../../../cockpit/model.ts';
+import { beijingDate } from '../../../calendar/working-days.ts';
+import { DAY_MS as DAY, startOfBeijingDay } from '../../../calendar/beijing-time.ts';
 import { Adcode, QueryRequest } from '../../planner/request.ts';
 import { runQuery } from '../../planner/run.ts';
 import { procedure, router } from '../trpc.ts';
 
 const adcode = Adcode;
-const DAY = 86_400_000;
 
 export const hotlineRouter = router({
 	/** 12345 of a region over the last `days` days by 诉求类型: 工单量, 接通率, 按时办结率, 满意率, 回访率. */
@@ -13,8 +13,8 @@ export const hotlineRouter = router({
 		const end = startOfBeijingDay(Date.now()) + DAY;
 		const request = QueryRequest.parse({
 			indicators: ['ticketVolume', 'answerRate', 'ticketOnTimeRate', 'satisfactionRate', 'followUpRate'],
-			from: beijingLocal(end - input.days * DAY).slice(0, 10),
-			to: beijingLocal(end).slice(0, 10),
+			from: beijingDate(end - input.days * DAY),
+			to: beijingDate(end),
 			grain: 'total',
 			region: { adcode: input.adcode },
 			groupBy: ['ticketType']

@@ -6,29 +6,27 @@ import { z } from 'zod';
 import { TRPCError, tracked } from '@trpc/server';
 import { PlanError, plan } from '../../planner/plan.ts';
 import { QueryRequest } from '../../planner/request.ts';
+import { beijingLocal, DAY_MS, HOUR_MS, startOfBeijingDay } from '../../../calendar/beijing-time.ts';
+import { beijingDate } from '../../../calendar/working-days.ts';
 import { runQuery } from '../../planner/run.ts';
 import { procedure, router } from '../trpc.ts';
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
-const BJ = 8 * HOUR;
-
 /** [from, to) of a window, in Beijing time. */
 export function windowRange(window: string, now = Date.now()): { from: string; to: string } {
-	const iso = (ms: number) => new Date(ms + BJ).toISOString().slice(0, 16);
-	const startOfDay = Math.floor((now + BJ) / DAY) * DAY - BJ;
+	const startOfDay = startOfBeijingDay(now);
 	const minute = Math.floor(now / 60_000) * 60_000 + 60_000;
+	const hour = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS;
 	switch (window) {
 		case 'today':
-			return { from: iso(startOfDay), to: iso(startOfDay + DAY) };
+			return { from: beijingLocal(startOfDay), to: beijingLocal(startOfDay + DAY_MS) };
 		case 'last60m':
-			return { from: iso(minute - HOUR), to: iso(minute) };
+			return { from: beijingLocal(minute - HOUR_MS), to: beijingLocal(minute) };
 		case 'last24h':
-			return { from: iso(Math.floor(now / HOUR) * HOUR + HOUR - DAY), to: iso(Math.floor(now / HOUR) * HOUR + HOUR) };
+			return { from: beijingLocal(hour - DAY_MS), to: beijingLocal(hour) };
 		case 'last7d':
-			return { from: iso(startOfDay - 6 * DAY).slice(0, 10), to: iso(startOfDay + DAY).slice(0, 10) };
+			return { from: beijingDate(startOfDay - 6 * DAY_MS), to: beijingDate(startOfDay + DAY_MS) };
 		case 'last30d':
-			return { from: iso(startOfDay - 29 * DAY).slice(0, 10), to: iso(startOfDay + DAY).slice(0, 10) };
+			return { from: beijingDate(startOfDay - 29 * DAY_MS), to: beijingDate(startOfDay + DAY_MS) };
 		default:
 			throw new Error(`unknown window ${window}`);
 	}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { levelOf, within } from '../../planner/plan.ts';
+import { inScope, levelOf, within } from '../../planner/plan.ts';
 import { procedure, router } from '../trpc.ts';
 
 const adcode = z.number().int().min(0).max(829999);
@@ -16,7 +16,7 @@ export interface Region {
 export const regionsRouter = router({
 	/** A region and its parents, for breadcrumbs. */
 	get: procedure.input(z.object({ adcode })).query(async ({ ctx, input }) => {
-		if (!ctx.scope.all && !ctx.scope.adcodes.some((s) => within(input.adcode, s))) throw new TRPCError({ code: 'FORBIDDEN', message: `region ${input.adcode} is outside your scope` });
+		if (!inScope(input.adcode, ctx.scope)) throw new TRPCError({ code: 'FORBIDDEN', message: `region ${input.adcode} is outside your scope` });
 		const rs = await ctx.warehouse.query({
 			query: 'SELECT adcode, name, short_name, toString(level) AS level, parent_code FROM regions FINAL WHERE adcode = {adcode:UInt32}',
 			query_params: { adcode: input.adcode },
