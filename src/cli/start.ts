@@ -28,7 +28,8 @@ Brings up Tianshu in order, each part checked ready before the next:
   5. the web server (built when stale)
 and prints the URL. Logs of all parts go to one stream, each line tagged with
 its part (pretty on a terminal, JSON lines otherwise). Ctrl-C stops everything;
-a part that dies stops the rest with a message saying which and why.
+a part that dies is restarted with back-off (1 s doubling to 30 s), and
+the log says which, why and when; one that cannot stay up 8 times in a row stops everything.
 
 Options:
   --data DIR           warehouse data directory (default ${DEFAULT_WAREHOUSE_DATA})
@@ -85,6 +86,8 @@ Options:
 				const child = supervisor.spawnPart('warehouse', ['warehouse', '--data', dir, '--port', String(port)], { LOG_LEVEL: 'info' });
 				const line = await supervisor.waitForLog(child, 'warehouse', 'warehouse ready');
 				env.CLICKHOUSE_URL = String(line.url);
+				// A restarted warehouse must come back where the others look for it.
+				supervisor.pinRestartArgs('warehouse', ['warehouse', '--data', dir, '--port', new URL(env.CLICKHOUSE_URL).port]);
 			} else {
 				logger.info({ url: config.url }, 'using the warehouse at CLICKHOUSE_URL');
 			}
@@ -141,9 +144,26 @@ interface Part {
 	child: ChildProcess;
 }
 
+/** A long-running part and how it has been failing. */
+interface Service {
+	name: string;
+	args: string[];
+	env: Record<string, string>;
+	/** Exits in a row, each within STABLE_AFTER_MS of its start. */
+	failures: number;
+	startedAt?: number;
+	timer?: NodeJS.Timeout;
+}
+
+const STABLE_AFTER_MS = 60_000;
+const MAX_BACKOFF_MS = 30_000;
+/** A part that cannot stay up this many times in a row is broken (a taken port, a bad configuration): stop with its reason. */
+const MAX_QUICK_FAILURES = 8;
+
 /** Runs the parts as child processes, merges their logs, and stops them together. */
 class Supervisor {
 	private readonly parts: Part[] = [];
+	private readonly services = new Map<string, Service>();
 	private readonly partLoggers = new Map<string, Logger>();
 	/** A logger whose lines carry `part`, into the one merged stream. */
 	loggerOf(part: string): Logger {
@@ -165,8 +185,48 @@ class Supervisor {
 		this.logger = this.loggerOf('start');
 	}
 
+	/**
+	 * A long-running part. When it exits unexpectedly it is started again after a
+	 * back-off (1 s doubling to 30 s; reset once it has stayed up a minute), so one
+	 * failing part does not take the others down. `restartArgs` replaces the
+	 * arguments for restarts (e.g. the warehouse on the port it first chose).
+	 */
 	spawnPart(name: string, args: string[], env: Record<string, string>): ChildProcess {
-		return this.spawn(name, process.execPath, [bin, ...args], env, true);
+		const service: Service = { name, args, env, failures: 0 };
+		this.services.set(name, service);
+		return this.startService(service);
+	}
+
+	/** Arguments for later restarts of a part (its first start may have chosen values, like a free port). */
+	pinRestartArgs(name: string, args: string[]): void {
+		const service = this.services.get(name);
+		if (service) service.args = args;
+	}
+
+	private startService(service: Service): ChildProcess {
+		const child = this.spawn(service.name, process.execPath, [bin, ...service.args], service.env, true);
+		service.startedAt = Date.now();
+		this.logger.info({ part: service.name, pid: child.pid }, `${service.name} started`);
+		child.once('exit', (code, signal) => {
+			if (this.stopping) return;
+			// A part that stayed up for a while starts again quickly; one that keeps failing waits longer each time.
+			if (Date.now() - (service.startedAt ?? 0) >= STABLE_AFTER_MS) service.failures = 0;
+			service.failures++;
+			if (service.failures > MAX_QUICK_FAILURES) {
+				this.logger.fatal({ failed: service.name, code, signal, failures: service.failures - 1 }, `${service.name} failed ${service.failures - 1} times in a row without staying up; stopping everything`);
+				void this.stopAll(1);
+				return;
+			}
+			const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (service.failures - 1));
+			this.logger.error({ failed: service.name, code, signal, restartInMs: delay, attempt: service.failures }, `${service.name} exited unexpectedly (${signal ?? `exit code ${code}`}); restarting in ${delay / 1000} s`);
+			service.timer = setTimeout(() => {
+				service.timer = undefined;
+				if (this.stopping) return;
+				const next = this.startService(service);
+				this.logger.info({ part: service.name, pid: next.pid, attempt: service.failures }, `${service.name} restarted`);
+			}, delay);
+		});
+		return child;
 	}
 
 	/** Runs a one-shot step; rejects when it fails. */
@@ -180,7 +240,7 @@ class Supervisor {
 		});
 	}
 
-	/** `service`: a long-running part, whose exit while running takes everything down. */
+	/** `service`: a long-running part (restarted by `startService`), not a one-shot step. */
 	private spawn(name: string, command: string, args: string[], env: Record<string, string>, service: boolean): ChildProcess {
 		const child = spawn(command, args, {
 			cwd: projectRoot,
@@ -195,12 +255,8 @@ class Supervisor {
 		this.parts.push(part);
 		this.pipeLines(name, child.stdout!, 'info');
 		this.pipeLines(name, child.stderr!, 'warn');
-		child.once('exit', (code, signal) => {
+		child.once('exit', () => {
 			this.parts.splice(this.parts.indexOf(part), 1);
-			if (service && !this.stopping) {
-				this.logger.fatal({ failed: name, code, signal }, `${name} exited unexpectedly (${signal ?? `exit code ${code}`}); stopping everything`);
-				void this.stopAll(1);
-			}
 		});
 		return child;
 	}
@@ -266,6 +322,7 @@ class Supervisor {
 	async stopAll(code: number): Promise<number> {
 		if (this.stopping) return this.exited;
 		this.stopping = true;
+		for (const s of this.services.values()) if (s.timer) clearTimeout(s.timer);
 		for (const part of [...this.parts].reverse()) {
 			await new Promise<void>((resolve) => {
 				if (part.child.exitCode !== null || part.child.signalCode !== null) return resolve();
