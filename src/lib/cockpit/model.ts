@@ -7,6 +7,15 @@ import type { EconomicDef, EconomicFigure } from '../indicators/economy.ts';
 export const PANELS = ['header', 'kpis', 'economy', 'services', 'reviews', 'map', 'rankings', 'ticker'] as const;
 export type PanelName = (typeof PANELS)[number];
 
+/**
+ * Panels that move slowly are recomputed at most this often, however fast data
+ * arrives: statistics are released monthly, rankings are over 30 days, the header's
+ * newest-case minute needs no more than a few updates a minute. The rest follow
+ * every tick of the live hub. The server paces its topics by this and the wall
+ * judges each panel's freshness by it.
+ */
+export const PANEL_MIN_INTERVAL_MS: Record<PanelName, number> = { header: 10_000, economy: 60_000, rankings: 60_000, reviews: 5_000, ticker: 5_000, services: 2_000, kpis: 0, map: 0 };
+
 /** Indicators a map can be coloured by. */
 export const MAP_INDICATORS = ['caseVolume', 'onTimeRate', 'positiveRate', 'ticketVolume'] as const;
 export type MapIndicator = (typeof MAP_INDICATORS)[number];

@@ -5,6 +5,9 @@ import { serverContext } from '$lib/server/api/server-context';
 import { loadScenes } from '$lib/server/cockpit/scenes';
 import { MAP_INDICATORS, PANELS, type PanelData } from '$lib/cockpit/model';
 import { Adcode } from '$lib/server/planner/request';
+import { createLogger } from '$lib/server/log/logger';
+
+const log = createLogger('web');
 
 /**
  * The wall's first picture, computed on the server through the API (the same
@@ -35,6 +38,8 @@ export async function load({ url }) {
 	} catch (e) {
 		if (e instanceof TRPCError && e.code === 'FORBIDDEN') error(403, `无权查看该地区：${adcode}`);
 		if (e instanceof TRPCError && e.code === 'BAD_REQUEST') error(400, `地区代码无效：${raw}（${e.message}）`);
-		throw e;
+		// Anything else (the warehouse away, a query failing): the wall's error page retries by itself.
+		log.error({ err: (e as Error).message, adcode }, 'cockpit: first picture unavailable');
+		error(503, '数据暂时不可用，稍后自动重试');
 	}
 }

@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { Adcode } from '../../planner/request.ts';
 import { TRPCError, tracked } from '@trpc/server';
-import { MAP_INDICATORS, PANELS, type MapIndicator, type PanelData, type PanelName } from '../../../cockpit/model.ts';
+import { MAP_INDICATORS, PANELS, PANEL_MIN_INTERVAL_MS, type MapIndicator, type PanelData, type PanelName } from '../../../cockpit/model.ts';
 import { computePanel } from '../../cockpit/panels.ts';
 import { regionFilter } from '../../planner/plan.ts';
 import { procedure, router } from '../trpc.ts';
@@ -32,13 +32,8 @@ const LiveInput = z.object({
 	lastEventId: z.string().optional()
 });
 
-/**
- * Panels that move slowly are recomputed at most this often, however fast data
- * arrives: statistics are released monthly, rankings are over 30 days, the header's
- * newest-case minute needs no more than a few updates a minute. The rest
- * follow every tick of the hub.
- */
-const MIN_INTERVAL_MS: Record<PanelName, number> = { header: 10_000, economy: 60_000, rankings: 60_000, reviews: 5_000, ticker: 5_000, services: 2_000, kpis: 0, map: 0 };
+/** Slow panels are recomputed at most this often (one definition, shared with the wall's freshness check). */
+const MIN_INTERVAL_MS = PANEL_MIN_INTERVAL_MS;
 
 export interface PanelTick<P extends PanelName = PanelName> {
 	panel: P;
