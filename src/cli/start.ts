@@ -206,7 +206,7 @@ class Supervisor {
 	private startService(service: Service): ChildProcess {
 		const child = this.spawn(service.name, process.execPath, [bin, ...service.args], service.env, true);
 		service.startedAt = Date.now();
-		this.logger.info({ part: service.name, pid: child.pid }, `${service.name} started`);
+		this.logger.info({ service: service.name, pid: child.pid }, `${service.name} started`);
 		child.once('exit', (code, signal) => {
 			if (this.stopping) return;
 			// A part that stayed up for a while starts again quickly; one that keeps failing waits longer each time.
@@ -223,7 +223,7 @@ class Supervisor {
 				service.timer = undefined;
 				if (this.stopping) return;
 				const next = this.startService(service);
-				this.logger.info({ part: service.name, pid: next.pid, attempt: service.failures }, `${service.name} restarted`);
+				this.logger.info({ service: service.name, pid: next.pid, attempt: service.failures }, `${service.name} restarted`);
 			}, delay);
 		});
 		return child;
