@@ -60,4 +60,59 @@ describe('the live hub', () => {
 		await it.return(undefined);
 		hub.stop();
 	});
+
+	it('answers one-off requests with one computation for every concurrent caller, kept while fresh', async () => {
+		const hub = new LiveHub({ watermark: busyFeed(), floorMs: 1000, ceilingMs: 10_000 });
+		let computed = 0;
+		let release!: () => void;
+		const gate = new Promise<void>((r) => (release = r));
+		const compute = async () => {
+			computed++;
+			await gate;
+			return { value: 42 };
+		};
+		const callers = Array.from({ length: 100 }, () => hub.current('tile', compute, 200));
+		release();
+		const answers = await Promise.all(callers);
+		expect(computed).toBe(1);
+		expect(new Set(answers.map((a) => a.id)).size).toBe(1);
+		expect(answers.every((a) => a.data.value === 42)).toBe(true);
+		// Still fresh: no new computation. Stale: one more.
+		await hub.current('tile', compute, 200);
+		expect(computed).toBe(1);
+		await new Promise((r) => setTimeout(r, 250));
+		const later = await hub.current('tile', compute, 200);
+		expect(computed).toBe(2);
+		expect(later.id).toBeGreaterThan(answers[0]!.id);
+		hub.stop();
+	});
+
+	it('gives a one-off request the live topic’s value when it is fresh', async () => {
+		const hub = new LiveHub({ watermark: async () => 'same', floorMs: 1000, ceilingMs: 10_000 });
+		const controller = new AbortController();
+		let live = 0;
+		let oneOff = 0;
+		const it = hub.subscribe('kpis', async () => ({ from: 'live', n: ++live }), controller.signal);
+		const first = (await it.next()).value!;
+		const answer = await hub.current('kpis', async () => ({ from: 'one-off', n: ++oneOff }), 5_000);
+		expect(answer).toEqual(first);
+		expect(oneOff).toBe(0);
+		controller.abort();
+		await it.return(undefined);
+		hub.stop();
+	});
+
+	it('does not keep a failed one-off computation: every waiting caller gets the error, the next call tries again', async () => {
+		const hub = new LiveHub({ watermark: busyFeed(), floorMs: 1000, ceilingMs: 10_000 });
+		let n = 0;
+		const compute = async () => {
+			n++;
+			if (n === 1) throw new Error('warehouse hiccup');
+			return n;
+		};
+		const failed = await Promise.all([hub.current('t', compute, 60_000), hub.current('t', compute, 60_000)].map((p) => p.catch((e: Error) => e.message)));
+		expect(failed).toEqual(['warehouse hiccup', 'warehouse hiccup']);
+		expect((await hub.current('t', compute, 60_000)).data).toBe(2);
+		hub.stop();
+	});
 });

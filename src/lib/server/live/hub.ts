@@ -6,6 +6,11 @@
  * often) and a ceiling (at least this often, so relative windows like "today"
  * move on). A topic with no subscribers stops. Each value carries an increasing
  * id; a screen that reconnects with the last id it saw gets only newer values.
+ *
+ * One-off requests for the same topics (a tile over HTTP) take the topic's value
+ * too (`current`): the live one when fresh enough, else one computation shared by
+ * every concurrent caller and kept for the next ones — a hundred viewers polling
+ * cost what one stream costs.
  */
 import type { Logger } from 'pino';
 
@@ -33,6 +38,8 @@ interface Topic<T> {
 	compute: () => Promise<T>;
 	subscribers: Set<Subscriber<T>>;
 	latest?: Tick<T>;
+	/** When `latest` was computed (a failure moves lastComputed, not this). */
+	latestAt: number;
 	lastComputed: number;
 	computing?: Promise<void>;
 	computations: number;
@@ -40,8 +47,20 @@ interface Topic<T> {
 	minIntervalMs: number;
 }
 
+/** A value computed for one-off requests, with the computation in flight if any. */
+interface Shared<T> {
+	latest?: Tick<T>;
+	latestAt: number;
+	computing?: Promise<Tick<T>>;
+	computations: number;
+}
+
+/** One-off values kept at most: the oldest used is dropped beyond (keys are bounded by input validation anyway). */
+const MAX_SHARED = 1024;
+
 export class LiveHub {
 	private readonly topics = new Map<string, Topic<unknown>>();
+	private readonly shared = new Map<string, Shared<unknown>>();
 	private timer: NodeJS.Timeout | undefined;
 	private lastWatermark: string | undefined;
 	private seq = 0;
@@ -55,7 +74,12 @@ export class LiveHub {
 
 	/** How many times a topic has been computed (for tests and metrics). */
 	computations(key: string): number {
-		return this.topics.get(key)?.computations ?? 0;
+		return (this.topics.get(key)?.computations ?? 0) + (this.shared.get(key)?.computations ?? 0);
+	}
+
+	/** The shortest time between two computations of a topic. */
+	get floor(): number {
+		return this.floorMs;
 	}
 
 	get activeTopics(): number {
@@ -66,7 +90,7 @@ export class LiveHub {
 	async *subscribe<T>(key: string, compute: () => Promise<T>, signal?: AbortSignal, lastEventId?: number, options: { minIntervalMs?: number } = {}): AsyncGenerator<Tick<T>> {
 		let topic = this.topics.get(key) as Topic<T> | undefined;
 		if (!topic) {
-			topic = { key, compute, subscribers: new Set(), lastComputed: 0, computations: 0, minIntervalMs: options.minIntervalMs ?? 0 };
+			topic = { key, compute, subscribers: new Set(), latestAt: 0, lastComputed: 0, computations: 0, minIntervalMs: options.minIntervalMs ?? 0 };
 			this.topics.set(key, topic as Topic<unknown>);
 		}
 		const me: Subscriber<T> = {};
@@ -137,7 +161,7 @@ export class LiveHub {
 			try {
 				const data = await topic.compute();
 				topic.computations++;
-				topic.lastComputed = Date.now();
+				topic.lastComputed = topic.latestAt = Date.now();
 				topic.latest = { id: ++this.seq, data };
 				for (const s of topic.subscribers) {
 					s.pending = topic.latest;
@@ -151,6 +175,43 @@ export class LiveHub {
 			}
 		})();
 		return topic.computing;
+	}
+
+	/**
+	 * A topic's value for a one-off request, no older than `maxAgeMs`: the live
+	 * topic's (waiting for its computation in flight, if any), else the last one-off
+	 * value, else computed once for every concurrent caller and kept. Errors are not
+	 * kept: every caller waiting on the failed computation gets it; the next one tries again.
+	 */
+	async current<T>(key: string, compute: () => Promise<T>, maxAgeMs: number): Promise<Tick<T>> {
+		const fresh = (at: number) => Date.now() - at <= maxAgeMs;
+		const topic = this.topics.get(key) as Topic<T> | undefined;
+		if (topic?.computing) await topic.computing;
+		if (topic?.latest && fresh(topic.latestAt)) return topic.latest;
+		let entry = this.shared.get(key) as Shared<T> | undefined;
+		if (entry) {
+			// Most recently used last, so the first key is the one to drop.
+			this.shared.delete(key);
+			this.shared.set(key, entry as Shared<unknown>);
+			if (entry.latest && fresh(entry.latestAt)) return entry.latest;
+		} else {
+			entry = { latestAt: 0, computations: 0 };
+			this.shared.set(key, entry as Shared<unknown>);
+			if (this.shared.size > MAX_SHARED) this.shared.delete(this.shared.keys().next().value!);
+		}
+		const e = entry;
+		e.computing ??= (async () => {
+			try {
+				const data = await compute();
+				e.computations++;
+				e.latestAt = Date.now();
+				e.latest = { id: ++this.seq, data };
+				return e.latest;
+			} finally {
+				e.computing = undefined;
+			}
+		})();
+		return e.computing;
 	}
 
 	stop(): void {
