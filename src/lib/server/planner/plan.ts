@@ -10,6 +10,13 @@ import { beijingDate } from '../../calendar/working-days.ts';
 
 export class PlanError extends Error {}
 
+/**
+ * Rows one rollup query may return: the SQL asks for one more, and run.ts refuses
+ * a reply that reaches it (never truncates), so a wrong work estimate
+ * (limits/work-cap.ts) still cannot fill the web process's memory.
+ */
+export const MAX_RESULT_ROWS = 200_000;
+
 /** The caller's region scope: which regions they may see. */
 export type Scope = { all: true } | { all?: false; adcodes: number[] };
 
@@ -236,7 +243,8 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 			select.push(`${sql} AS ${alias}`);
 			measures.set(alias, sql);
 		}
-		const sql = `SELECT ${select.join(', ')}\nFROM ${table}\nWHERE ${where.join('\n  AND ')}\nGROUP BY ${group.join(', ')}\nORDER BY ${group.join(', ')}`;
+		params.max_rows = MAX_RESULT_ROWS + 1;
+		const sql = `SELECT ${select.join(', ')}\nFROM ${table}\nWHERE ${where.join('\n  AND ')}\nGROUP BY ${group.join(', ')}\nORDER BY ${group.join(', ')}\nLIMIT {max_rows:UInt32}`;
 		return { source, table, sql, params, measures, keys: keyColumns };
 	});
 	return { indicators, grain: request.grain, family, queries, aliases, keyColumns };

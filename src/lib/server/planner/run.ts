@@ -6,8 +6,10 @@
 import type { Warehouse } from '../warehouse/client.ts';
 import { BEIJING_OFFSET_MS } from '../../calendar/beijing-time.ts';
 import type { IndicatorDef } from '../../indicators/catalogue.ts';
-import { bucketLabels, plan, type Plan, type Scope } from './plan.ts';
+import { bucketLabels, childColumn, levelOf, MAX_RESULT_ROWS, plan, type Plan, type Scope } from './plan.ts';
 import type { QueryRequest } from './request.ts';
+import { checkWork, tooManyRows, type Cardinalities } from '../limits/work-cap.ts';
+import { heavyQueries, type WorkQueue } from '../limits/work-queue.ts';
 
 export interface Series {
 	key: Record<string, string | number>;
@@ -57,7 +59,10 @@ async function fetchRows(warehouse: Warehouse, p: Plan): Promise<Row[][]> {
 	return Promise.all(
 		p.queries.map(async (q) => {
 			const rs = await warehouse.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' });
-			return rs.json<Row>();
+			const rows = await rs.json<Row>();
+			// The SQL asks for one row more than allowed: reaching it means the estimate was wrong.
+			if (rows.length > MAX_RESULT_ROWS) throw tooManyRows();
+			return rows;
 		})
 	);
 }
@@ -94,7 +99,24 @@ function sumBuckets(buckets: Map<string, Record<string, number | null>>): Record
 	return total;
 }
 
-export async function runQuery(warehouse: Warehouse, request: QueryRequest, scope: Scope): Promise<QueryResult> {
+export interface RunOptions {
+	/** The queue heavy requests wait in (the process's own by default). */
+	queue?: WorkQueue;
+}
+
+/**
+ * Plans (refusing what cannot be answered or is outside the scope), refuses a
+ * request over the work cap before any query, then runs it — heavy ones through
+ * the bounded queue, so a few of them cannot starve everything else.
+ */
+export async function runQuery(warehouse: Warehouse, request: QueryRequest, scope: Scope, options: RunOptions = {}): Promise<QueryResult> {
+	plan(request, scope);
+	const work = checkWork(request, await cardinalities(warehouse));
+	const run = () => execute(warehouse, request, scope);
+	return work.heavy ? (options.queue ?? heavyQueries).run(run) : run();
+}
+
+async function execute(warehouse: Warehouse, request: QueryRequest, scope: Scope): Promise<QueryResult> {
 	const current = plan(request, scope);
 	const range = comparisonRange(request);
 	const compared = range ? plan(request, scope, range) : undefined;
@@ -147,6 +169,45 @@ export async function runQuery(warehouse: Warehouse, request: QueryRequest, scop
 		compareBuckets,
 		series
 	};
+}
+
+/**
+ * Sizes for the work estimate: sub-regions per region (as childColumn splits
+ * them), items and departments of the item catalogue. Read once per warehouse
+ * client and kept ten minutes: the region tree does not change while a process
+ * runs, and a catalogue a little stale only moves the estimate (the row LIMIT holds).
+ */
+const CARDINALITY_TTL_MS = 10 * 60_000;
+const cardinalityCache = new WeakMap<Warehouse, { at: number; value: Promise<Cardinalities> }>();
+
+export function cardinalities(warehouse: Warehouse): Promise<Cardinalities> {
+	const hit = cardinalityCache.get(warehouse);
+	if (hit && Date.now() - hit.at < CARDINALITY_TTL_MS) return hit.value;
+	const entry = { at: Date.now(), value: loadCardinalities(warehouse) };
+	cardinalityCache.set(warehouse, entry);
+	// A failed read is not kept: the next request tries again (its own caller sees this error).
+	entry.value.catch(() => cardinalityCache.get(warehouse) === entry && cardinalityCache.delete(warehouse));
+	return entry.value;
+}
+
+async function loadCardinalities(warehouse: Warehouse): Promise<Cardinalities> {
+	const [regions, catalogue] = await Promise.all([
+		warehouse.query({ query: 'SELECT adcode, province_code, city_code FROM regions FINAL', format: 'JSONEachRow' }).then((rs) => rs.json<{ adcode: number; province_code: number; city_code: number }>()),
+		warehouse
+			.query({ query: 'SELECT uniqExact(item_code) AS items, uniqExact(department) AS departments FROM service_items FINAL', format: 'JSONEachRow' })
+			.then((rs) => rs.json<{ items: number; departments: number }>())
+	]);
+	const children = new Map<number, number>();
+	const count = (parent: number) => children.set(parent, (children.get(parent) ?? 0) + 1);
+	for (const r of regions) {
+		// Each region counts under every parent whose split yields its code: 0 → provinces, a province → its cities
+		// (or a municipality's districts), a city → its counties.
+		const level = levelOf(r.adcode);
+		if (level === 'province') count(0);
+		if (level !== 'province' && r.adcode !== r.province_code && childColumn(r.province_code) === (level === 'city' ? 'city_code' : 'adcode')) count(r.province_code);
+		if (level === 'county' && r.city_code !== r.adcode) count(r.city_code);
+	}
+	return { children, items: Number(catalogue[0]?.items ?? 0), departments: Number(catalogue[0]?.departments ?? 0) };
 }
 
 /**

@@ -7,29 +7,30 @@
  */
 import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
-import { Adcode } from '../../planner/request.ts';
-import { TRPCError, tracked } from '@trpc/server';
+import { Adcode, Instant, LastEventId } from '../../planner/request.ts';
+import { tracked } from '@trpc/server';
 import { MAP_INDICATORS, PANELS, PANEL_MIN_INTERVAL_MS, type MapIndicator, type PanelData, type PanelName } from '../../../cockpit/model.ts';
 import { computePanel } from '../../cockpit/panels.ts';
-import { regionFilter } from '../../planner/plan.ts';
-import { procedure, router } from '../trpc.ts';
+import { assertInScope } from '../../scope.ts';
+import { scopedProcedure, router } from '../trpc.ts';
+import type { Context } from '../context.ts';
 
 const adcode = Adcode;
 
-const PanelInput = z.object({
+const PanelInput = z.strictObject({
 	adcode,
 	panel: z.enum(PANELS),
 	mapIndicator: z.enum(MAP_INDICATORS).default('caseVolume'),
-	/** The instant to compute for (epoch ms); now when absent. */
-	at: z.number().int().positive().optional()
+	/** The instant to compute for (epoch ms, within 400 days of now); now when absent. */
+	at: Instant.optional()
 });
 
-const LiveInput = z.object({
+const LiveInput = z.strictObject({
 	adcode,
 	panels: z.array(z.enum(PANELS)).min(1).max(PANELS.length).default([...PANELS]),
 	/** The map in each of these colourings (scenes switch between them without a new stream). */
 	mapIndicators: z.array(z.enum(MAP_INDICATORS)).min(1).max(MAP_INDICATORS.length).default(['caseVolume']),
-	lastEventId: z.string().optional()
+	lastEventId: LastEventId.optional()
 });
 
 /** Slow panels are recomputed at most this often (one definition, shared with the wall's freshness check). */
@@ -44,34 +45,48 @@ export interface PanelTick<P extends PanelName = PanelName> {
 	data: PanelData[P];
 }
 
+/**
+ * The hub topic of a panel of a region: the same key and computation for the
+ * live stream and for one-off requests, so both get the same values.
+ */
+function panelTopic(ctx: Context, adcode: number, panel: PanelName, mapIndicator: MapIndicator | undefined) {
+	const key = JSON.stringify({ cockpit: panel, adcode, mapIndicator, scope: ctx.scope });
+	const compute = async (): Promise<PanelTick> => {
+		const at = Date.now();
+		return { panel, mapIndicator, at, data: await computePanel(ctx, panel, adcode, at, mapIndicator) };
+	};
+	return { key, compute };
+}
+
 export const cockpitRouter = router({
-	panel: procedure.input(PanelInput).query(async ({ ctx, input }): Promise<PanelTick> => {
-		const at = input.at ?? Date.now();
-		return { panel: input.panel, mapIndicator: input.panel === 'map' ? input.mapIndicator : undefined, at, data: await computePanel(ctx, input.panel, input.adcode, at, input.mapIndicator) };
+	panel: scopedProcedure.input(PanelInput).query(async ({ ctx, input }): Promise<PanelTick> => {
+		assertInScope(input.adcode, ctx.scope); // before a shared topic's value is handed out
+		const mapIndicator = input.panel === 'map' ? input.mapIndicator : undefined;
+		if (input.at !== undefined) return { panel: input.panel, mapIndicator, at: input.at, data: await computePanel(ctx, input.panel, input.adcode, input.at, mapIndicator) };
+		// Now: the live topic's value when fresh, else one computation for every concurrent viewer — as the stream
+		// does, so a hundred viewers polling cost one query per panel per tick (a slow panel: per its interval).
+		const { key, compute } = panelTopic(ctx, input.adcode, input.panel, mapIndicator);
+		return (await ctx.hub.current(key, compute, Math.max(ctx.hub.floor, MIN_INTERVAL_MS[input.panel]))).data;
 	}),
 
-	live: procedure.input(LiveInput).subscription(async function* ({ ctx, input, signal }) {
-		// FORBIDDEN before any topic opens (a generator's errors do not pass the procedure middleware).
-		try {
-			regionFilter(input.adcode, ctx.scope);
-		} catch (e) {
-			throw new TRPCError({ code: 'FORBIDDEN', message: (e as Error).message });
-		}
+	live: scopedProcedure.input(LiveInput).subscription(({ ctx, input, signal }) => {
+		// FORBIDDEN before any topic opens: a stream's own errors never pass the procedure middleware.
+		assertInScope(input.adcode, ctx.scope);
 		const last = input.lastEventId === undefined ? undefined : Number(input.lastEventId);
 		// One abort listener per topic on the request's signal: a dozen is expected, not a leak.
 		if (signal) setMaxListeners(32, signal);
 		const topics = input.panels.flatMap((panel): Array<{ panel: PanelName; mapIndicator?: MapIndicator }> => (panel === 'map' ? input.mapIndicators.map((m) => ({ panel, mapIndicator: m })) : [{ panel }]));
 		const streams = topics.map(({ panel, mapIndicator }) => {
-			const key = JSON.stringify({ cockpit: panel, adcode: input.adcode, mapIndicator, scope: ctx.scope });
-			const compute = async (): Promise<PanelTick> => {
-				const at = Date.now();
-				return { panel, mapIndicator, at, data: await computePanel(ctx, panel, input.adcode, at, mapIndicator) };
-			};
+			const { key, compute } = panelTopic(ctx, input.adcode, panel, mapIndicator);
 			return ctx.hub.subscribe(key, compute, signal, Number.isFinite(last) ? last : undefined, { minIntervalMs: MIN_INTERVAL_MS[panel] });
 		});
-		for await (const tick of merge(streams, signal)) yield tracked(String(tick.id), tick.data);
+		return trackedTicks(merge(streams, signal));
 	})
 });
+
+async function* trackedTicks<T>(ticks: AsyncGenerator<{ id: number; data: T }>) {
+	for await (const tick of ticks) yield tracked(String(tick.id), tick.data);
+}
 
 /** Values of several async streams as they come, until `signal` aborts; each stream is closed at the end. */
 async function* merge<T>(streams: AsyncGenerator<T>[], signal?: AbortSignal): AsyncGenerator<T> {
