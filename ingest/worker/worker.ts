@@ -40,6 +40,8 @@ export interface Metrics {
 	stored: number;
 	dropped: number;
 	dropsByReason: Record<string, number>;
+	/** Rows not stored because their event id was stored already (another batch, or earlier in the same one). */
+	duplicates: number;
 	byTable: Record<string, number>;
 	newestEventMs: number;
 }
@@ -62,7 +64,7 @@ const TARGET_CSV_COLUMNS = ['indicator', 'adcode', 'year', 'value', 'unit', 'rel
 export class IngestWorker {
 	readonly writer: BatchWriter;
 	private readonly checkpoints: Checkpoints;
-	private readonly metrics: Metrics = { linesRead: 0, stored: 0, dropped: 0, dropsByReason: {}, byTable: {}, newestEventMs: 0 };
+	private readonly metrics: Metrics = { linesRead: 0, stored: 0, dropped: 0, dropsByReason: {}, duplicates: 0, byTable: {}, newestEventMs: 0 };
 	/** Counts of rows buffered per source since its last cut. */
 	private readonly pendingStored = new Map<string, Tally>();
 	/** Counts of cuts being stored, in order (flushes are sequential). */
@@ -80,7 +82,7 @@ export class IngestWorker {
 	constructor(private readonly options: WorkerOptions) {
 		this.name = options.name ?? `ingest-${process.pid}`;
 		this.deadlines = options.deadlines ?? DeadlinePolicy.load();
-		this.checkpoints = new Checkpoints(options.warehouse);
+		this.checkpoints = new Checkpoints(options.warehouse, options.logger);
 		this.writer = new BatchWriter({
 			warehouse: options.warehouse,
 			checkpoints: this.checkpoints,
@@ -88,6 +90,10 @@ export class IngestWorker {
 			maxRows: options.maxBatchRows,
 			maxBytes: options.maxBatchBytes,
 			onCut: (ids) => this.onCut(ids),
+			onDuplicates: (rows, batch) => {
+				this.metrics.duplicates += rows;
+				this.options.logger.info({ batch, rows }, 'rows whose event id was stored already were left out');
+			},
 			onFlushed: () => {
 				this.onFlushed();
 				void this.markStored();
@@ -352,7 +358,7 @@ export class IngestWorker {
 		this.lastMetrics = { at: now, lines: s.linesRead };
 		const lagS = s.newestEventMs ? Math.max(0, (now - s.newestEventMs) / 1000) : 0;
 		this.options.logger.info(
-			{ eventsPerS: Math.round(rate), read: s.linesRead, stored: s.stored, dropped: s.dropped, drops: s.dropsByReason, bufferRows: s.bufferRows, lagBytes: s.lagBytes, lagS: Math.round(lagS) },
+			{ eventsPerS: Math.round(rate), read: s.linesRead, stored: s.stored, dropped: s.dropped, drops: s.dropsByReason, duplicates: s.duplicates, bufferRows: s.bufferRows, lagBytes: s.lagBytes, lagS: Math.round(lagS) },
 			'ingest metrics'
 		);
 		try {

@@ -11,7 +11,9 @@ const commands: Record<string, () => Promise<Command>> = {
 	simulate: async () => (await import('./simulate.ts')).simulateCommand,
 	ingest: async () => (await import('./ingest.ts')).ingestCommand,
 	index: async () => (await import('./index-command.ts')).indexCommand,
-	bench: async () => (await import('./bench.ts')).benchCommand
+	bench: async () => (await import('./bench.ts')).benchCommand,
+	appdb: async () => (await import('./appdb.ts')).appdbCommand,
+	source: async () => (await import('./source.ts')).sourceCommand
 };
 
 const summaries: Record<string, string> = {
@@ -23,7 +25,9 @@ const summaries: Record<string, string> = {
 	simulate: 'a realistic simulated feed (NDJSON), deterministic under a seed',
 	ingest: 'the ingestion worker: files, drop-box, stdin, HTTP push → warehouse',
 	index: 'composite indices: compute, simulate (Monte Carlo), seek a rank or grade',
-	bench: 'benchmarks that print figures (npm run bench)'
+	bench: 'benchmarks that print figures (npm run bench)',
+	appdb: 'the app database (embedded PGlite on loopback, or DATABASE_URL); appdb migrate',
+	source: 'ingest sources allowed to push: add (prints a token once), list, revoke'
 };
 
 function help(): string {

@@ -5,7 +5,7 @@
  */
 import pino, { type Logger } from 'pino';
 
-export type Part = 'warehouse' | 'migrate' | 'seed' | 'web' | 'start' | 'ingest' | 'simulate' | 'bench' | 'cli';
+export type Part = 'warehouse' | 'migrate' | 'seed' | 'web' | 'start' | 'ingest' | 'simulate' | 'bench' | 'cli' | 'appdb';
 
 /** `toStderr` for commands whose standard output is data (e.g. `tianshu simulate` without --out). */
 export function createLogger(part: Part, options: { toStderr?: boolean } = {}): Logger {
