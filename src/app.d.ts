@@ -1,5 +1,14 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
 declare global {
-	namespace App {}
+	namespace App {
+		interface Locals {
+			/** Names the request in the log, the `x-request-id` header and error replies (hooks.server.ts). */
+			requestId: string;
+		}
+		interface Error {
+			message: string;
+			requestId?: string;
+		}
+	}
 }
 export {};

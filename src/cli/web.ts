@@ -5,6 +5,8 @@ import type { Command } from './command.ts';
 import { parseOptions, parsePort } from './args.ts';
 import { buildDir } from './paths.ts';
 import { configOrExit } from './warehouse-connect.ts';
+import { createLogger } from '../lib/server/log/logger.ts';
+import { installProcessGuards } from '../lib/server/api/process-guards.ts';
 
 export const DEFAULT_WEB_PORT = 3000;
 
@@ -32,6 +34,8 @@ warehouse). ORIGIN sets the public URL when behind a proxy.`,
 		}
 		process.env.PORT = String(parsePort(opts.port ?? process.env.PORT, DEFAULT_WEB_PORT));
 		process.env.HOST = opts.host ?? process.env.HOST ?? '127.0.0.1';
+		// One request's bug must not stop every wall: log it and keep serving (the app's hooks install the same, once).
+		installProcessGuards(createLogger('web'));
 		await import(pathToFileURL(entry).href);
 		// adapter-node owns the process from here and shuts down on SIGINT/SIGTERM.
 		return await new Promise<number>(() => {});

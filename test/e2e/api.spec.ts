@@ -26,7 +26,7 @@ test('the tRPC API answers over HTTP: catalogue, a query, a clear error', async 
 
 	const bad = await request.get(`/api/trpc/indicators.query?input=${input({ indicators: ['caseVolume'], from: today, to: today, grain: 'day', region: { adcode: 0 } })}`);
 	expect(bad.status()).toBe(400);
-	expect((await bad.json()).error.message).toBe('to: must be after from');
+	expect((await bad.json()).error.message).toBe('to：须晚于 from');
 });
 
 test('a live topic streams over SSE with tracked ids', async ({ baseURL }) => {

@@ -87,7 +87,7 @@ describe('safety', () => {
 		expect((err as TRPCError).code).toBe('BAD_REQUEST');
 		expect((err as TRPCError).message).toContain('grain');
 		const unknown = await caller.indicators.query({ ...base, indicators: ['gdpPerCapita'] } as never).catch((e: TRPCError) => e);
-		expect((unknown as TRPCError).message).toContain('unknown indicator "gdpPerCapita"');
+		expect((unknown as TRPCError).message).toContain('未知指标 "gdpPerCapita"');
 		const noMinute = await caller.indicators.query({ ...base, indicators: ['positiveRate'], grain: 'minute', from: '2026-11-01T09:00', to: '2026-11-01T10:00' }).catch((e: TRPCError) => e);
 		expect((noMinute as TRPCError).message).toContain('好评率 (positiveRate) has no minute grain');
 	});
@@ -114,7 +114,7 @@ describe('the live hub', () => {
 		const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 100, ceilingMs: 60_000 });
 		const controller = new AbortController();
 		const caller = createCaller({ warehouse, hub, scope: { all: true } }, { signal: controller.signal });
-		const input = { window: 'last7d' as const, query: { indicators: ['caseVolume', 'positiveRate'], grain: 'day', region: { adcode: 440000, by: 'children' } } };
+		const input = { window: 'last7d' as const, query: { indicators: ['caseVolume', 'positiveRate'], grain: 'day' as const, region: { adcode: 440000, by: 'children' as const } } };
 		const streams = await Promise.all(Array.from({ length: 200 }, () => caller.live.query(input)));
 		const iterators = streams.map((s) => (s as AsyncIterable<unknown>)[Symbol.asyncIterator]());
 		const first = await Promise.all(iterators.map((it) => it.next()));

@@ -1,18 +1,21 @@
 /**
- * What every procedure receives: the warehouse, the live hub and the caller's
- * region scope. Until logins exist (the security issue), the scope comes from
- * TIANSHU_SCOPE (comma-separated GB/T 2260 codes; unset = everything), so a
- * command centre can already be limited to its own province or city. The
- * planner applies the scope itself: no procedure can forget it.
+ * What every procedure receives: the warehouse, the live hub, the caller's
+ * region scope and the request's id. Until logins exist (the security issue), the
+ * scope comes from TIANSHU_SCOPE (comma-separated GB/T 2260 codes; unset =
+ * everything), so a command centre can already be limited to its own province or
+ * city. Procedures get the scope through `scopedProcedure` and apply it with
+ * ../scope.ts; the planner applies it again in SQL.
  */
 import type { Warehouse } from '../warehouse/client.ts';
 import type { LiveHub } from '../live/hub.ts';
-import type { Scope } from '../planner/plan.ts';
+import type { Scope } from '../scope.ts';
 
 export interface Context {
 	warehouse: Warehouse;
 	hub: LiveHub;
 	scope: Scope;
+	/** Names the request in the log and in the error reply. */
+	requestId?: string;
 }
 
 export function scopeFromEnv(value: string | undefined = process.env.TIANSHU_SCOPE): Scope {

@@ -27,8 +27,9 @@ import {
 } from '../../cockpit/model.ts';
 import type { Context } from '../api/context.ts';
 import { economyOverview } from '../api/routers/economy.ts';
-import { MUNICIPALITIES, childColumn, inScope, levelOf, regionFilter, PlanError } from '../planner/plan.ts';
-import { QueryRequest, type QueryInput } from '../planner/request.ts';
+import { MUNICIPALITIES, childColumn, PlanError } from '../planner/plan.ts';
+import { AHEAD_MS, QueryRequest, type QueryInput } from '../planner/request.ts';
+import { inScope, levelOf, regionFilter } from '../scope.ts';
 import { comparisonRange, regionNames, runQuery, type QueryResult } from '../planner/run.ts';
 
 type Ctx = Pick<Context, 'warehouse' | 'scope'>;
@@ -46,6 +47,15 @@ function query(ctx: Ctx, input: QueryInput): Promise<QueryResult> {
 	return runQuery(ctx.warehouse, QueryRequest.parse(input), ctx.scope);
 }
 
+/**
+ * Starts every task at once and waits for all. A task that throws before its query
+ * starts (a bad date, say) rejects like the others instead of leaving the queries
+ * already started unawaited — the unhandled rejection that once killed the web process.
+ */
+function parallel<T extends readonly (() => Promise<unknown>)[]>(...tasks: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+	return Promise.all(tasks.map(async (task) => task())) as Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }>;
+}
+
 async function rows<T>(ctx: Ctx, sql: string, params: Record<string, unknown>): Promise<T[]> {
 	const rs = await ctx.warehouse.query({ query: sql, query_params: params, format: 'JSONEachRow' });
 	return rs.json<T>();
@@ -59,14 +69,14 @@ const date = beijingDate;
 export async function header(ctx: Ctx, adcode: number): Promise<HeaderPanel> {
 	regionFilter(adcode, ctx.scope); // the scope, before anything is read
 	const chain = [adcode, Math.floor(adcode / 100) * 100, Math.floor(adcode / 10000) * 10000].filter((c, i, a) => c !== 0 && a.indexOf(c) === i);
-	const [regions, children, asOf] = await Promise.all([
-		rows<{ adcode: number; name: string; short_name: string }>(ctx, 'SELECT adcode, name, short_name FROM regions FINAL WHERE adcode IN {codes:Array(UInt32)}', { codes: chain }),
-		rows<{ adcode: number; name: string }>(ctx, 'SELECT adcode, name FROM regions FINAL WHERE parent_code = {parent:UInt32} ORDER BY adcode', { parent: adcode }),
-		rows<{ ts: string | null }>(ctx, "SELECT if(max(bucket) = 0, NULL, formatDateTime(max(bucket), '%Y-%m-%d %H:%i:00', 'Asia/Shanghai')) AS ts FROM case_stats_minute WHERE bucket > now() - INTERVAL 2 DAY", {})
-	]);
+	const [regions, children, asOf] = await parallel(
+		() => rows<{ adcode: number; name: string; short_name: string }>(ctx, 'SELECT adcode, name, short_name FROM regions FINAL WHERE adcode IN {codes:Array(UInt32)}', { codes: chain }),
+		() => rows<{ adcode: number; name: string }>(ctx, 'SELECT adcode, name FROM regions FINAL WHERE parent_code = {parent:UInt32} ORDER BY adcode', { parent: adcode }),
+		() => rows<{ ts: string | null }>(ctx, "SELECT if(max(bucket) = 0, NULL, formatDateTime(max(bucket), '%Y-%m-%d %H:%i:00', 'Asia/Shanghai')) AS ts FROM case_stats_minute WHERE bucket > now() - INTERVAL 2 DAY", {})
+	);
 	const byCode = new Map(regions.map((r) => [r.adcode, r]));
 	const self = adcode === 0 ? { adcode: 0, name: '全国', short_name: '全国' } : byCode.get(adcode);
-	if (!self) throw new PlanError(`no region ${adcode}`);
+	if (!self) throw new PlanError(`没有该地区：${adcode}`);
 	const path = [{ adcode: 0, name: '全国' }, ...[...chain].reverse().map((c) => ({ adcode: c, name: byCode.get(c)?.name ?? String(c) }))];
 	const visible = ctx.scope.all ? children : children.filter((c) => inScope(c.adcode, ctx.scope));
 	return { region: { adcode, name: self.name, shortName: self.short_name, level: levelOf(adcode) }, path: adcode === 0 ? path.slice(0, 1) : path, children: visible, dataAsOf: asOf[0]?.ts ?? null };
@@ -78,11 +88,11 @@ export async function kpis(ctx: Ctx, adcode: number, now: number): Promise<KpiPa
 	const base = { indicators: KPI_CODES, grain: 'total' as const, region: { adcode } };
 	// Today is asked once: with yesterday as its comparison, and last year's same hours on their own.
 	const lastYear = comparisonRange(QueryRequest.parse({ ...base, ...range(w.from, w.to), compare: 'yoy' }))!;
-	const [dod, yoy, warnings] = await Promise.all([
-		query(ctx, { ...base, ...range(w.from, w.to), compare: 'previousDay' }),
-		query(ctx, { ...base, ...range(lastYear.from, lastYear.to) }),
-		warningCounts(ctx, adcode, w)
-	]);
+	const [dod, yoy, warnings] = await parallel(
+		() => query(ctx, { ...base, ...range(w.from, w.to), compare: 'previousDay' }),
+		() => query(ctx, { ...base, ...range(lastYear.from, lastYear.to) }),
+		() => warningCounts(ctx, adcode, w)
+	);
 	const s = dod.series[0];
 	const y = yoy.series[0];
 	const list = KPI_CODES.map((code) => {
@@ -111,17 +121,17 @@ const utc = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T',
 export async function services(ctx: Ctx, adcode: number, now: number): Promise<ServicesPanel> {
 	const day = startOfBeijingDay(now);
 	const f = regionFilter(adcode, ctx.scope);
-	const [hourly, channels, completed, durations] = await Promise.all([
-		query(ctx, { indicators: ['caseVolume'], ...range(day, day + DAY), grain: 'hour', region: { adcode }, compare: 'previousWeek' }),
-		query(ctx, { indicators: ['caseVolume'], ...range(day, day + DAY), grain: 'total', region: { adcode }, groupBy: ['channel'] }),
-		query(ctx, { indicators: ['completedVolume', 'onTimeRate'], ...range(day, day + DAY), grain: 'total', region: { adcode } }),
-		rows<{ q: number[] }>(
+	const [hourly, channels, completed, durations] = await parallel(
+		() => query(ctx, { indicators: ['caseVolume'], ...range(day, day + DAY), grain: 'hour', region: { adcode }, compare: 'previousWeek' }),
+		() => query(ctx, { indicators: ['caseVolume'], ...range(day, day + DAY), grain: 'total', region: { adcode }, groupBy: ['channel'] }),
+		() => query(ctx, { indicators: ['completedVolume', 'onTimeRate'], ...range(day, day + DAY), grain: 'total', region: { adcode } }),
+		() => rows<{ q: number[] }>(
 			ctx,
 			`SELECT quantilesIfMerge(0.1, 0.25, 0.5, 0.75, 0.9)(duration_digest) AS q FROM case_region_stats_day
 			 WHERE bucket >= {from:Date} AND bucket < {to:Date} ${andAll(f.where)}`,
 			{ ...f.params, from: date(day - 6 * DAY), to: date(day + DAY) }
 		)
-	]);
+	);
 	const s = hourly.series[0];
 	const currentHour = Math.floor((now - day) / HOUR);
 	const completedToday = completed.series[0]?.total.completedVolume ?? 0;
@@ -146,17 +156,17 @@ export async function reviews(ctx: Ctx, adcode: number, now: number): Promise<Re
 	const day = startOfBeijingDay(now);
 	const f = regionFilter(adcode, ctx.scope);
 	const and = andAll(f.where);
-	const [month, today, backlog, reasons] = await Promise.all([
-		query(ctx, { indicators: ['positiveRate', 'negativeCount', 'rectifiedRate'], ...range(day - 29 * DAY, day + DAY), grain: 'total', region: { adcode } }),
-		query(ctx, { indicators: ['positiveRate'], ...range(day, day + DAY), grain: 'total', region: { adcode } }),
-		rows<{ waiting: number; late: number }>(ctx, `SELECT sum(open) - sum(overdue_open) AS waiting, sum(overdue_open) AS late FROM negative_review_status WHERE 1 ${and}`, f.params),
-		rows<{ tag: string; count: number }>(
+	const [month, today, backlog, reasons] = await parallel(
+		() => query(ctx, { indicators: ['positiveRate', 'negativeCount', 'rectifiedRate'], ...range(day - 29 * DAY, day + DAY), grain: 'total', region: { adcode } }),
+		() => query(ctx, { indicators: ['positiveRate'], ...range(day, day + DAY), grain: 'total', region: { adcode } }),
+		() => rows<{ waiting: number; late: number }>(ctx, `SELECT sum(open) - sum(overdue_open) AS waiting, sum(overdue_open) AS late FROM negative_review_status WHERE 1 ${and}`, f.params),
+		() => rows<{ tag: string; count: number }>(
 			ctx,
 			`SELECT tag, sum(negative) AS count FROM review_reason_stats_day WHERE bucket >= {from:Date} AND bucket < {to:Date} ${and}
 			 GROUP BY tag ORDER BY count DESC, tag LIMIT 6`,
 			{ ...f.params, from: date(day - 29 * DAY), to: date(day + DAY) }
 		)
-	]);
+	);
 	const m = month.series[0]?.total ?? {};
 	return {
 		positiveRate: m.positiveRate ?? null,
@@ -186,11 +196,11 @@ export async function map(ctx: Ctx, adcode: number, now: number, indicator: MapI
 	const f = regionFilter(adcode, ctx.scope);
 	const and = andAll(f.where);
 	const county = levelOf(adcode) === 'county';
-	const [values, cases, tickets] = await Promise.all([
-		query(ctx, { indicators: [indicator], ...range(day, day + DAY), grain: 'total', region: { adcode, by: county ? 'self' : 'children' } }),
-		rows<{ adcode: number; n: number }>(ctx, `SELECT adcode, sum(submitted) AS n FROM case_stats_minute WHERE bucket >= {from:DateTime('UTC')} ${and} GROUP BY adcode`, { ...f.params, from: utc(Math.floor(now / 60_000) * 60_000 - 14 * 60_000).slice(0, 19) }),
-		rows<{ adcode: number; n: number }>(ctx, `SELECT adcode, sum(created) AS n FROM hotline_stats_hour WHERE bucket >= {from:DateTime('UTC')} ${and} GROUP BY adcode`, { ...f.params, from: utc(Math.floor(now / HOUR) * HOUR).slice(0, 19) })
-	]);
+	const [values, cases, tickets] = await parallel(
+		() => query(ctx, { indicators: [indicator], ...range(day, day + DAY), grain: 'total', region: { adcode, by: county ? 'self' : 'children' } }),
+		() => rows<{ adcode: number; n: number }>(ctx, `SELECT adcode, sum(submitted) AS n FROM case_stats_minute WHERE bucket >= {from:DateTime('UTC')} ${and} GROUP BY adcode`, { ...f.params, from: utc(Math.floor(now / 60_000) * 60_000 - 14 * 60_000).slice(0, 19) }),
+		() => rows<{ adcode: number; n: number }>(ctx, `SELECT adcode, sum(created) AS n FROM hotline_stats_hour WHERE bucket >= {from:DateTime('UTC')} ${and} GROUP BY adcode`, { ...f.params, from: utc(Math.floor(now / HOUR) * HOUR).slice(0, 19) })
+	);
 	const live = new Map<number, { adcode: number; cases: number; tickets: number }>();
 	for (const r of cases) live.set(r.adcode, { adcode: r.adcode, cases: Number(r.n), tickets: 0 });
 	for (const r of tickets) {
@@ -217,11 +227,11 @@ export async function rankings(ctx: Ctx, adcode: number, now: number): Promise<R
 	const parent = county ? (inScope(countyParent(adcode), ctx.scope) ? countyParent(adcode) : null) : adcode;
 	const index = { id: methodology.id, nameZh: methodology.nameZh ?? methodology.name };
 	if (parent === null) return { index, period: '近30天', rows: [], highlight: adcode };
-	const [current, previous, children] = await Promise.all([
-		satisfactionInputs(ctx, parent, day - 29 * DAY, day + DAY),
-		satisfactionInputs(ctx, parent, day - 59 * DAY, day - 29 * DAY),
-		rows<{ adcode: number; name: string }>(ctx, 'SELECT adcode, name FROM regions FINAL WHERE parent_code = {parent:UInt32}', { parent })
-	]);
+	const [current, previous, children] = await parallel(
+		() => satisfactionInputs(ctx, parent, day - 29 * DAY, day + DAY),
+		() => satisfactionInputs(ctx, parent, day - 59 * DAY, day - 29 * DAY),
+		() => rows<{ adcode: number; name: string }>(ctx, 'SELECT adcode, name FROM regions FINAL WHERE parent_code = {parent:UInt32}', { parent })
+	);
 	// Units are the sub-regions only: rows filed under the parent's own code (市本级) are not ranked.
 	const names = new Map(children.map((c) => [String(c.adcode), c.name]));
 	const score = (inputs: typeof current) => (inputs.length ? compute(methodology, inputs.filter((r) => names.has(String(r.unit)))).units : []);
@@ -245,12 +255,12 @@ async function satisfactionInputs(ctx: Ctx, adcode: number, from: number, to: nu
 	const and = andAll(f.where);
 	const params = { ...f.params, from: date(from), to: date(to) };
 	const period = 'bucket >= {from:Date} AND bucket < {to:Date}';
-	const [reviewRows, caseRows, actionRows, deadlineRows] = await Promise.all([
-		rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, sum(reviews) AS reviews, sum(positive) AS positive, sum(negative) AS negative FROM review_region_stats_day WHERE ${period} ${and} GROUP BY unit`, params),
-		rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, sum(completed) AS completed_cases FROM case_region_stats_day WHERE ${period} ${and} GROUP BY unit`, params),
-		rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, sum(verified) AS replied, sum(rectified) AS rectified, sum(followed_up) AS followed_up FROM review_action_stats_day WHERE ${period} ${and} GROUP BY unit`, params),
-		rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, countIf(rectified_ts IS NOT NULL AND overdue = 0) AS rectified_on_time FROM negative_review_status WHERE toDate(reviewed_ts, 'Asia/Shanghai') >= {from:Date} AND toDate(reviewed_ts, 'Asia/Shanghai') < {to:Date} ${and} GROUP BY unit`, params)
-	]);
+	const [reviewRows, caseRows, actionRows, deadlineRows] = await parallel(
+		() => rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, sum(reviews) AS reviews, sum(positive) AS positive, sum(negative) AS negative FROM review_region_stats_day WHERE ${period} ${and} GROUP BY unit`, params),
+		() => rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, sum(completed) AS completed_cases FROM case_region_stats_day WHERE ${period} ${and} GROUP BY unit`, params),
+		() => rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, sum(verified) AS replied, sum(rectified) AS rectified, sum(followed_up) AS followed_up FROM review_action_stats_day WHERE ${period} ${and} GROUP BY unit`, params),
+		() => rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, countIf(rectified_ts IS NOT NULL AND overdue = 0) AS rectified_on_time FROM negative_review_status WHERE toDate(reviewed_ts, 'Asia/Shanghai') >= {from:Date} AND toDate(reviewed_ts, 'Asia/Shanghai') < {to:Date} ${and} GROUP BY unit`, params)
+	);
 	const units = new Map<number, Record<string, string | number>>();
 	for (const list of [reviewRows, caseRows, actionRows, deadlineRows]) {
 		for (const r of list) {
@@ -272,18 +282,18 @@ export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<Tic
 	const day = startOfBeijingDay(now);
 	const county = levelOf(adcode) === 'county';
 	const by = county ? ('self' as const) : ('children' as const);
-	const [warnings, onTime, baseline, complaints] = await Promise.all([
-		rows<{ at: string; adcode: number; level: TickerItem['severity']; title: string }>(
+	const [warnings, onTime, baseline, complaints] = await parallel(
+		() => rows<{ at: string; adcode: number; level: TickerItem['severity']; title: string }>(
 			ctx,
 			`SELECT formatDateTime(ts, '%m-%d %H:%i', 'Asia/Shanghai') AS at, adcode, toString(severity) AS level, title
 			 FROM risk_warnings WHERE ts >= {from:DateTime64(3, 'UTC')} ${and}
 			 ORDER BY ts DESC LIMIT 12`,
 			{ ...f.params, from: utc(now - DAY) }
 		),
-		query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(day, day + DAY), grain: 'total', region: { adcode, by } }),
-		query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(day - 7 * DAY, day), grain: 'total', region: { adcode, by } }),
-		query(ctx, { indicators: ['ticketVolume'], ...range(w.from, w.to), grain: 'total', region: { adcode, by }, filters: { ticketType: ['complaint'] }, compare: 'previousWeek' })
-	]);
+		() => query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(day, day + DAY), grain: 'total', region: { adcode, by } }),
+		() => query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(day - 7 * DAY, day), grain: 'total', region: { adcode, by } }),
+		() => query(ctx, { indicators: ['ticketVolume'], ...range(w.from, w.to), grain: 'total', region: { adcode, by }, filters: { ticketType: ['complaint'] }, compare: 'previousWeek' })
+	);
 	const names = await regionNames(ctx.warehouse, warnings.map((r) => r.adcode));
 	const items: TickerItem[] = warnings.map((r) => ({ kind: 'warning', severity: r.level, ts: r.at, region: names.get(r.adcode) ?? String(r.adcode), text: r.title }));
 	const stamp = beijingLocal(now).slice(5).replace('T', ' ');
@@ -321,7 +331,9 @@ export async function economy(ctx: Ctx, adcode: number, now: number): Promise<Ec
 }
 
 /** One panel of a region at an instant. */
-export function computePanel<P extends PanelName>(ctx: Ctx, panel: P, adcode: number, now: number, mapIndicator: MapIndicator = 'caseVolume'): Promise<PanelData[P]> {
+export async function computePanel<P extends PanelName>(ctx: Ctx, panel: P, adcode: number, now: number, mapIndicator: MapIndicator = 'caseVolume'): Promise<PanelData[P]> {
+	// The API bounds `at` already; a panel computed for any other instant is refused here too (a 400, never a crash).
+	if (!Number.isSafeInteger(now) || Math.abs(now - Date.now()) > AHEAD_MS) throw new PlanError(`时间超出范围：${now}`);
 	const compute: { [K in PanelName]: () => Promise<PanelData[K]> } = {
 		header: () => header(ctx, adcode),
 		kpis: () => kpis(ctx, adcode, now),
@@ -332,5 +344,5 @@ export function computePanel<P extends PanelName>(ctx: Ctx, panel: P, adcode: nu
 		rankings: () => rankings(ctx, adcode, now),
 		ticker: () => ticker(ctx, adcode, now)
 	};
-	return compute[panel]() as Promise<PanelData[P]>;
+	return (await compute[panel]()) as PanelData[P];
 }

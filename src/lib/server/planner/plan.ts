@@ -7,6 +7,10 @@ import { indicator, type Dimension, type Grain, type IndicatorDef, type Source }
 import type { QueryRequest } from './request.ts';
 import { BEIJING_OFFSET_MS, beijingLocal, DAY_MS, HOUR_MS } from '../../calendar/beijing-time.ts';
 import { beijingDate } from '../../calendar/working-days.ts';
+import { assertInScope, levelOf, regionColumn, regionFilter, type Scope } from '../scope.ts';
+
+// The scope lives in ../scope.ts; re-exported for the modules that import it from here.
+export { inScope, levelOf, regionFilter, within, type Level, type Scope } from '../scope.ts';
 
 export class PlanError extends Error {}
 
@@ -16,9 +20,6 @@ export class PlanError extends Error {}
  * (limits/work-cap.ts) still cannot fill the web process's memory.
  */
 export const MAX_RESULT_ROWS = 200_000;
-
-/** The caller's region scope: which regions they may see. */
-export type Scope = { all: true } | { all?: false; adcodes: number[] };
 
 interface SourceTables {
 	minute?: string;
@@ -58,62 +59,6 @@ export const SOURCES: Record<Source, SourceTables> = {
 
 /** 直辖市: districts directly under the province-level city. */
 export const MUNICIPALITIES = new Set([110000, 120000, 310000, 500000]);
-
-export type Level = 'national' | 'province' | 'city' | 'county';
-
-export function levelOf(adcode: number): Level {
-	if (adcode === 0) return 'national';
-	if (adcode % 10000 === 0) return 'province';
-	if (adcode % 100 === 0) return 'city';
-	return 'county';
-}
-
-/** Whether `adcode` lies within `scope` (the same region or one below it). */
-export function within(adcode: number, scope: number): boolean {
-	const level = levelOf(scope);
-	if (level === 'national') return true;
-	if (level === 'province') return adcode !== 0 && Math.floor(adcode / 10000) === scope / 10000;
-	if (level === 'city') return adcode !== 0 && Math.floor(adcode / 100) === scope / 100;
-	return adcode === scope;
-}
-
-/** The column that filters a region at its level. */
-function regionColumn(adcode: number): string | undefined {
-	return { national: undefined, province: 'province_code', city: 'city_code', county: 'adcode' }[levelOf(adcode)];
-}
-
-/** Whether the caller may see a region (it lies within one of the scope's regions). */
-export function inScope(adcode: number, scope: Scope): boolean {
-	return scope.all === true || scope.adcodes.some((s) => within(adcode, s));
-}
-
-/**
- * The WHERE terms (and their parameters) that keep rows of a region and within
- * the caller's scope: every typed query over a rollup uses this, so none can
- * forget the scope. The scope is checked before (a clear FORBIDDEN) and again here.
- */
-export function regionFilter(adcode: number, scope: Scope): { where: string[]; params: Record<string, unknown> } {
-	if (!inScope(adcode, scope)) throw new PlanError(`region ${adcode} is outside your scope`);
-	const where: string[] = [];
-	const params: Record<string, unknown> = {};
-	const column = regionColumn(adcode);
-	if (column) {
-		params.region = adcode;
-		where.push(`${column} = {region:UInt32}`);
-	}
-	if (!scope.all) {
-		// Only the levels the scope has: a city-level rollup has no county column to test.
-		const terms: string[] = [];
-		for (const [level, column] of [['province', 'province_code'], ['city', 'city_code'], ['county', 'adcode']] as const) {
-			const codes = scope.adcodes.filter((a) => levelOf(a) === level);
-			if (!codes.length) continue;
-			params[`scope_${level}`] = codes;
-			terms.push(`has({scope_${level}:Array(UInt32)}, ${column})`);
-		}
-		where.push(terms.length ? `(${terms.join(' OR ')})` : '0');
-	}
-	return { where, params };
-}
 
 /** Whether a request reads county codes: a county region, counties as sub-regions, or counties in the scope. */
 function needsCounties(request: QueryRequest, scope: Scope): boolean {
@@ -172,7 +117,7 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 		for (const d of usedDims) if (!ind.dimensions.includes(d)) throw new PlanError(`${ind.nameZh} (${ind.code}) cannot be filtered or grouped by ${d}`);
 	}
 	// Scope: the region asked for must lie within what the caller may see.
-	if (!inScope(request.region.adcode, scope)) throw new PlanError(`region ${request.region.adcode} is outside your scope`);
+	assertInScope(request.region.adcode, scope);
 	const family = familyOf(request.grain, range);
 
 	// One query per source; measures shared between indicators are computed once.

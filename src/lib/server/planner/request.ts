@@ -5,53 +5,86 @@
  */
 import { z } from 'zod';
 import { INDICATOR_CODES } from '../../indicators/catalogue.ts';
+import { beijingLocal, DAY_MS } from '../../calendar/beijing-time.ts';
 import { parseTimestamp } from '../../../../ingest/contract/events.ts';
 
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$/;
 
-/** A Beijing local date or time, 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM', as epoch ms. */
+/**
+ * The window every time in a request must fall in. Back to 2000: the oldest
+ * statistics the catalogue carries, and every comparison (a year before) stays
+ * inside the warehouse's Date range. Forward 400 days: targets and schedules
+ * reach into next year; nothing is stored beyond that, and far enough out date
+ * arithmetic overflows (an unbounded `at` once crashed the web process).
+ */
+export const EARLIEST_MS = parseTimestamp('2000-01-01T00:00');
+export const AHEAD_MS = 400 * DAY_MS;
+
+/**
+ * An instant to compute a panel for (epoch ms): within 400 days of now either
+ * way. A wall asks for now, a replay or a test for an instant of the last year;
+ * panels compare with a year before, which stays inside the stored range.
+ */
+export const Instant = z
+	.number()
+	.int()
+	.refine((v) => Math.abs(v - Date.now()) <= AHEAD_MS, { message: '时间须在当前时间前后 400 天之内（毫秒时间戳）' });
+
+/** A Beijing local date or time, 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:MM', as epoch ms, within the window above. */
 const localTime = z
 	.string()
-	.regex(LOCAL_TIME, 'must be a Beijing date YYYY-MM-DD or time YYYY-MM-DDTHH:MM')
+	.max(19)
+	.regex(LOCAL_TIME, '须为北京时间日期 YYYY-MM-DD 或时间 YYYY-MM-DDTHH:MM')
 	.transform((text, ctx) => {
 		const ms = parseTimestamp(text.length === 10 ? `${text}T00:00` : text);
 		if (Number.isNaN(ms)) {
-			ctx.addIssue({ code: 'custom', message: `not a real date: ${text}` });
+			ctx.addIssue({ code: 'custom', message: `不是有效的日期：${text}` });
+			return z.NEVER;
+		}
+		const latest = Date.now() + AHEAD_MS;
+		if (ms < EARLIEST_MS || ms > latest) {
+			ctx.addIssue({ code: 'custom', message: `须在 2000-01-01 与 ${beijingLocal(latest).slice(0, 10)} 之间：${text}` });
 			return z.NEVER;
 		}
 		return ms;
 	});
 
 /** A region: 0 for the nation, or a GB/T 2260 code. */
-export const Adcode = z.number().int().refine((v) => v === 0 || (v >= 110000 && v <= 829999), 'must be 0 (national) or a GB/T 2260 code');
+export const Adcode = z.number().int().refine((v) => v === 0 || (v >= 110000 && v <= 829999), '须为 0（全国）或六位行政区划代码（GB/T 2260）');
 const adcode = Adcode;
 const values = (max: number) => z.array(z.string().min(1).max(128)).min(1).max(max);
 
-export const QueryRequest = z
-	.object({
-		indicators: z.array(z.enum(INDICATOR_CODES, { error: (i) => `unknown indicator ${JSON.stringify(i.input)}` })).min(1).max(24),
-		from: localTime,
-		to: localTime,
-		grain: z.enum(['minute', 'hour', 'day', 'month', 'total']),
-		region: z.object({ adcode, by: z.enum(['self', 'children']).default('self') }),
-		filters: z
-			.object({
-				department: values(50).optional(),
-				item: values(200).optional(),
-				channel: z.array(z.enum(['counter', 'web', 'mobile', 'kiosk', 'hotline'])).min(1).optional(),
-				ticketType: z.array(z.enum(['complaint', 'request', 'advice', 'inquiry', 'praise'])).min(1).optional(),
-				topic: values(50).optional()
-			})
-			.default({}),
-		groupBy: z.array(z.enum(['department', 'item', 'channel', 'ticketType', 'topic'])).max(2).default([]),
-		compare: z.enum(['none', 'previousPeriod', 'previousDay', 'previousWeek', 'yoy', 'mom']).default('none')
-	})
-	.superRefine((r, ctx) => {
-		if (r.to <= r.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-		const span = r.to - r.from;
-		const limits: Record<string, number> = { minute: 2 * 86_400_000, hour: 62 * 86_400_000, day: 3 * 366 * 86_400_000, month: 20 * 366 * 86_400_000, total: 20 * 366 * 86_400_000 };
-		if (span > limits[r.grain]!) ctx.addIssue({ code: 'custom', path: ['grain'], message: `a ${r.grain} series can span at most ${Math.round(limits[r.grain]! / 86_400_000)} days` });
-	});
+/** A live stream's last event id (the hub's tick number), echoed back by a reconnecting client. */
+export const LastEventId = z.string().max(32);
+
+/** The fields of a request; unknown keys are refused (never silently ignored, never part of a topic). */
+export const QueryFields = z.strictObject({
+	indicators: z.array(z.enum(INDICATOR_CODES, { error: (i) => `未知指标 ${JSON.stringify(i.input)}` })).min(1).max(24),
+	from: localTime,
+	to: localTime,
+	grain: z.enum(['minute', 'hour', 'day', 'month', 'total']),
+	region: z.strictObject({ adcode, by: z.enum(['self', 'children']).default('self') }),
+	filters: z
+		.strictObject({
+			department: values(50).optional(),
+			item: values(200).optional(),
+			channel: z.array(z.enum(['counter', 'web', 'mobile', 'kiosk', 'hotline'])).min(1).max(5).optional(),
+			ticketType: z.array(z.enum(['complaint', 'request', 'advice', 'inquiry', 'praise'])).min(1).max(5).optional(),
+			topic: values(50).optional()
+		})
+		.default({}),
+	groupBy: z.array(z.enum(['department', 'item', 'channel', 'ticketType', 'topic'])).max(2).default([]),
+	compare: z.enum(['none', 'previousPeriod', 'previousDay', 'previousWeek', 'yoy', 'mom']).default('none')
+});
+
+const GRAIN_ZH: Record<string, string> = { minute: '分钟', hour: '小时', day: '日', month: '月', total: '合计' };
+
+export const QueryRequest = QueryFields.superRefine((r, ctx) => {
+	if (r.to <= r.from) ctx.addIssue({ code: 'custom', path: ['to'], message: '须晚于 from' });
+	const span = r.to - r.from;
+	const limits: Record<string, number> = { minute: 2 * 86_400_000, hour: 62 * 86_400_000, day: 3 * 366 * 86_400_000, month: 20 * 366 * 86_400_000, total: 20 * 366 * 86_400_000 };
+	if (span > limits[r.grain]!) ctx.addIssue({ code: 'custom', path: ['grain'], message: `${GRAIN_ZH[r.grain]}粒度的序列最多跨 ${Math.round(limits[r.grain]! / 86_400_000)} 天` });
+});
 
 export type QueryRequest = z.output<typeof QueryRequest>;
 export type QueryInput = z.input<typeof QueryRequest>;

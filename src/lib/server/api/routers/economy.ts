@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
 import { ECONOMY, economicFigure } from '../../../indicators/economy.ts';
-import { inScope } from '../../planner/plan.ts';
-import { procedure, router } from '../trpc.ts';
+import { Adcode } from '../../planner/request.ts';
+import { assertInScope } from '../../scope.ts';
+import { scopedProcedure, router } from '../trpc.ts';
 import type { Context } from '../context.ts';
 
 export const economyRouter = router({
@@ -11,13 +11,13 @@ export const economyRouter = router({
 	 * 累计, target, 目标完成率, 时序进度, red/amber/green, and the monthly trend with
 	 * last year's line. Latest release of every period.
 	 */
-	overview: procedure.input(z.object({ adcode: z.number().int().min(0).max(829999), year: z.number().int().min(2000).max(2100) })).query(({ ctx, input }) => economyOverview(ctx, input.adcode, input.year))
+	overview: scopedProcedure.input(z.strictObject({ adcode: Adcode, year: z.number().int().min(2000).max(2100) })).query(({ ctx, input }) => economyOverview(ctx, input.adcode, input.year))
 });
 
-/** The economic overview of a region for a year (the scope checked first). */
+/** The economic overview of a region for a year: published statistics, so regions above the scope answer too (../scope.ts). */
 export async function economyOverview(ctx: Pick<Context, 'warehouse' | 'scope'>, adcode: number, year: number) {
 	const input = { adcode, year };
-	if (!inScope(input.adcode, ctx.scope)) throw new TRPCError({ code: 'FORBIDDEN', message: `region ${input.adcode} is outside your scope` });
+	assertInScope(input.adcode, ctx.scope, 'published');
 	const [releases, targets] = await Promise.all([
 		ctx.warehouse
 			.query({

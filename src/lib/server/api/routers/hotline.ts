@@ -3,13 +3,13 @@ import { beijingDate } from '../../../calendar/working-days.ts';
 import { DAY_MS as DAY, startOfBeijingDay } from '../../../calendar/beijing-time.ts';
 import { Adcode, QueryRequest } from '../../planner/request.ts';
 import { runQuery } from '../../planner/run.ts';
-import { procedure, router } from '../trpc.ts';
+import { scopedProcedure, router } from '../trpc.ts';
 
 const adcode = Adcode;
 
 export const hotlineRouter = router({
 	/** 12345 of a region over the last `days` days by 诉求类型: 工单量, 接通率, 按时办结率, 满意率, 回访率. */
-	overview: procedure.input(z.object({ adcode, days: z.number().int().min(1).max(366).default(7) })).query(({ ctx, input }) => {
+	overview: scopedProcedure.input(z.strictObject({ adcode, days: z.number().int().min(1).max(366).default(7) })).query(({ ctx, input }) => {
 		const end = startOfBeijingDay(Date.now()) + DAY;
 		const request = QueryRequest.parse({
 			indicators: ['ticketVolume', 'answerRate', 'ticketOnTimeRate', 'satisfactionRate', 'followUpRate'],

@@ -1,8 +1,10 @@
-import { procedure, router } from '../trpc.ts';
+import { assertWholeScope } from '../../scope.ts';
+import { scopedProcedure, router } from '../trpc.ts';
 
 export const ingestRouter = router({
-	/** The latest metrics of each ingest worker, and dead letters of the last day by reason. */
-	health: procedure.query(async ({ ctx }) => {
+	/** The latest metrics of each ingest worker, and dead letters of the last day by reason: the whole feed, so the whole scope. */
+	health: scopedProcedure.query(async ({ ctx }) => {
+		assertWholeScope(ctx.scope);
 		const [workers, dead] = await Promise.all([
 			ctx.warehouse
 				.query({

@@ -3,13 +3,13 @@
  * the last hour, …): computed once per tick by the hub for all subscribers.
  */
 import { z } from 'zod';
-import { TRPCError, tracked } from '@trpc/server';
-import { PlanError, plan } from '../../planner/plan.ts';
-import { QueryRequest } from '../../planner/request.ts';
+import { tracked } from '@trpc/server';
+import { plan } from '../../planner/plan.ts';
+import { LastEventId, QueryFields, QueryRequest } from '../../planner/request.ts';
 import { beijingLocal, DAY_MS, HOUR_MS, startOfBeijingDay } from '../../../calendar/beijing-time.ts';
 import { beijingDate } from '../../../calendar/working-days.ts';
 import { runQuery } from '../../planner/run.ts';
-import { procedure, router } from '../trpc.ts';
+import { scopedProcedure, router } from '../trpc.ts';
 
 /** [from, to) of a window, in Beijing time. */
 export function windowRange(window: string, now = Date.now()): { from: string; to: string } {
@@ -28,34 +28,33 @@ export function windowRange(window: string, now = Date.now()): { from: string; t
 		case 'last30d':
 			return { from: beijingDate(startOfDay - 29 * DAY_MS), to: beijingDate(startOfDay + DAY_MS) };
 		default:
-			throw new Error(`unknown window ${window}`);
+			throw new RangeError(`unknown window ${window}`);
 	}
 }
 
-const LiveQuery = z.object({
+/** A live query: the request without its range (the window gives it); unknown keys are refused, never made into topics. */
+const LiveQuery = z.strictObject({
 	window: z.enum(['today', 'last60m', 'last24h', 'last7d', 'last30d']),
-	query: z.record(z.string(), z.unknown()),
-	lastEventId: z.string().optional()
+	query: QueryFields.omit({ from: true, to: true }),
+	lastEventId: LastEventId.optional()
 });
 
 export const liveRouter = router({
 	/** Indicators over a moving window, pushed on every tick. */
-	query: procedure.input(LiveQuery).subscription(async function* ({ ctx, input, signal }) {
-		// Validate and plan once, clearly: a generator's errors do not pass the procedure middleware.
-		const parsed = QueryRequest.safeParse({ ...input.query, ...windowRange(input.window) });
-		if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: parsed.error.issues.map((i) => `query.${i.path.join('.')}: ${i.message}`).join('; ') });
-		const probe = parsed.data;
-		try {
-			plan(probe, ctx.scope);
-		} catch (e) {
-			if (!(e instanceof PlanError)) throw e;
-			throw new TRPCError({ code: /outside your scope/.test(e.message) ? 'FORBIDDEN' : 'BAD_REQUEST', message: e.message });
-		}
-		const key = JSON.stringify({ window: input.window, query: { ...input.query }, scope: ctx.scope, grain: probe.grain });
-		const compute = () => runQuery(ctx.warehouse, QueryRequest.parse({ ...input.query, ...windowRange(input.window) }), ctx.scope);
+	query: scopedProcedure.input(LiveQuery).subscription(({ ctx, input, signal }) => {
+		// Validated and planned once before the stream opens, so a bad or forbidden query is a clear 400/403 here
+		// (a stream's own errors never pass the procedure middleware).
+		const request = () => QueryRequest.parse({ ...input.query, ...windowRange(input.window) });
+		const probe = request();
+		plan(probe, ctx.scope);
+		// The topic is the validated query, defaults filled in: the same question is the same topic, whatever its spelling.
+		const key = JSON.stringify({ window: input.window, query: input.query, scope: ctx.scope });
+		const compute = () => runQuery(ctx.warehouse, request(), ctx.scope);
 		const last = input.lastEventId === undefined ? undefined : Number(input.lastEventId);
-		for await (const tick of ctx.hub.subscribe(key, compute, signal, Number.isFinite(last) ? last : undefined)) {
-			yield tracked(String(tick.id), tick.data);
-		}
+		return stream(ctx.hub.subscribe(key, compute, signal, Number.isFinite(last) ? last : undefined));
 	})
 });
+
+async function* stream<T>(ticks: AsyncGenerator<{ id: number; data: T }>) {
+	for await (const tick of ticks) yield tracked(String(tick.id), tick.data);
+}

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { inScope, levelOf, within } from '../../planner/plan.ts';
-import { procedure, router } from '../trpc.ts';
+import { Adcode } from '../../planner/request.ts';
+import { assertInScope, levelOf, visibleRegions } from '../../scope.ts';
+import { scopedProcedure, router } from '../trpc.ts';
 
-const adcode = z.number().int().min(0).max(829999);
+const adcode = Adcode;
 
 export interface Region {
 	adcode: number;
@@ -14,20 +15,20 @@ export interface Region {
 }
 
 export const regionsRouter = router({
-	/** A region and its parents, for breadcrumbs. */
-	get: procedure.input(z.object({ adcode })).query(async ({ ctx, input }) => {
-		if (!inScope(input.adcode, ctx.scope)) throw new TRPCError({ code: 'FORBIDDEN', message: `region ${input.adcode} is outside your scope` });
+	/** A region and its parents, for breadcrumbs: names are published, so regions above the scope answer too. */
+	get: scopedProcedure.input(z.strictObject({ adcode })).query(async ({ ctx, input }) => {
+		assertInScope(input.adcode, ctx.scope, 'published');
 		const rs = await ctx.warehouse.query({
 			query: 'SELECT adcode, name, short_name, toString(level) AS level, parent_code FROM regions FINAL WHERE adcode = {adcode:UInt32}',
 			query_params: { adcode: input.adcode },
 			format: 'JSONEachRow'
 		});
 		const [region] = await rs.json<Region>();
-		if (!region) throw new TRPCError({ code: 'NOT_FOUND', message: `no region ${input.adcode}` });
+		if (!region) throw new TRPCError({ code: 'NOT_FOUND', message: `没有该地区：${input.adcode}` });
 		return region;
 	}),
-	/** The regions one level below (provinces for 0), within the caller's scope. */
-	children: procedure.input(z.object({ adcode })).query(async ({ ctx, input }) => {
+	/** The regions one level below (provinces for 0) that the caller may navigate to: within the scope or on the way down to it. */
+	children: scopedProcedure.input(z.strictObject({ adcode })).query(async ({ ctx, input }) => {
 		const level = levelOf(input.adcode);
 		if (level === 'county') return [];
 		const rs = await ctx.warehouse.query({
@@ -36,7 +37,6 @@ export const regionsRouter = router({
 			query_params: { parent: input.adcode },
 			format: 'JSONEachRow'
 		});
-		const rows = await rs.json<Region>();
-		return ctx.scope.all ? rows : rows.filter((r) => ctx.scope.all || ctx.scope.adcodes.some((s) => within(r.adcode, s) || within(s, r.adcode)));
+		return visibleRegions(await rs.json<Region>(), ctx.scope);
 	})
 });

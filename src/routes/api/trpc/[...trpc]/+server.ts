@@ -1,10 +1,8 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import type { RequestHandler } from './$types';
-import { appRouter } from '$lib/server/api/root';
+import { handleTrpc } from '$lib/server/api/http';
 import { serverContext } from '$lib/server/api/server-context';
 
-const handler: RequestHandler = ({ request }) =>
-	fetchRequestHandler({ endpoint: '/api/trpc', req: request, router: appRouter, createContext: () => serverContext() });
+const handler: RequestHandler = ({ request, locals }) => handleTrpc(request, { context: serverContext, requestId: locals.requestId });
 
 export const GET = handler;
 export const POST = handler;

@@ -1,0 +1,96 @@
+/**
+ * The tRPC API over HTTP (the fetch adapter behind src/routes/api/trpc): bounded
+ * batches and bodies, a request id on every reply, every error logged with it.
+ * Kept out of the route so tests run the same handler in-process.
+ */
+import { randomBytes } from 'node:crypto';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import type { Logger } from 'pino';
+import { createLogger } from '../log/logger.ts';
+import type { Context } from './context.ts';
+import { appRouter } from './root.ts';
+
+export const ENDPOINT = '/api/trpc';
+/** Calls in one batched request: a wall's first picture needs about ten; more is a client looping or an attack. */
+export const MAX_BATCH = 20;
+/** Request bodies: a query is a few hundred bytes; inputs cap their arrays and strings well below this. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+let defaultLogger: Logger | undefined;
+
+/** A short id naming one request in the log and in its reply. */
+export function newRequestId(): string {
+	return randomBytes(6).toString('hex');
+}
+
+export interface TrpcHttpOptions {
+	/** The context without its request id (the warehouse, the hub, the caller's scope). */
+	context: () => Omit<Context, 'requestId'>;
+	requestId?: string;
+	log?: Logger;
+}
+
+/** A refusal before tRPC sees the request, in tRPC's error shape. */
+function refuse(status: number, code: string, message: string, requestId: string): Response {
+	const body = { error: { message, code: status === 413 ? -32013 : -32600, data: { code, httpStatus: status, requestId } } };
+	return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'x-request-id': requestId } });
+}
+
+/** The body, read up to `limit` bytes; undefined when it is longer. */
+async function boundedBody(request: Request, limit: number): Promise<Uint8Array | undefined> {
+	if (!request.body) return new Uint8Array();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	const reader = request.body.getReader();
+	for (;;) {
+		const { value, done } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > limit) {
+			await reader.cancel();
+			return undefined;
+		}
+		chunks.push(value);
+	}
+	return Buffer.concat(chunks);
+}
+
+export async function handleTrpc(request: Request, options: TrpcHttpOptions): Promise<Response> {
+	const requestId = options.requestId ?? newRequestId();
+	const log = options.log ?? (defaultLogger ??= createLogger('web'));
+	try {
+		const url = new URL(request.url);
+		const path = decodeURIComponent(url.pathname.slice(ENDPOINT.length + 1));
+		const calls = url.searchParams.get('batch') === '1' ? path.split(',').length : 1;
+		if (calls > MAX_BATCH) {
+			log.warn({ requestId, calls }, 'batch refused');
+			return refuse(400, 'BAD_REQUEST', `一次批量请求最多 ${MAX_BATCH} 个调用（收到 ${calls} 个）`, requestId);
+		}
+		let req = request;
+		if (request.method !== 'GET' && request.method !== 'HEAD') {
+			const declared = Number(request.headers.get('content-length') ?? 0);
+			const body = declared > MAX_BODY_BYTES ? undefined : await boundedBody(request, MAX_BODY_BYTES);
+			if (!body) return refuse(413, 'PAYLOAD_TOO_LARGE', `请求体过大（上限 ${MAX_BODY_BYTES / 1024} KiB）`, requestId);
+			// Read once and bounded; tRPC's JSON bodies are text.
+			const text = new TextDecoder().decode(body);
+			req = new Request(request.url, { method: request.method, headers: request.headers, body: text || undefined, signal: request.signal });
+		}
+		return await fetchRequestHandler({
+			endpoint: ENDPOINT,
+			req,
+			router: appRouter,
+			maxBatchSize: MAX_BATCH,
+			createContext: () => ({ ...options.context(), requestId }),
+			responseMeta: () => ({ headers: { 'x-request-id': requestId } }),
+			onError({ error, path, type }) {
+				// Refusals are the caller's business (a line to count them); anything else is ours, with its stack.
+				const status = error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'SERVICE_UNAVAILABLE' ? 'error' : 'warn';
+				log[status]({ requestId, path, type, code: error.code, err: error.cause ?? error }, status === 'error' ? 'request failed' : 'request refused');
+			}
+		});
+	} catch (e) {
+		// The adapter answers every error itself; this is the last net, so a reply always goes out.
+		log.error({ requestId, err: e }, 'request failed outside tRPC');
+		return refuse(500, 'INTERNAL_SERVER_ERROR', `服务器内部错误（请求编号 ${requestId}）`, requestId);
+	}
+}
