@@ -40,7 +40,7 @@ CREATE TABLE case_city_stats_day
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, bucket, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW case_city_stats_day_mv TO case_city_stats_day
 (
@@ -107,7 +107,7 @@ CREATE TABLE case_city_stats_hour
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, bucket, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW case_city_stats_hour_mv TO case_city_stats_hour
 (
@@ -203,7 +203,7 @@ CREATE TABLE case_region_stats_day
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW case_region_stats_day_mv TO case_region_stats_day
 (
@@ -274,7 +274,7 @@ CREATE TABLE case_region_stats_hour
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW case_region_stats_hour_mv TO case_region_stats_hour
 (
@@ -347,7 +347,7 @@ CREATE TABLE case_stats_day
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, department, item_code, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW case_stats_day_mv TO case_stats_day
 (
@@ -426,7 +426,7 @@ CREATE TABLE case_stats_hour
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, department, item_code, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW case_stats_hour_mv TO case_stats_hour
 (
@@ -495,7 +495,7 @@ ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, channel)
 TTL bucket + toIntervalDay(14)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW case_stats_minute_mv TO case_stats_minute
 (
@@ -542,6 +542,27 @@ ENGINE = ReplacingMergeTree(loaded_at)
 ORDER BY (survey_year, country)
 SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
 
+CREATE TABLE event_claims
+(
+    `kind` LowCardinality(String) COMMENT 'the raw table the event belongs to',
+    `id` String COMMENT 'event_id, review_id, action_id or warning_id',
+    `batch` String COMMENT 'the claiming batch: its insert deduplication token',
+    `claimed_at` DateTime64(3, 'UTC') DEFAULT now64(3),
+    PROJECTION by_batch
+    (
+        SELECT
+            kind,
+            batch,
+            id
+        ORDER BY
+            kind,
+            batch
+    )
+)
+ENGINE = MergeTree
+ORDER BY (kind, id)
+SETTINGS non_replicated_deduplication_window = 10000, enable_block_number_column = 1, index_granularity = 8192;
+
 CREATE TABLE hotline_events
 (
     `event_id` String,
@@ -583,7 +604,7 @@ CREATE TABLE hotline_stats_day
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, ticket_type, topic)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW hotline_stats_day_mv TO hotline_stats_day
 (
@@ -646,7 +667,7 @@ CREATE TABLE hotline_stats_hour
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, ticket_type, topic)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW hotline_stats_hour_mv TO hotline_stats_hour
 (
@@ -750,6 +771,16 @@ CREATE TABLE indicator_values
 ENGINE = ReplacingMergeTree(release_ts)
 ORDER BY (indicator, adcode, period)
 SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE TABLE ingest_batches
+(
+    `batch` String,
+    `stored_at` DateTime64(3, 'UTC') DEFAULT now64(3)
+)
+ENGINE = ReplacingMergeTree
+ORDER BY batch
+TTL toDateTime(stored_at) + toIntervalDay(90)
+SETTINGS index_granularity = 8192;
 
 CREATE TABLE ingest_checkpoints
 (
@@ -874,7 +905,7 @@ CREATE TABLE negative_reviews
 )
 ENGINE = AggregatingMergeTree
 ORDER BY review_id
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW negative_reviews_opened_mv TO negative_reviews
 (
@@ -975,7 +1006,7 @@ CREATE TABLE review_action_stats_day
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW review_action_stats_day_mv TO review_action_stats_day
 (
@@ -1042,7 +1073,7 @@ CREATE TABLE review_city_stats_day
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, bucket, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW review_city_stats_day_mv TO review_city_stats_day
 (
@@ -1103,7 +1134,7 @@ CREATE TABLE review_city_stats_hour
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, bucket, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW review_city_stats_hour_mv TO review_city_stats_hour
 (
@@ -1156,7 +1187,7 @@ CREATE TABLE review_reason_stats_day
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, tag)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW review_reason_stats_day_mv TO review_reason_stats_day
 (
@@ -1204,7 +1235,7 @@ CREATE TABLE review_region_stats_day
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW review_region_stats_day_mv TO review_region_stats_day
 (
@@ -1269,7 +1300,7 @@ CREATE TABLE review_region_stats_hour
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW review_region_stats_hour_mv TO review_region_stats_hour
 (
@@ -1336,7 +1367,7 @@ CREATE TABLE review_stats_day
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, department, item_code, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW review_stats_day_mv TO review_stats_day
 (
@@ -1409,7 +1440,7 @@ CREATE TABLE review_stats_hour
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
 ORDER BY (province_code, city_code, adcode, bucket, department, item_code, channel)
-SETTINGS index_granularity = 8192;
+SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW review_stats_hour_mv TO review_stats_hour
 (

@@ -1,14 +1,16 @@
 /**
  * One buffer per table, filled from every source, flushed on size, on a timer and
  * at shutdown. A flush cuts every source at its current position and stores, per
- * source and table, the rows of that byte range with an insert deduplication
- * token `source:table:start-end`, between an intent and a commit checkpoint.
+ * source and table, the rows of that byte range as one batch with the token
+ * `source:table:start-end` (exactly-once.ts: claims, then rows, each event id
+ * once), between an intent and a commit checkpoint.
  * At most one flush runs while the next batch fills; a source that finds both
- * full waits (back-pressure), so memory stays bounded.
+ * full waits (back-pressure), so memory stays bounded: while the warehouse is
+ * away the flush retries with back-off and the sources hold back.
  */
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
-import { insertJsonLines } from '../../src/lib/server/warehouse/insert-lines.ts';
+import { storeBatch } from './exactly-once.ts';
 import type { Checkpoints } from './checkpoints.ts';
 
 export type Table = string;
@@ -43,6 +45,8 @@ export interface BatchWriterOptions {
 	onCut?: (sources: string[]) => void;
 	/** Called after each stored flush. */
 	onFlushed?: () => void;
+	/** Called with the number of rows a stored batch dropped as duplicates of events already stored. */
+	onDuplicates?: (rows: number, batch: string) => void;
 }
 
 export function dedupToken(source: string, table: Table, start: number, end: number): string {
@@ -172,7 +176,11 @@ export class BatchWriter {
 		const inserts: Array<() => Promise<void>> = [];
 		for (const b of withRows) {
 			for (const [table, lines] of b.tables) {
-				inserts.push(() => insertJsonLines(this.options.warehouse, table, lines, dedupToken(b.state.id, table, b.start, b.end)));
+				const token = dedupToken(b.state.id, table, b.start, b.end);
+				inserts.push(async () => {
+					const result = await storeBatch(this.options.warehouse, table, lines, token);
+					if (result.duplicates > 0) this.options.onDuplicates?.(result.duplicates, token);
+				});
 			}
 		}
 		await runLimited(inserts, this.options.insertConcurrency ?? 4);

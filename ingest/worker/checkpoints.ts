@@ -5,6 +5,7 @@
  * so the batches come out identical and their dedup tokens make the warehouse
  * drop what had already landed.
  */
+import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
 
 export interface Checkpoint {
@@ -20,9 +21,25 @@ function nextVersion(): number {
 }
 
 export class Checkpoints {
-	constructor(private readonly warehouse: Warehouse) {}
+	constructor(
+		private readonly warehouse: Warehouse,
+		private readonly logger?: Logger
+	) {}
 
+	/** Where `source` is. While the warehouse is away, waits for it (with back-off): a source cannot start without its checkpoint. */
 	async read(source: string): Promise<Checkpoint> {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.readOnce(source);
+			} catch (e) {
+				const wait = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
+				this.logger?.warn({ err: (e as Error).message, source, retryInMs: wait, attempt }, 'reading a checkpoint failed; retrying');
+				await new Promise((r) => setTimeout(r, wait));
+			}
+		}
+	}
+
+	private async readOnce(source: string): Promise<Checkpoint> {
 		const rs = await this.warehouse.query({
 			query: `SELECT argMax(committed, version) AS committed, argMax(pending_end, version) AS pending_end
 			        FROM ingest_checkpoints WHERE source = {source:String} GROUP BY source`,
