@@ -5,17 +5,22 @@
  */
 import type { ChartOption } from '../charts/echarts.ts';
 import type { EconomyPanel, ReviewsPanel, ServicesPanel } from './model.ts';
+import { FONT_FAMILY, PALETTES, withAlpha } from '../design/tokens.ts';
 
+const wall = PALETTES.wall;
+
+/** The wall theme for charts, derived from the design tokens. */
 export const WALL = {
-	text: '#e8eef8',
-	muted: '#b4c6e0',
-	grid: 'rgba(120, 160, 210, 0.22)',
-	accent: '#4cc3ff',
-	lastYear: '#8a9bb8',
-	green: '#3ecf8e',
-	amber: '#f5b944',
-	red: '#ff6b6b',
-	font: '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+	text: wall.text,
+	muted: wall.muted,
+	grid: wall.grid,
+	accent: wall.accent,
+	lastYear: wall.comparison,
+	bars: wall.series2,
+	green: wall.good,
+	amber: wall.warn,
+	red: wall.alarm,
+	font: FONT_FAMILY
 };
 
 const axisLabel = { color: WALL.muted, fontSize: 14, fontFamily: WALL.font };
@@ -33,7 +38,7 @@ export function hourlyOption(s: ServicesPanel): ChartOption {
 		yAxis: { type: 'value', axisLabel, splitLine, minInterval: 1 },
 		series: [
 			{ name: '上周同日', type: 'line', data: s.lastWeek, symbol: 'none', lineStyle: { color: WALL.lastYear, width: 2, type: 'dashed' }, itemStyle: { color: WALL.lastYear } },
-			{ name: '今日', type: 'line', data: s.today, symbol: 'none', lineStyle: { color: WALL.accent, width: 3 }, itemStyle: { color: WALL.accent }, areaStyle: { color: 'rgba(76, 195, 255, 0.15)' } }
+			{ name: '今日', type: 'line', data: s.today, symbol: 'none', lineStyle: { color: WALL.accent, width: 3 }, itemStyle: { color: WALL.accent }, areaStyle: { color: withAlpha(WALL.accent, 0.15) } }
 		]
 	};
 }
@@ -70,7 +75,7 @@ export function durationOption(s: ServicesPanel): ChartOption {
 				type: 'bar',
 				data: s.durations.map((d) => (d.hours === null ? null : Math.round(d.hours * 10) / 10)),
 				barWidth: 26,
-				itemStyle: { color: '#5aa9e6', borderRadius: [3, 3, 0, 0] },
+				itemStyle: { color: WALL.bars, borderRadius: [3, 3, 0, 0] },
 				label: { show: true, position: 'top', color: WALL.text, fontSize: 14, fontFamily: WALL.font }
 			}
 		]
