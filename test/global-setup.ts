@@ -1,7 +1,9 @@
 /**
  * One real embedded warehouse per test run, in a temporary directory on a free
  * port. Test files get its URL with inject('warehouseUrl') and isolate themselves
- * in databases of their own.
+ * in databases of their own. Its accounts are in the directory's credentials
+ * file: TIANSHU_WAREHOUSE_DATA, set here for the test processes and the CLI
+ * commands they start, tells warehouseConfig where to find them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,7 @@ export default async function setup(project: TestProject) {
 	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-test-warehouse-'));
 	// Small insert chunks, so every large insert in the tests crosses chunk boundaries.
 	const warehouse = await spawnWarehouse(dir, { env: { TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB: '1' } });
+	process.env.TIANSHU_WAREHOUSE_DATA = warehouse.dir;
 	project.provide('warehouseUrl', warehouse.url);
 	project.provide('warehouseDir', dir);
 	project.provide('warehousePid', warehouse.pid);

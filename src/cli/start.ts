@@ -86,6 +86,8 @@ Options:
 				const child = supervisor.spawnPart('warehouse', ['warehouse', '--data', dir, '--port', String(port)], { LOG_LEVEL: 'info' });
 				const line = await supervisor.waitForLog(child, 'warehouse', 'warehouse ready');
 				env.CLICKHOUSE_URL = String(line.url);
+				// The parts find the warehouse's accounts in its credentials file there (the web reads, the rest write).
+				env.TIANSHU_WAREHOUSE_DATA = dir;
 				// A restarted warehouse must come back where the others look for it.
 				supervisor.pinRestartArgs('warehouse', ['warehouse', '--data', dir, '--port', new URL(env.CLICKHOUSE_URL).port]);
 			} else {

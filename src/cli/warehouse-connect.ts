@@ -1,3 +1,4 @@
+import { ClickHouseError } from '@clickhouse/client';
 import { ConfigError, warehouseConfig, type WarehouseConfig } from '../lib/server/warehouse/config.ts';
 import { createWarehouse, type Warehouse } from '../lib/server/warehouse/client.ts';
 
@@ -14,15 +15,36 @@ export function configOrExit(): WarehouseConfig {
 	}
 }
 
-/** Fails fast with a clear message when the warehouse does not answer. */
+/** Fails fast with a clear message when the warehouse does not answer or refuses our account. */
 export async function connectOrExit(config: WarehouseConfig, database?: string): Promise<Warehouse> {
-	const warehouse = createWarehouse(config, { database });
+	let warehouse: Warehouse;
+	try {
+		warehouse = createWarehouse(config, { database });
+	} catch (e) {
+		if (e instanceof ConfigError) {
+			console.error(`tianshu: ${e.message}`);
+			process.exit(2);
+		}
+		throw e;
+	}
 	const ping = await warehouse.ping();
 	if (!ping.success) {
 		const hint = config.embedded ? ' (start it with `tianshu warehouse`, or set CLICKHOUSE_URL)' : '';
 		console.error(`tianshu: the warehouse at ${config.url} does not answer${hint}: ${String((ping as { error?: Error }).error?.message ?? '')}`);
 		await warehouse.close();
 		process.exit(1);
+	}
+	// /ping needs no account: ask once with ours, so a wrong password is told here and not on the first real query.
+	try {
+		await (await warehouse.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json();
+	} catch (e) {
+		if (e instanceof ClickHouseError && (e.code === '516' || e.code === '194')) {
+			const where = config.credentialsFile ? ` (credentials from ${config.credentialsFile})` : ' (CLICKHOUSE_USER / CLICKHOUSE_PASSWORD)';
+			console.error(`tianshu: the warehouse at ${config.url} refused the account ${config.username}${where}: ${e.message}`);
+			await warehouse.close();
+			process.exit(1);
+		}
+		// Anything else (a missing database, …) is for the command to report.
 	}
 	return warehouse;
 }

@@ -16,6 +16,13 @@ export const warehouseCommand: Command = {
 Runs the embedded warehouse: one process that owns a chDB data directory and
 serves the ClickHouse HTTP interface on loopback, for @clickhouse/client.
 
+Two accounts, made at the first start in DIR/credentials.json (mode 0600) and
+kept: tianshu_writer (ingest, migrations, seed, the CLI) and tianshu_reader (the
+web server: reads only, no table functions that reach files, URLs or processes,
+and limits it cannot lift). The other parts find the file through
+TIANSHU_WAREHOUSE_DATA. Requests from browsers (an Origin header) or addressed
+to any Host but 127.0.0.1, localhost or [::1] on this port are refused.
+
 Options:
   --data DIR    data directory (default ${DEFAULT_WAREHOUSE_DATA}, or TIANSHU_WAREHOUSE_DATA)
   --port N      port (default ${DEFAULT_WAREHOUSE_PORT}, or TIANSHU_WAREHOUSE_PORT; 0 picks a free one)
@@ -25,6 +32,10 @@ Large line-delimited INSERT bodies (JSONEachRow, TabSeparated) are inserted in
 chunks of TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB (default 64) cut at row boundaries,
 so memory stays bounded; a deduplication token gets the chunk index appended,
 as ClickHouse does per block.
+
+Reader limits (per query): TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME seconds
+(default 30), TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE bytes (default 4 GiB),
+TIANSHU_WAREHOUSE_READER_MAX_RESULT_ROWS (default 1000000).
 
 Only one process may own a data directory; a second one exits at once naming
 the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
@@ -37,14 +48,22 @@ the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
 		const dir = opts.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA;
 		const port = parsePort(opts.port ?? process.env.TIANSHU_WAREHOUSE_PORT, DEFAULT_WAREHOUSE_PORT);
 		const host = opts.host ?? '127.0.0.1';
-		if (!LOOPBACK.has(host)) throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1); the embedded warehouse has no authentication`);
+		if (!LOOPBACK.has(host)) throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1); the embedded warehouse serves this host's parts only`);
 
 		// Stored times are UTC; the engine's server time zone must not depend on the machine.
 		process.env.TZ = 'UTC';
 		const logger = createLogger('warehouse');
 		const { ChdbEngine, DirectoryLockedError } = await import('../lib/server/warehouse/embedded/chdb-engine.ts');
 		const { createWarehouseServer } = await import('../lib/server/warehouse/embedded/http-server.ts');
+		const { ensureCredentials, credentialsPath } = await import('../lib/server/warehouse/credentials.ts');
+		const { readerLimitsFromEnv } = await import('../lib/server/warehouse/embedded/read-only.ts');
 		const { mkdirSync } = await import('node:fs');
+		let readerLimits;
+		try {
+			readerLimits = readerLimitsFromEnv(process.env);
+		} catch (e) {
+			throw new UsageError((e as Error).message);
+		}
 		mkdirSync(dir, { recursive: true });
 
 		let engine: ChdbEngineType;
@@ -59,8 +78,23 @@ the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
 			throw e;
 		}
 		const chunkMiB = Number(process.env.TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB ?? 64);
-		if (!(chunkMiB > 0)) throw new UsageError(`TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB must be a positive number of MiB`);
-		const server = createWarehouseServer({ engine, logger, insertChunkBytes: Math.round(chunkMiB * 1024 * 1024) });
+		if (!(chunkMiB > 0)) {
+			await engine.close();
+			throw new UsageError(`TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB must be a positive number of MiB`);
+		}
+		let credentials;
+		try {
+			// After the engine opened: this process owns the directory now.
+			const made = ensureCredentials(dir);
+			credentials = made.credentials;
+			logger.info({ file: credentialsPath(dir), created: made.created }, made.created ? 'warehouse accounts created' : 'warehouse accounts loaded');
+		} catch (e) {
+			await engine.close();
+			logger.fatal({ err: (e as Error).message }, 'warehouse credentials unusable');
+			console.error(`tianshu warehouse: ${(e as Error).message}`);
+			return 1;
+		}
+		const server = createWarehouseServer({ engine, logger, credentials, readerLimits, insertChunkBytes: Math.round(chunkMiB * 1024 * 1024) });
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(port, host, () => resolve());
@@ -73,7 +107,7 @@ the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
 		});
 		const address = server.address() as AddressInfo;
 		const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-		logger.info({ url, port: address.port, dir, engine: engine.engineVersion, chdb: engine.chdbVersion }, 'warehouse ready');
+		logger.info({ url, port: address.port, dir, engine: engine.engineVersion, chdb: engine.chdbVersion, readerLimits }, 'warehouse ready');
 
 		await new Promise<void>((resolve) => {
 			const stop = (signal: string) => {

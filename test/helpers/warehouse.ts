@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createWarehouse, type Warehouse } from '../../src/lib/server/warehouse/client.ts';
-import { warehouseConfig, type WarehouseConfig } from '../../src/lib/server/warehouse/config.ts';
+import { warehouseConfig, type WarehouseConfig, type WarehouseRole } from '../../src/lib/server/warehouse/config.ts';
 
-export function testConfig(database = 'default'): WarehouseConfig {
-	return warehouseConfig({ CLICKHOUSE_URL: inject('warehouseUrl'), CLICKHOUSE_DATABASE: database });
+/** The run's warehouse as the writer (or the reader), with the accounts from its credentials file. */
+export function testConfig(database = 'default', role: WarehouseRole = 'writer'): WarehouseConfig {
+	return warehouseConfig({ CLICKHOUSE_URL: inject('warehouseUrl'), TIANSHU_WAREHOUSE_DATA: inject('warehouseDir'), CLICKHOUSE_DATABASE: database }, role);
 }
 
 /** A client on a fresh database of its own, so test files never see each other's tables. */

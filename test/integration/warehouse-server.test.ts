@@ -6,14 +6,20 @@ import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, inject, it } from 'vitest';
 import { projectRoot, tianshuBin } from '../../src/lib/server/warehouse/embedded/spawn.ts';
+import { readCredentials } from '../../src/lib/server/warehouse/credentials.ts';
 
 const url = () => inject('warehouseUrl');
+/** The writer's HTTP Basic header: these tests are about the HTTP interface, not the door (warehouse-door.test.ts). */
+const auth = () => {
+	const { user, password } = readCredentials(inject('warehouseDir'))!.writer;
+	return { Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+};
 
 async function post(query: string, body: BodyInit | undefined, init: { params?: Record<string, string>; headers?: Record<string, string> } = {}) {
 	const u = new URL(url());
 	if (query) u.searchParams.set('query', query);
 	for (const [k, v] of Object.entries(init.params ?? {})) u.searchParams.set(k, v);
-	const res = await fetch(u, { method: 'POST', body, headers: init.headers });
+	const res = await fetch(u, { method: 'POST', body, headers: { ...auth(), ...init.headers } });
 	return { status: res.status, code: res.headers.get('x-clickhouse-exception-code'), text: await res.text(), headers: res.headers };
 }
 
@@ -84,8 +90,8 @@ describe('bad requests get a clear error and the next request works', () => {
 	});
 
 	it('unknown paths and methods get 404 and 405', async () => {
-		expect((await fetch(new URL('/nope', url()))).status).toBe(404);
-		expect((await fetch(url(), { method: 'PUT', body: 'x' })).status).toBe(405);
+		expect((await fetch(new URL('/nope', url()), { headers: auth() })).status).toBe(404);
+		expect((await fetch(url(), { method: 'PUT', body: 'x', headers: auth() })).status).toBe(405);
 		const ping = await fetch(new URL('/ping', url()));
 		expect(ping.status).toBe(200);
 		expect(await ping.text()).toBe('Ok.\n');
@@ -95,7 +101,7 @@ describe('bad requests get a clear error and the next request works', () => {
 		// More abandoned streams than the pool has connections (4): a leaked one would starve the queries after.
 		for (let i = 0; i < 6; i++) {
 			const controller = new AbortController();
-			const res = await fetch(url(), { method: 'POST', body: 'SELECT number FROM numbers(100000000000) FORMAT TSV', signal: controller.signal });
+			const res = await fetch(url(), { method: 'POST', body: 'SELECT number FROM numbers(100000000000) FORMAT TSV', headers: auth(), signal: controller.signal });
 			await res.body!.getReader().read();
 			controller.abort();
 		}

@@ -3,7 +3,7 @@
  * @clickhouse/client, the same against the embedded warehouse and a cluster.
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import type { WarehouseConfig } from './config.ts';
+import { ConfigError, type WarehouseConfig } from './config.ts';
 
 export type Warehouse = ClickHouseClient;
 
@@ -24,7 +24,13 @@ export interface WarehouseOptions {
 	compressRequest?: boolean;
 }
 
+/**
+ * A client for the account the config names (its role: the web server reads, the
+ * other parts write). Fails with a ConfigError when the embedded warehouse's
+ * credentials do not exist yet.
+ */
 export function createWarehouse(config: WarehouseConfig, options: WarehouseOptions = {}): Warehouse {
+	if (config.credentialsMissing) throw new ConfigError(config.credentialsMissing);
 	return createClient({
 		url: config.url,
 		username: config.username,

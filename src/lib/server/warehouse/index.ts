@@ -1,16 +1,19 @@
 /**
- * The web server's warehouse connection: one client per process, created on
- * first use from the environment.
+ * The web server's warehouse connection: one client per role and process,
+ * created on first use from the environment. The web reads, so 'reader' is the
+ * default; it has no business writing.
  */
 import { createWarehouse, type Warehouse } from './client.ts';
-import { warehouseConfig, type WarehouseConfig } from './config.ts';
+import { warehouseConfig, type WarehouseConfig, type WarehouseRole } from './config.ts';
 
-let current: { config: WarehouseConfig; warehouse: Warehouse } | undefined;
+const current = new Map<WarehouseRole, { config: WarehouseConfig; warehouse: Warehouse }>();
 
-export function warehouse(): { config: WarehouseConfig; warehouse: Warehouse } {
-	if (!current) {
-		const config = warehouseConfig();
-		current = { config, warehouse: createWarehouse(config) };
+export function warehouse(role: WarehouseRole = 'reader'): { config: WarehouseConfig; warehouse: Warehouse } {
+	let entry = current.get(role);
+	if (!entry) {
+		const config = warehouseConfig(process.env, role);
+		entry = { config, warehouse: createWarehouse(config) };
+		current.set(role, entry);
 	}
-	return current;
+	return entry;
 }

@@ -14,6 +14,9 @@ export const ErrorCode = {
 	ZLIB_INFLATE_FAILED: 354,
 	HTTP_LENGTH_REQUIRED: 381,
 	UNKNOWN_FORMAT: 73,
+	READONLY: 164,
+	ACCESS_DENIED: 497,
+	AUTHENTICATION_FAILED: 516,
 	UNKNOWN_EXCEPTION: 1002
 } as const;
 
@@ -52,7 +55,13 @@ export function errorBody(error: WarehouseError, version: string): string {
 const BAD_REQUEST = new Set([6, 25, 26, 27, 32, 36, 38, 41, 53, 62, 72, 117, 167, 168, 354, 457]);
 const NOT_FOUND = new Set([46, 47, 50, 56, 60, 63, 73, 81, 115]);
 
+// Who are you: 401; you may not: 403 (READONLY, ACCESS_DENIED).
+const UNAUTHORIZED = new Set([192, 193, 194, 516]);
+const FORBIDDEN = new Set([164, 497]);
+
 export function httpStatusOf(code: number): number {
+	if (UNAUTHORIZED.has(code)) return 401;
+	if (FORBIDDEN.has(code)) return 403;
 	if (BAD_REQUEST.has(code)) return 400;
 	if (NOT_FOUND.has(code)) return 404;
 	if (code === ErrorCode.QUERY_IS_TOO_LARGE) return 413;

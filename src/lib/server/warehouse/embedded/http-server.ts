@@ -1,6 +1,8 @@
 /**
  * The ClickHouse HTTP interface, as far as `@clickhouse/client` uses it, served
- * over the embedded chDB engine on loopback.
+ * over the embedded chDB engine on loopback, to holders of its two accounts:
+ * the writer may do anything, the reader only read within its limits, and GET
+ * only reads for anyone (door.ts, read-only.ts).
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +11,9 @@ import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { ErrorCode, WarehouseError, errorBody, httpStatusOf, toWarehouseError } from './errors.ts';
 import type { ChdbEngine, InsertSummary, Target } from './chdb-engine.ts';
+import type { Credentials } from '../credentials.ts';
+import { authenticate, checkCaller } from './door.ts';
+import { DEFAULT_READER_LIMITS, readOnlyViolation, sessionSettings, type ReaderLimits } from './read-only.ts';
 import {
 	LineChunker,
 	chunkStatement,
@@ -22,6 +27,10 @@ import {
 export interface WarehouseServerOptions {
 	engine: ChdbEngine;
 	logger: Logger;
+	/** The accounts; every request but GET /ping must present one. */
+	credentials: Credentials;
+	/** What one reader query may use (defaults: 30 s, 4 GiB, 1 000 000 rows). */
+	readerLimits?: ReaderLimits;
 	/** Largest query text accepted in a body (INSERT rows are streamed and not limited). */
 	maxQueryBytes?: number;
 	/** Largest INSERT payload in a format that cannot be split at newlines (CSV, …WithNames). */
@@ -94,7 +103,8 @@ async function readAll(chunks: AsyncIterable<Buffer>, limit: number, what: strin
 }
 
 export function createWarehouseServer(options: WarehouseServerOptions): http.Server {
-	const { engine, logger } = options;
+	const { engine, logger, credentials } = options;
+	const readerLimits = options.readerLimits ?? DEFAULT_READER_LIMITS;
 	const maxQueryBytes = options.maxQueryBytes ?? 64 * 1024 * 1024;
 	const maxUnsplittable = options.maxUnsplittableInsertBytes ?? 1024 * 1024 * 1024;
 	const chunkBytes = options.insertChunkBytes ?? 64 * 1024 * 1024;
@@ -240,7 +250,25 @@ export function createWarehouseServer(options: WarehouseServerOptions): http.Ser
 
 	async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://localhost');
-		if (url.pathname === '/ping' || (url.pathname === '/' && req.method === 'GET' && !url.searchParams.has('query'))) {
+		const refused = checkCaller(req.headers, req.socket.localPort ?? 0);
+		if (refused) {
+			logger.warn({ remote: req.socket.remoteAddress, host: req.headers.host?.slice(0, 100), origin: req.headers.origin?.slice(0, 100), err: refused.message }, 'request refused');
+			sendError(res, refused, undefined);
+			return;
+		}
+		if (url.pathname === '/ping' && (req.method === 'GET' || req.method === 'HEAD')) {
+			res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8' });
+			res.end('Ok.\n');
+			return;
+		}
+		const role = authenticate(req.headers, url, credentials);
+		if (role instanceof WarehouseError) {
+			// Never the password; the user name only as the error message quotes it.
+			logger.warn({ remote: req.socket.remoteAddress, err: role.message }, 'authentication failed');
+			sendError(res, role, undefined);
+			return;
+		}
+		if (url.pathname === '/' && req.method === 'GET' && !url.searchParams.has('query')) {
 			res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8' });
 			res.end('Ok.\n');
 			return;
@@ -260,11 +288,15 @@ export function createWarehouseServer(options: WarehouseServerOptions): http.Ser
 		try {
 			const request = parseClickHouseRequest(url, randomUUID);
 			queryId = request.queryId;
-			const target: Target = { database: request.database, settings: request.settings };
-			const body = decodedChunks(bodyOf(req));
-			const firstStep = await body.next();
-			const first = firstStep.done ? Buffer.alloc(0) : firstStep.value;
+			const settings = sessionSettings(role, req.method, request.settings, readerLimits);
+			if (settings instanceof WarehouseError) throw settings;
+			const readOnly = role === 'reader' || req.method === 'GET';
+			const target: Target = { database: request.database, settings };
 			if (parseInsertStatement(request.query)) {
+				if (readOnly) throw new WarehouseError(ErrorCode.READONLY, `Cannot execute query in readonly mode (${role === 'reader' ? 'the reader account' : 'GET'} cannot INSERT)`);
+				const body = decodedChunks(bodyOf(req));
+				const firstStep = await body.next();
+				const first = firstStep.done ? Buffer.alloc(0) : firstStep.value;
 				// An INSERT with no rows writes nothing (and must not make the engine wait for input).
 				if (first.length > 0) await runInsert(res, request, target, body, first);
 				else {
@@ -272,15 +304,18 @@ export function createWarehouseServer(options: WarehouseServerOptions): http.Ser
 					res.end();
 				}
 			} else {
-				const rest = await readAll(body, maxQueryBytes - first.length, 'The query');
-				const text = Buffer.concat([first, rest]).toString('utf8');
+				const text = (await readAll(decodedChunks(bodyOf(req)), maxQueryBytes, 'The query')).toString('utf8');
 				const sql = [request.query, text].filter((s) => s && s.length > 0).join('\n');
+				if (readOnly && sql.trim()) {
+					const violation = readOnlyViolation(sql);
+					if (violation) throw violation;
+				}
 				await runQuery(req, res, request, target, sql);
 			}
-			logger.debug({ queryId, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'query done');
+			logger.debug({ queryId, role, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'query done');
 		} catch (error) {
 			const err = toWarehouseError(error);
-			logger.warn({ queryId, code: err.code, type: err.type, err: err.message.slice(0, 500) }, 'query failed');
+			logger.warn({ queryId, role, code: err.code, type: err.type, err: err.message.slice(0, 500) }, 'query failed');
 			sendError(res, err, queryId);
 		}
 	}

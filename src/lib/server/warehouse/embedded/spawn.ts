@@ -8,6 +8,14 @@ export const tianshuBin = path.join(projectRoot, 'bin', 'tianshu.js');
 
 export interface RunningWarehouse {
 	url: string;
+	/** Its data directory, which holds its credentials file. */
+	dir: string;
+	/**
+	 * What a child process needs to reach it as the writer (or, with
+	 * warehouseConfig(env, 'reader'), as the reader): its URL and the directory
+	 * whose credentials file to use. No secret is in it.
+	 */
+	env: { CLICKHOUSE_URL: string; TIANSHU_WAREHOUSE_DATA: string };
 	pid: number;
 	child: ChildProcess;
 	stop(): Promise<number | null>;
@@ -35,6 +43,8 @@ export function spawnWarehouse(dir: string, options: { timeoutMs?: number; env?:
 			const { url } = JSON.parse(line) as { url: string };
 			resolve({
 				url,
+				dir: path.resolve(dir),
+				env: { CLICKHOUSE_URL: url, TIANSHU_WAREHOUSE_DATA: path.resolve(dir) },
 				pid: child.pid!,
 				child,
 				stop: () =>
