@@ -14,7 +14,7 @@ export function watermarkOf(wh: Context['warehouse']) {
 }
 
 export function serverContext(): Context {
-	const { warehouse: wh } = warehouse();
+	const { warehouse: wh } = warehouse('reader'); // the web only reads: the warehouse's reader account
 	// TIANSHU_LIVE_FLOOR_MS / TIANSHU_LIVE_CEILING_MS: how often topics may / must be recomputed (1 s / 15 s).
 	const ms = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 	hub ??= new LiveHub({ watermark: watermarkOf(wh), floorMs: ms('TIANSHU_LIVE_FLOOR_MS'), ceilingMs: ms('TIANSHU_LIVE_CEILING_MS') });
