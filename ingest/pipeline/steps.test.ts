@@ -103,6 +103,26 @@ describe('the steps', () => {
 		expect(r.row).toMatchObject({ adcode: 0, province_code: 0, period_kind: 'month', period_start: '2026-10-01' });
 	});
 
+	it('refuse a release time more than 5 minutes ahead of now (indicators and targets), accept one within', () => {
+		// ctx.now is 2026-11-22 14:00 Beijing time.
+		const indicator = (release_ts: string) => line({ type: 'indicator', indicator: 'retailSales', adcode: 0, period: '2026-10', value: 1, unit: '亿元', release_ts });
+		const target = (release_ts: string) => line({ type: 'target', indicator: 'gdp', adcode: 0, year: 2026, value: 0.1, unit: '%', release_ts });
+		expect(run(indicator('2026-11-22T14:04:00+08:00'), ctx).ok).toBe(true);
+		expect(run(indicator('2026-11-22T14:06:00+08:00'), ctx)).toMatchObject({ step: 'normalise', reason: 'release_in_future', typeHint: 'indicator' });
+		expect(run(target('2026-11-22T20:00:00+08:00'), ctx)).toMatchObject({ reason: 'release_in_future', typeHint: 'target' });
+		// Other events keep the day of tolerance.
+		expect(run(line({ ...completed, status: 'submitted', submitted_ts: undefined, ts: '2026-11-22T20:00:00+08:00' }), ctx).ok).toBe(true);
+	});
+
+	it('refuse an event of a type the source was not granted, before any other check', () => {
+		const granted = { ...ctx, allowedTypes: new Set(['review'] as const) };
+		expect(run(line(completed), granted)).toMatchObject({ step: 'validate', reason: 'type_not_granted', typeHint: 'case' });
+		expect(run(line({ ...completed, adcode: 440399 }), granted)).toMatchObject({ reason: 'type_not_granted' });
+		expect(run(line(completed), { ...ctx, allowedTypes: new Set(['case'] as const) }).ok).toBe(true);
+		// A local source (no grant) may send every type.
+		expect(run(line(completed), ctx).ok).toBe(true);
+	});
+
 	it('format times as ClickHouse reads DateTime64(3, UTC)', () => {
 		expect(chTime(Date.UTC(2026, 0, 2, 3, 4, 5, 6))).toBe('2026-01-02 03:04:05.006');
 	});

@@ -3,7 +3,7 @@
  * route. A step passes the event on or refuses it with a typed reason; a refused
  * line goes to `ingest_dead_letter` with its raw bytes. Pure: no I/O.
  */
-import { IngestEvent, periodStart, type CaseEvent } from '../contract/events.ts';
+import { IngestEvent, periodStart, type CaseEvent, type EventType } from '../contract/events.ts';
 import { addWorkingDays, beijingDate, endOfBeijingDay } from '../../src/lib/calendar/working-days.ts';
 import type { RegionIndex } from './regions.ts';
 import type { DeadlinePolicy } from './deadlines.ts';
@@ -20,6 +20,8 @@ export type Reason =
 	| 'schema_violation'
 	| 'timestamp_too_old'
 	| 'timestamp_in_future'
+	| 'release_in_future'
+	| 'type_not_granted'
 	| 'inconsistent_times'
 	| 'unknown_adcode';
 
@@ -54,12 +56,20 @@ export interface StepContext {
 	source: string;
 	/** Regional deadlines (差评 rectification). */
 	deadlines: DeadlinePolicy;
+	/** The event types the source was granted (pushed lines); undefined for local, trusted sources. */
+	allowedTypes?: ReadonlySet<EventType>;
 }
 
 /** Events older than this are refused as mistakes (epoch 0, 1970 defaults). */
 export const OLDEST_ACCEPTED = Date.UTC(2000, 0, 1);
 /** Clock skew tolerated for events from the future. */
 export const FUTURE_TOLERANCE_MS = 24 * 3600_000;
+/**
+ * Clock skew tolerated for a release time (indicators, targets): a figure is
+ * published when it is released, so a release time ahead of now would keep a
+ * forgery the "latest release" until the real one overtakes it.
+ */
+export const RELEASE_SKEW_MS = 5 * 60_000;
 
 const refuse = (step: Step, reason: Reason, detail: string, typeHint = ''): Refusal => new Refusal(step, reason, detail, typeHint);
 
@@ -110,6 +120,8 @@ function eventTime(e: IngestEvent): number {
 export function normalise(e: IngestEvent, ctx: StepContext): IngestEvent | Refusal {
 	const ts = eventTime(e);
 	if (ts < OLDEST_ACCEPTED) return refuse('normalise', 'timestamp_too_old', `${new Date(ts).toISOString()} is before 2000-01-01`, e.type);
+	if ((e.type === 'indicator' || e.type === 'target') && ts > ctx.now() + RELEASE_SKEW_MS)
+		return refuse('normalise', 'release_in_future', `release_ts ${new Date(ts).toISOString()} is ahead of now by more than ${RELEASE_SKEW_MS / 60_000} minutes`, e.type);
 	if (ts > ctx.now() + FUTURE_TOLERANCE_MS) return refuse('normalise', 'timestamp_in_future', `${new Date(ts).toISOString()} is more than a day ahead`, e.type);
 	if (e.type === 'case' && e.submitted_ts !== undefined && e.submitted_ts > e.ts)
 		return refuse('normalise', 'inconsistent_times', 'submitted_ts is after ts', e.type);
@@ -290,6 +302,7 @@ export function process(bytes: Buffer, ctx: StepContext): Routed | Refusal {
 	if (parsed instanceof Refusal) return parsed;
 	const valid = validate(parsed);
 	if (valid instanceof Refusal) return valid;
+	if (ctx.allowedTypes && !ctx.allowedTypes.has(valid.type)) return refuse('validate', 'type_not_granted', `this source may not send '${valid.type}' events`, valid.type);
 	const normal = normalise(valid, ctx);
 	if (normal instanceof Refusal) return normal;
 	return enrichAndRoute(normal, ctx);

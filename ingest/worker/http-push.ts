@@ -4,13 +4,20 @@
  * and rejected counts and the reason for every rejected line. The rows carry a
  * deduplication token derived from the body, so a client that retries after a
  * timeout does not store them twice. `GET /metrics` reports the worker's counters.
+ *
+ * Every push is authenticated: `Authorization: Bearer <token>` of a source issued
+ * with `tianshu source add`; a line of a type the source was not granted is
+ * refused (dead letter `type_not_granted`) while its other lines are kept. A
+ * request carrying a browser's `Origin` is refused outright: no web page may
+ * push, whatever address it was loaded from.
  */
 import http from 'node:http';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
-import { insertJsonLines } from '../../src/lib/server/warehouse/insert-lines.ts';
+import { storeBatch } from './exactly-once.ts';
 import type { IngestWorker } from './worker.ts';
+import type { GrantedSource } from '../../src/lib/server/appdb/sources.ts';
 import { lineOf } from './line-reader.ts';
 
 export interface HttpPushOptions {
@@ -19,26 +26,63 @@ export interface HttpPushOptions {
 	logger: Logger;
 	maxBodyBytes?: number;
 	maxLineBytes?: number;
+	/** Token → source (SourceAuthenticator): push requires one. */
+	sources: { authenticate(token: string): Promise<GrantedSource | null> };
 }
 
-function reply(res: http.ServerResponse, status: number, body: unknown): void {
-	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+/** Requests refused before their body was read, by cause; in GET /metrics as `pushRefused`. */
+export type PushRefusal = 'browser_origin' | 'no_token' | 'bad_token' | 'appdb_unavailable';
+
+function reply(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+	res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
 	res.end(JSON.stringify(body));
 }
+
+/** The credentials of a Bearer header; a malformed token is checked (and refused) like a wrong one. */
+const BEARER = /^Bearer[ \t]+(\S.*?)[ \t]*$/i;
 
 export function createPushServer(options: HttpPushOptions): http.Server {
 	const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
 	const maxLine = options.maxLineBytes ?? 1024 * 1024;
+	const refused: Record<PushRefusal, number> = { browser_origin: 0, no_token: 0, bad_token: 0, appdb_unavailable: 0 };
+	/** Refuses a request before reading its body (drained, then the connection closes). */
+	const refuse = (req: http.IncomingMessage, res: http.ServerResponse, cause: PushRefusal, status: number, error: string, headers: Record<string, string> = {}) => {
+		refused[cause]++;
+		options.logger.warn({ cause, remote: req.socket.remoteAddress, path: req.url?.slice(0, 100) }, 'push refused');
+		req.resume();
+		reply(res, status, { error }, { Connection: 'close', ...headers });
+	};
 	return http.createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
-		if (req.method === 'GET' && url.pathname === '/metrics') return reply(res, 200, options.worker.snapshot);
+		// Scripts and source systems send no Origin; a browser always does on a POST.
+		if (req.headers.origin !== undefined) return refuse(req, res, 'browser_origin', 403, '拒绝来自浏览器页面的请求：推送接口只接受源系统的直接请求');
+		if (req.method === 'GET' && url.pathname === '/metrics') return reply(res, 200, { ...options.worker.snapshot, pushRefused: { ...refused } });
 		if (req.method === 'GET' && url.pathname === '/healthz') return reply(res, 200, { status: 'ok' });
-		if (url.pathname !== '/events') return reply(res, 404, { error: 'POST NDJSON to /events; GET /metrics' });
-		if (req.method !== 'POST') return reply(res, 405, { error: 'use POST' });
+		if (url.pathname !== '/events') return reply(res, 404, { error: '未知路径：请以 POST 发送 NDJSON 到 /events（GET /metrics 查看计数）' });
+		if (req.method !== 'POST') return reply(res, 405, { error: '请使用 POST 方法' }, { Allow: 'POST' });
+		const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
+		if (!token)
+			return refuse(req, res, 'no_token', 401, '缺少推送令牌：请在请求头中发送 Authorization: Bearer <令牌>（令牌由 tianshu source add 签发）', {
+				'WWW-Authenticate': 'Bearer realm="tianshu-ingest"'
+			});
+		options.sources.authenticate(token).then(
+			(source) => {
+				if (!source) return refuse(req, res, 'bad_token', 401, '推送令牌无效或已吊销', { 'WWW-Authenticate': 'Bearer realm="tianshu-ingest", error="invalid_token"' });
+				receive(req, res, source);
+			},
+			(e: Error) => {
+				options.logger.error({ err: e.message }, 'app database unavailable: cannot check a push token');
+				refuse(req, res, 'appdb_unavailable', 503, '应用数据库暂时不可用，无法验证令牌，请稍后重试', { 'Retry-After': '5' });
+			}
+		);
+	});
+
+	/** Reads an authenticated request's body (bounded) and stores it. */
+	function receive(req: http.IncomingMessage, res: http.ServerResponse, source: GrantedSource): void {
 		const declared = Number(req.headers['content-length'] ?? NaN);
 		if (declared > maxBody) {
 			req.resume();
-			return reply(res, 413, { error: `body of ${declared} bytes is over the limit of ${maxBody}` });
+			return reply(res, 413, { error: `请求体 ${declared} 字节，超过上限 ${maxBody} 字节 (body over the limit)` });
 		}
 		const parts: Buffer[] = [];
 		let size = 0;
@@ -52,20 +96,22 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 			if (!over) parts.push(chunk);
 		});
 		req.on('end', () => {
-			if (over) return reply(res, 413, { error: `body over the limit of ${maxBody} bytes` });
-			handle(Buffer.concat(parts)).then(
+			if (over) return reply(res, 413, { error: `请求体超过上限 ${maxBody} 字节 (body over the limit)` });
+			handle(Buffer.concat(parts), source).then(
 				(result) => reply(res, 200, result),
 				(e: Error) => {
-					options.logger.warn({ err: e.message }, 'push batch not stored');
-					reply(res, 503, { error: `not stored, retry: ${e.message}` });
+					options.logger.warn({ err: e.message, source: source.name }, 'push batch not stored');
+					reply(res, 503, { error: '未能写入数据仓库，请重试 (not stored, retry)' });
 				}
 			);
 		});
-	});
+	}
 
-	async function handle(body: Buffer) {
+	async function handle(body: Buffer, source: GrantedSource) {
 		const digest = createHash('sha256').update(body).digest('hex').slice(0, 32);
-		const sourceId = `http:${digest}`;
+		// Rows and dead letters name the source; the deduplication token stays the body's digest.
+		const sourceId = `push:${source.name}`;
+		const dedupId = `http:${digest}`;
 		const tables = new Map<string, string[]>();
 		const rejected: Array<{ line: number; step: string; reason: string; detail: string }> = [];
 		const results: Array<ReturnType<IngestWorker['evaluate']>> = [];
@@ -78,7 +124,7 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 			const bytes = body.subarray(start, end);
 			lineNo++;
 			if (bytes.length > 0 && !(bytes.length === 1 && bytes[0] === 0x0d)) {
-				const result = options.worker.evaluate(sourceId, lineOf(bytes, start, end + 1, maxLine), undefined);
+				const result = options.worker.evaluate(sourceId, lineOf(bytes, start, end + 1, maxLine), undefined, source.types);
 				results.push(result);
 				for (const [table, json] of result.rows) {
 					let rows = tables.get(table);
@@ -90,7 +136,8 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 			}
 			start = end + 1;
 		}
-		for (const [table, rows] of tables) await insertJsonLines(options.warehouse, table, rows, `${sourceId}:${table}`);
+		// Each event id once: a body that repeats stored events (reordered, re-batched) stores none of them again.
+		for (const [table, rows] of tables) await storeBatch(options.warehouse, table, rows, `${dedupId}:${table}`);
 		for (const result of results) options.worker.count(sourceId, result, true);
 		await options.worker.markStored();
 		return { accepted, rejected: rejected.length, rejectedLines: rejected };

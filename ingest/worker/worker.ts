@@ -253,8 +253,8 @@ export class IngestWorker {
 	}
 
 	/** Runs the steps on one line: the rows it yields (table, JSON), and the refusal if refused. */
-	evaluate(sourceId: string, line: Line, csvHeader: string[] | undefined): { rows: Array<[string, string]>; refusal?: Refusal; routed?: Routed } {
-		const ctx: StepContext = { regions: this.options.regions, now: this.options.now ?? Date.now, source: sourceId, deadlines: this.deadlines };
+	evaluate(sourceId: string, line: Line, csvHeader: string[] | undefined, allowedTypes?: StepContext['allowedTypes']): { rows: Array<[string, string]>; refusal?: Refusal; routed?: Routed } {
+		const ctx: StepContext = { regions: this.options.regions, now: this.options.now ?? Date.now, source: sourceId, deadlines: this.deadlines, allowedTypes };
 		let outcome: Routed | Refusal;
 		if (line.tooLong) outcome = new Refusal('parse', 'line_too_long', `${line.length} bytes; lines are limited to ${this.options.maxLineBytes ?? 1024 * 1024}`);
 		else if (csvHeader) outcome = runSteps(csvLineAsEvent(line.bytes, csvHeader), ctx);

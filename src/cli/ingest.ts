@@ -70,7 +70,8 @@ Sources (any number, together):
   --stdin           standard input, to its end
   --http PORT       POST /events (NDJSON, ≤ 8 MiB) on 127.0.0.1:PORT; replies
                     with accepted/rejected counts and each rejected line's reason;
-                    GET /metrics
+                    GET /metrics. Each push needs Authorization: Bearer <token>
+                    of a source (tianshu source add) and sends only its types
 Options:
   --host HOST       address for --http (default 127.0.0.1)
   --progress        show a progress bar (default: when stderr is a terminal and --once)
@@ -141,7 +142,10 @@ even after kill -9. Metrics go to the log and to the ingest_metrics table.`,
 		if (o.dir) tasks.push(worker.watchDropBox(o.dir));
 		if (o.stdin) tasks.push(worker.ingestStream(process.stdin, `stdin:${new Date().toISOString()}`));
 		if (o.http !== undefined) {
-			const server = createPushServer({ worker, warehouse, logger });
+			// Push is authenticated: tokens of sources issued with `tianshu source add`, in the app database.
+			const { connectAppDbOrExit } = await import('./appdb-connect.ts');
+			const { SourceAuthenticator } = await import('../lib/server/appdb/sources.ts');
+			const server = createPushServer({ worker, warehouse, logger, sources: new SourceAuthenticator(await connectAppDbOrExit()) });
 			const port = parsePort(o.http, 0, '--http');
 			await new Promise<void>((resolve) => server.listen(port, o.host, resolve));
 			logger.info({ url: `http://${o.host}:${(server.address() as AddressInfo).port}/events` }, 'push endpoint ready');

@@ -35,11 +35,11 @@ export interface IngestRun {
 	done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
 }
 
-/** Runs `tianshu ingest` against a test database. */
-export function runIngest(database: string, args: string[]): IngestRun {
+/** Runs `tianshu ingest` against a test database (`env`: e.g. DATABASE_URL of the app database, for --http). */
+export function runIngest(database: string, args: string[], env: Record<string, string> = {}): IngestRun {
 	const child = spawn(process.execPath, [tianshuBin, 'ingest', ...args], {
 		cwd: projectRoot,
-		env: { ...process.env, CLICKHOUSE_URL: inject('warehouseUrl'), CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'info' },
+		env: { ...process.env, CLICKHOUSE_URL: inject('warehouseUrl'), CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'info', ...env },
 		stdio: ['pipe', 'pipe', 'pipe']
 	});
 	let stdout = '';

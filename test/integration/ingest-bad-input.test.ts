@@ -8,6 +8,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
+import { startAppDb, type TestAppDb } from '../helpers/appdb.ts';
+import { addSource } from '../../src/lib/server/appdb/sources.ts';
 
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
 let db: Db;
@@ -117,9 +119,14 @@ describe('a corpus of broken lines among valid ones', () => {
 describe('the HTTP push endpoint', () => {
 	let url: string;
 	let run: ReturnType<typeof runIngest>;
+	let appdb: TestAppDb;
+	let headers: Record<string, string>;
 
 	beforeAll(async () => {
-		run = runIngest(db.database, ['--http', '0']);
+		// Push is authenticated: a source granted reviews, and its token.
+		appdb = await startAppDb('pglite');
+		headers = { Authorization: `Bearer ${(await addSource(appdb.db, 'reviews-feed', ['review'])).token}` };
+		run = runIngest(db.database, ['--http', '0'], { DATABASE_URL: appdb.url });
 		url = await new Promise<string>((resolve, reject) => {
 			run.done.then((r) => reject(new Error(`ingest exited: ${r.stderr}`)));
 			createInterface({ input: run.child.stdout! }).on('line', (l) => {
@@ -130,6 +137,7 @@ describe('the HTTP push endpoint', () => {
 	afterAll(async () => {
 		run.child.kill('SIGTERM');
 		const r = await run.done;
+		await appdb.stop();
 		expect(r.code).toBe(0);
 	});
 
@@ -142,7 +150,7 @@ describe('the HTTP push endpoint', () => {
 	].join('\n');
 
 	it('stores the valid lines and reports each rejected line with its reason', async () => {
-		const res = await fetch(url, { method: 'POST', body });
+		const res = await fetch(url, { method: 'POST', body, headers });
 		expect(res.status).toBe(200);
 		expect(await res.json()).toEqual({
 			accepted: 2,
@@ -157,7 +165,7 @@ describe('the HTTP push endpoint', () => {
 	});
 
 	it('a retried body is not stored twice', async () => {
-		const res = await fetch(url, { method: 'POST', body });
+		const res = await fetch(url, { method: 'POST', body, headers });
 		expect(res.status).toBe(200);
 		const [n] = await rows<{ n: number }>("SELECT count() AS n FROM reviews WHERE review_id LIKE 'push-%'");
 		expect(n!.n).toBe(2);
@@ -165,7 +173,7 @@ describe('the HTTP push endpoint', () => {
 
 	it('refuses an oversize body with 413 and keeps serving', async () => {
 		const big = Buffer.alloc(9 * 1024 * 1024, 0x20);
-		const res = await fetch(url, { method: 'POST', body: big });
+		const res = await fetch(url, { method: 'POST', body: big, headers });
 		expect(res.status).toBe(413);
 		expect((await res.json()).error).toMatch(/over the limit/);
 		const metrics = await fetch(url.replace('/events', '/metrics'));
