@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { inject } from 'vitest';
 import { readMigrations } from '../../src/lib/server/migrate/migration-files.ts';
 import { migrate } from '../../src/lib/server/migrate/migrator.ts';
@@ -9,6 +12,8 @@ import { projectRoot, tianshuBin } from '../../src/lib/server/warehouse/embedded
 import { Simulator } from '../../ingest/simulator/simulator.ts';
 import { loadScope } from '../../ingest/simulator/sim-regions.ts';
 import { parseTimestamp } from '../../ingest/contract/events.ts';
+import { createWarehouse } from '../../src/lib/server/warehouse/client.ts';
+import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 import { freshDatabase } from './warehouse.ts';
 
 /** A fresh database with the schema and reference data, ready for ingest. */
@@ -50,4 +55,81 @@ export function runIngest(database: string, args: string[], env: Record<string, 
 		child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }))
 	);
 	return { child, done };
+}
+
+/** A free TCP port on loopback (a warehouse restarted on the same data directory keeps its address). */
+export async function freePort(): Promise<number> {
+	const server = net.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as net.AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	return port;
+}
+
+export interface OwnWarehouse {
+	url: string;
+	/** What a child process (tianshu ingest) needs to reach it. */
+	env: { CLICKHOUSE_URL: string; TIANSHU_WAREHOUSE_DATA: string };
+	child: ChildProcess;
+	/** kill -9, resolving once the process is gone (so its lock is free). */
+	kill9(): Promise<void>;
+	stop(): Promise<void>;
+}
+
+/**
+ * A warehouse of a test's own, on a fixed port, so it can be killed and started
+ * again on the same data directory without disturbing the run's shared one.
+ */
+export function startWarehouseAt(dir: string, port: number, timeoutMs = 60_000): Promise<OwnWarehouse> {
+	const child = spawn(process.execPath, [tianshuBin, 'warehouse', '--data', dir, '--port', String(port)], {
+		cwd: projectRoot,
+		env: { ...process.env, TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB: '1' },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let stderr = '';
+	child.stderr!.on('data', (d) => (stderr += d));
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	const url = `http://127.0.0.1:${port}`;
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`warehouse not ready within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+		void exited.then(() => {
+			clearTimeout(timer);
+			reject(new Error(`warehouse exited before it was ready: ${stderr}`));
+		});
+		createInterface({ input: child.stdout! }).on('line', (line) => {
+			if (!line.includes('"warehouse ready"')) return;
+			clearTimeout(timer);
+			resolve({
+				url,
+				env: { CLICKHOUSE_URL: url, TIANSHU_WAREHOUSE_DATA: path.resolve(dir) },
+				child,
+				async kill9() {
+					child.kill('SIGKILL');
+					await exited;
+				},
+				async stop() {
+					child.kill('SIGTERM');
+					await exited;
+				}
+			});
+		});
+	});
+}
+
+/** A fresh database with the schema and reference data on a warehouse of the test's own. */
+export async function ingestDatabaseOn(own: OwnWarehouse, prefix: string) {
+	const database = `${prefix}_${randomBytes(4).toString('hex')}`;
+	const config = warehouseConfig({ ...own.env, CLICKHOUSE_DATABASE: database });
+	const admin = createWarehouse(warehouseConfig({ ...own.env, CLICKHOUSE_DATABASE: 'default' }));
+	await admin.command({ query: `CREATE DATABASE ${database}` });
+	const warehouse = createWarehouse(config);
+	await migrate({ admin, warehouse, database, migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations')) });
+	await seed(warehouse, path.join(projectRoot, 'ingest', 'reference'));
+	return {
+		database,
+		warehouse,
+		async close() {
+			await Promise.all([warehouse.close(), admin.close()]);
+		}
+	};
 }
