@@ -83,6 +83,6 @@ export function checkWork(request: QueryRequest, card: Cardinalities): WorkEstim
 }
 
 /** The warehouse returned more rows than the cap allows (the estimate was low): refused, never truncated. */
-export function tooManyRows(): WorkTooLargeError {
-	return new WorkTooLargeError(`查询结果超过 ${MAX_RESULT_ROWS.toLocaleString('en-US')} 行上限。${HOW_TO_NARROW}`);
+export function tooManyRows(maxRows = MAX_RESULT_ROWS): WorkTooLargeError {
+	return new WorkTooLargeError(`查询结果超过 ${maxRows.toLocaleString('en-US')} 行上限。${HOW_TO_NARROW}`);
 }

@@ -8,7 +8,7 @@ import { BEIJING_OFFSET_MS } from '../../calendar/beijing-time.ts';
 import type { IndicatorDef } from '../../indicators/catalogue.ts';
 import { bucketLabels, childColumn, levelOf, MAX_RESULT_ROWS, plan, type Plan, type Scope } from './plan.ts';
 import type { QueryRequest } from './request.ts';
-import { checkWork, tooManyRows, type Cardinalities } from '../limits/work-cap.ts';
+import { checkWork, tooManyRows, type Cardinalities, type WorkEstimate } from '../limits/work-cap.ts';
 import { heavyQueries, type WorkQueue } from '../limits/work-queue.ts';
 
 export interface Series {
@@ -55,13 +55,13 @@ export function comparisonRange(r: QueryRequest): { from: number; to: number } |
 	}
 }
 
-async function fetchRows(warehouse: Warehouse, p: Plan): Promise<Row[][]> {
+async function fetchRows(warehouse: Warehouse, p: Plan, maxRows: number): Promise<Row[][]> {
 	return Promise.all(
 		p.queries.map(async (q) => {
-			const rs = await warehouse.query({ query: q.sql, query_params: q.params, format: 'JSONEachRow' });
+			const rs = await warehouse.query({ query: q.sql, query_params: { ...q.params, max_rows: maxRows + 1 }, format: 'JSONEachRow' });
 			const rows = await rs.json<Row>();
 			// The SQL asks for one row more than allowed: reaching it means the estimate was wrong.
-			if (rows.length > MAX_RESULT_ROWS) throw tooManyRows();
+			if (rows.length > maxRows) throw tooManyRows(maxRows);
 			return rows;
 		})
 	);
@@ -102,6 +102,8 @@ function sumBuckets(buckets: Map<string, Record<string, number | null>>): Record
 export interface RunOptions {
 	/** The queue heavy requests wait in (the process's own by default). */
 	queue?: WorkQueue;
+	/** Rows one query may return (MAX_RESULT_ROWS by default; tests lower it). */
+	maxRows?: number;
 }
 
 /**
@@ -110,23 +112,31 @@ export interface RunOptions {
  * the bounded queue, so a few of them cannot starve everything else.
  */
 export async function runQuery(warehouse: Warehouse, request: QueryRequest, scope: Scope, options: RunOptions = {}): Promise<QueryResult> {
-	plan(request, scope);
-	const work = checkWork(request, await cardinalities(warehouse));
-	const run = () => execute(warehouse, request, scope);
+	const work = await admitQuery(warehouse, request, scope);
+	const run = () => execute(warehouse, request, scope, options.maxRows ?? MAX_RESULT_ROWS);
 	return work.heavy ? (options.queue ?? heavyQueries).run(run) : run();
 }
 
-async function execute(warehouse: Warehouse, request: QueryRequest, scope: Scope): Promise<QueryResult> {
+/**
+ * Plans a request and checks it against the work cap, running nothing: a live
+ * topic calls it before it opens, so a request too large is refused, not retried every tick.
+ */
+export async function admitQuery(warehouse: Warehouse, request: QueryRequest, scope: Scope): Promise<WorkEstimate> {
+	plan(request, scope);
+	return checkWork(request, await cardinalities(warehouse));
+}
+
+async function execute(warehouse: Warehouse, request: QueryRequest, scope: Scope, maxRows: number): Promise<QueryResult> {
 	const current = plan(request, scope);
 	const range = comparisonRange(request);
 	const compared = range ? plan(request, scope, range) : undefined;
 	const needsTotalQuery = current.indicators.some((i) => Object.values(i.measures).some((m) => !m.sql.startsWith('sum(')));
 	const totalRequest = { ...request, grain: 'total' as const };
 	const [rows, compareRows, totalRows, compareTotalRows] = await Promise.all([
-		fetchRows(warehouse, current),
-		compared ? fetchRows(warehouse, compared) : undefined,
-		needsTotalQuery && request.grain !== 'total' ? fetchRows(warehouse, plan(totalRequest, scope)) : undefined,
-		needsTotalQuery && range && request.grain !== 'total' ? fetchRows(warehouse, plan(totalRequest, scope, range)) : undefined
+		fetchRows(warehouse, current, maxRows),
+		compared ? fetchRows(warehouse, compared, maxRows) : undefined,
+		needsTotalQuery && request.grain !== 'total' ? fetchRows(warehouse, plan(totalRequest, scope), maxRows) : undefined,
+		needsTotalQuery && range && request.grain !== 'total' ? fetchRows(warehouse, plan(totalRequest, scope, range), maxRows) : undefined
 	]);
 	const buckets = bucketLabels(request.grain, request.from, request.to);
 	const compareBuckets = range ? bucketLabels(request.grain, range.from, range.to) : undefined;
