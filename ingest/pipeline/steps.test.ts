@@ -118,6 +118,8 @@ describe('the steps', () => {
 		const granted = { ...ctx, allowedTypes: new Set(['review'] as const) };
 		expect(run(line(completed), granted)).toMatchObject({ step: 'validate', reason: 'type_not_granted', typeHint: 'case' });
 		expect(run(line({ ...completed, adcode: 440399 }), granted)).toMatchObject({ reason: 'type_not_granted' });
+		expect(run(line({ type: 'indicator' }), granted)).toMatchObject({ reason: 'type_not_granted', typeHint: 'indicator' });
+		expect(run(line({ type: 'visa' }), granted)).toMatchObject({ reason: 'unknown_type' });
 		expect(run(line(completed), { ...ctx, allowedTypes: new Set(['case'] as const) }).ok).toBe(true);
 		// A local source (no grant) may send every type.
 		expect(run(line(completed), ctx).ok).toBe(true);

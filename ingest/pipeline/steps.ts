@@ -3,7 +3,7 @@
  * route. A step passes the event on or refuses it with a typed reason; a refused
  * line goes to `ingest_dead_letter` with its raw bytes. Pure: no I/O.
  */
-import { IngestEvent, periodStart, type CaseEvent, type EventType } from '../contract/events.ts';
+import { EVENT_TYPES, IngestEvent, periodStart, type CaseEvent, type EventType } from '../contract/events.ts';
 import { addWorkingDays, beijingDate, endOfBeijingDay } from '../../src/lib/calendar/working-days.ts';
 import type { RegionIndex } from './regions.ts';
 import type { DeadlinePolicy } from './deadlines.ts';
@@ -300,9 +300,12 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 export function process(bytes: Buffer, ctx: StepContext): Routed | Refusal {
 	const parsed = parse(bytes);
 	if (parsed instanceof Refusal) return parsed;
+	// A type the source was not granted is refused as such, before its schema is checked.
+	const type = parsed.type;
+	if (ctx.allowedTypes && typeof type === 'string' && (EVENT_TYPES as readonly string[]).includes(type) && !ctx.allowedTypes.has(type as EventType))
+		return refuse('validate', 'type_not_granted', `this source may not send '${type}' events`, type);
 	const valid = validate(parsed);
 	if (valid instanceof Refusal) return valid;
-	if (ctx.allowedTypes && !ctx.allowedTypes.has(valid.type)) return refuse('validate', 'type_not_granted', `this source may not send '${valid.type}' events`, valid.type);
 	const normal = normalise(valid, ctx);
 	if (normal instanceof Refusal) return normal;
 	return enrichAndRoute(normal, ctx);

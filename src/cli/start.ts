@@ -11,6 +11,8 @@ import { buildDir, projectRoot } from './paths.ts';
 import { DEFAULT_WEB_PORT } from './web.ts';
 import { DEFAULT_WAREHOUSE_DATA, DEFAULT_WAREHOUSE_PORT } from '../lib/server/warehouse/config.ts';
 import { configOrExit } from './warehouse-connect.ts';
+import { readFileSync } from 'node:fs';
+import { appDbFiles, embeddedUrl } from '../lib/server/appdb/config.ts';
 
 const bin = path.join(projectRoot, 'bin', 'tianshu.js');
 
@@ -22,7 +24,10 @@ export const startCommand: Command = {
                     [--simulate-rate R] [--simulate-days D]
 
 Brings up Tianshu in order, each part checked ready before the next:
-  1. the embedded warehouse (skipped when CLICKHOUSE_URL is set)
+  1. the embedded warehouse (skipped when CLICKHOUSE_URL is set), then the
+     embedded app database beside it (skipped when DATABASE_URL is set; its
+     directory TIANSHU_APPDB_DATA, port TIANSHU_APPDB_PORT or a free one) and
+     its migrations
   2. schema migrations   3. reference data
   4. the ingest worker, fed by the simulator unless real sources are named
   5. the web server (built when stale)
@@ -93,6 +98,18 @@ Options:
 			} else {
 				logger.info({ url: config.url }, 'using the warehouse at CLICKHOUSE_URL');
 			}
+			if (process.env.DATABASE_URL) logger.info('using the app database at DATABASE_URL');
+			else {
+				// The app database (Tianshu's own state) beside the warehouse's directory; the parts get its URL.
+				const appdbDir = path.resolve(process.env.TIANSHU_APPDB_DATA ?? path.join(path.dirname(path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'appdb'));
+				const appdbPort = parsePort(process.env.TIANSHU_APPDB_PORT, 0, 'TIANSHU_APPDB_PORT');
+				const appdb = supervisor.spawnPart('appdb', ['appdb', '--data', appdbDir, '--port', String(appdbPort)], { LOG_LEVEL: 'info' });
+				const ready = await supervisor.waitForLog(appdb, 'appdb', 'appdb ready');
+				env.TIANSHU_APPDB_DATA = appdbDir;
+				env.DATABASE_URL = embeddedUrl(Number(ready.port), readFileSync(appDbFiles(appdbDir).password, 'utf8').trim());
+				supervisor.pinRestartArgs('appdb', ['appdb', '--data', appdbDir, '--port', String(ready.port)]);
+			}
+			await supervisor.runToEnd('appdb-migrate', process.execPath, [bin, 'appdb', 'migrate'], env);
 			await supervisor.runToEnd('migrate', process.execPath, [bin, 'migrate'], env);
 			await supervisor.runToEnd('seed', process.execPath, [bin, 'seed'], env);
 			const ingestArgs = ['ingest', ...o['ingest-file'].flatMap((f) => ['--file', f])];

@@ -4,6 +4,7 @@
  * values on screen equal the API's; new events change a KPI without a reload;
  * a killed server greys the freshness marker and a restarted one resumes.
  */
+import { spawnSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { allReady, apiPanel, startProcess, untilDataToday } from './cockpit-helpers.ts';
 
@@ -72,7 +73,12 @@ test('a new batch of events changes the KPI on screen without a reload', async (
 	test.setTimeout(120_000);
 	await untilDataToday(request);
 	const county = 632726; // 曲麻莱县: a quiet county, so the batch stands out
-	const worker = startProcess(['ingest', '--http', '0'], {});
+	// Push is authenticated: a source granted cases, issued in the app database `tianshu start` runs beside its warehouse.
+	const appdb = { TIANSHU_APPDB_DATA: `${process.env.TIANSHU_E2E_DATA}/appdb` };
+	const issued = spawnSync(process.execPath, ['bin/tianshu.js', 'source', 'add', `e2e-${Date.now()}`, '--types', 'case'], { env: { ...process.env, ...appdb }, encoding: 'utf8' });
+	expect(issued.status, issued.stderr).toBe(0);
+	const headers = { Authorization: `Bearer ${issued.stdout.trim()}` };
+	const worker = startProcess(['ingest', '--http', '0'], appdb);
 	try {
 		const endpoint = JSON.parse(await worker.line(/push endpoint ready/)).url as string;
 		await page.setViewportSize({ width: 1920, height: 1080 });
@@ -85,7 +91,7 @@ test('a new batch of events changes the KPI on screen without a reload', async (
 		const batch = Array.from({ length: 30 }, (_, i) =>
 			JSON.stringify({ type: 'case', event_id: `e2e-${Date.now()}-${i}`, case_id: `e2e-${Date.now()}-${i}`, status: 'submitted', ts, adcode: county, department: '市场监管局', item_code: 'E2E', item_name: '测试事项', channel: 'web', promised_days: 1, trips: 0, cross_province: false })
 		).join('\n');
-		const res = await fetch(endpoint, { method: 'POST', body: batch });
+		const res = await fetch(endpoint, { method: 'POST', body: batch, headers });
 		expect((await res.json()).accepted).toBe(30);
 		await expect.poll(async () => Number(await tile.getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThanOrEqual(before + 30);
 		expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
