@@ -4,7 +4,7 @@ import { UsageError } from './command.ts';
 export const benchCommand: Command = {
 	name: 'bench',
 	summary: 'benchmarks',
-	usage: `Usage: tianshu bench [warehouse|ingest|indices|tiles|cockpit]...
+	usage: `Usage: tianshu bench [warehouse|ingest|indices|tiles|cockpit|load]...
 
 Runs the benchmarks in bench/ (all, or those named) and prints their figures as
 Markdown tables.
@@ -16,7 +16,8 @@ shared and noisy, so read the figures, do not assert on them.`,
 			ingest: async () => (await import('../../bench/ingest.ts')).benchIngest(),
 			indices: async () => (await import('../../bench/indices.ts')).benchIndices(),
 			tiles: async () => (await import('../../bench/tiles.ts')).benchTiles(),
-			cockpit: async () => (await import('../../bench/cockpit.ts')).benchCockpit()
+			cockpit: async () => (await import('../../bench/cockpit.ts')).benchCockpit(),
+			load: async () => (await import('../../bench/load.ts')).benchLoad()
 		};
 		const names = args.length ? args : Object.keys(benches);
 		for (const name of names) if (!benches[name]) throw new UsageError(`unknown benchmark '${name}' (${Object.keys(benches).join(', ')})`);

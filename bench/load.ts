@@ -1,0 +1,154 @@
+/**
+ * Load benchmark, on loopback against the real product (`tianshu start` with a
+ * simulated feed, started here):
+ * - `cockpit.panel` (national KPIs) at 100 connections for 30 s, beside a
+ *   `/healthz` run with the same settings as the floor of the same machine;
+ * - the heavy `indicators.query` of issue 10 (13 indicators by hour over two
+ *   months, every province by item and channel, compared), once and three at
+ *   once: its fate, and /healthz latency while it runs;
+ * - 30 heavy requests within the cap at once (they queue, the rest are told
+ *   the server is busy), with /healthz latency meanwhile.
+ * Goals: cockpit.panel ≥ 1 000 req/s, p99 < 100 ms, no errors; /healthz < 1 s
+ * while heavy queries run. TIANSHU_BENCH_LOAD_SECONDS (default 30) sets the
+ * length of each autocannon run.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { projectRoot, tianshuBin } from '../src/lib/server/warehouse/embedded/spawn.ts';
+import { percentile } from './measure.ts';
+
+async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+	const end = Date.now() + timeoutMs;
+	while (Date.now() < end) {
+		if (await check().catch(() => false)) return;
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+	throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+}
+
+const trpcUrl = (base: string, procedure: string, input: unknown) => `${base}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`;
+
+/** Beijing date `days` from today, YYYY-MM-DD. */
+const beijingDate = (days: number) => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+
+function row(name: string, r: autocannon.Result, goal: string): string {
+	const errors = r.errors + r.timeouts + r.non2xx;
+	return `| ${name} | ${r.requests.average.toFixed(0)} req/s | ${r.latency.p50} / ${r.latency.p99} / ${r.latency.max} ms | ${errors} (${r.non2xx} non-2xx, ${r.timeouts} timeouts) | ${goal} |`;
+}
+
+/** Fires `n` requests at once while /healthz is asked every 100 ms; each request's status, time, size and message. */
+async function underHeavyLoad(base: string, url: string, n: number) {
+	const health: number[] = [];
+	let polling = true;
+	const poll = (async () => {
+		while (polling) {
+			const t = performance.now();
+			const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+			health.push(ok ? performance.now() - t : Number.POSITIVE_INFINITY);
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	})();
+	const replies = await Promise.all(
+		Array.from({ length: n }, async () => {
+			const t = performance.now();
+			const res = await fetch(url);
+			const text = await res.text();
+			let message = '';
+			try {
+				message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? '';
+			} catch {
+				message = 'unparsable reply';
+			}
+			return { status: res.status, ms: performance.now() - t, bytes: Buffer.byteLength(text), message };
+		})
+	);
+	// A few more polls after the last reply, so a stall at the end shows too.
+	await new Promise((r) => setTimeout(r, 300));
+	polling = false;
+	await poll;
+	health.sort((a, b) => a - b);
+	return { replies, health: { n: health.length, p50: percentile(health, 0.5), max: health.at(-1) ?? Number.NaN } };
+}
+
+export async function benchLoad(): Promise<void> {
+	const seconds = Number(process.env.TIANSHU_BENCH_LOAD_SECONDS ?? 30);
+	const port = Number(process.env.TIANSHU_BENCH_PORT ?? 4427);
+	const base = `http://127.0.0.1:${port}`;
+	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-bench-load-'));
+	const product = spawn(process.execPath, [tianshuBin, 'start', '--data', path.join(dir, 'warehouse'), '--warehouse-port', String(port + 1), '--port', String(port), '--simulate-days', '1', '--simulate-rate', '3'], {
+		cwd: projectRoot,
+		env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+		stdio: ['pipe', 'pipe', 'pipe']
+	});
+	let log = '';
+	product.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
+	product.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
+	const kpis = trpcUrl(base, 'cockpit.panel', { adcode: 0, panel: 'kpis' });
+	try {
+		await until('the product', 600_000, async () => (await fetch(`${base}/healthz`)).ok);
+		await until('today’s data', 300_000, async () => (await (await fetch(kpis)).json()).result.data.data.kpis[0].value > 0);
+		// Measure a running product, not its first start-up: wait until the worker has caught up with the backfill.
+		await until('the backfill ingested', 900_000, async () => {
+			const workers = (await (await fetch(`${base}/api/trpc/ingest.health`)).json()).result.data.workers as Array<{ lag_s: number }>;
+			return workers.some((w) => Number(w.lag_s) < 30);
+		});
+
+		const run = (url: string) => autocannon({ url, connections: 100, duration: seconds });
+		await autocannon({ url: kpis, connections: 10, duration: 3 }); // warm-up
+		const floor = await run(`${base}/healthz`);
+		const panel = await run(kpis);
+
+		const heavy = {
+			indicators: ['caseVolume', 'acceptedVolume', 'completedVolume', 'onTimeRate', 'earlyRate', 'avgDuration', 'p90Duration', 'fullyOnlineRate', 'zeroTripRate', 'crossProvinceVolume', 'positiveRate', 'negativeCount', 'reviewRate'],
+			from: beijingDate(-60),
+			to: beijingDate(0),
+			grain: 'hour',
+			region: { adcode: 0, by: 'children' },
+			groupBy: ['item', 'channel'],
+			compare: 'previousPeriod'
+		};
+		const within = { indicators: ['caseVolume', 'onTimeRate'], from: beijingDate(-13), to: beijingDate(1), grain: 'hour', region: { adcode: 0, by: 'children' }, compare: 'previousPeriod' };
+		const one = await underHeavyLoad(base, trpcUrl(base, 'indicators.query', heavy), 1);
+		const three = await underHeavyLoad(base, trpcUrl(base, 'indicators.query', heavy), 3);
+		const queued = await underHeavyLoad(base, trpcUrl(base, 'indicators.query', within), 30);
+
+		const rps = panel.requests.average;
+		const ok = rps >= 1000 && panel.latency.p99 < 100 && panel.errors + panel.timeouts + panel.non2xx === 0;
+		console.log(`\n## Load (autocannon on loopback, 100 connections, ${seconds} s each)\n`);
+		console.log('| run | throughput (mean) | latency p50 / p99 / max | errors | goal |');
+		console.log('|---|---|---|---|---|');
+		console.log(row('/healthz (the floor: one warehouse round trip per request)', floor, '—'));
+		console.log(row('cockpit.panel · 全国 KPIs', panel, `≥ 1000 req/s, p99 < 100 ms, no errors ${ok ? '✓' : '✗'}`));
+
+		const fate = (r: { replies: Array<{ status: number; ms: number; bytes: number; message: string }> }) => {
+			const byStatus = new Map<number, number>();
+			for (const x of r.replies) byStatus.set(x.status, (byStatus.get(x.status) ?? 0) + 1);
+			const slowest = Math.max(...r.replies.map((x) => x.ms));
+			const biggest = Math.max(...r.replies.map((x) => x.bytes));
+			return `${[...byStatus].map(([s, n]) => `${n}× ${s}`).join(', ')}; slowest ${slowest.toFixed(0)} ms, largest reply ${(biggest / 1024).toFixed(1)} kB`;
+		};
+		console.log('\n| heavy work | fate | /healthz while it runs (p50 / max, polls) | goal |');
+		console.log('|---|---|---|---|');
+		for (const [name, r] of [
+			['the heavy query of issue 10, once', one],
+			['the same, three at once', three],
+			['30 heavy requests within the cap at once (各省 by hour, 2 weeks, compared)', queued]
+		] as const) {
+			const h = r.health;
+			console.log(`| ${name} | ${fate(r)} | ${h.p50.toFixed(0)} / ${h.max.toFixed(0)} ms (${h.n}) | /healthz < 1000 ms ${h.max < 1000 ? '✓' : '✗'} |`);
+		}
+		console.log(`\nRefusal of the heavy query: ${one.replies[0]!.message}`);
+		const busy = queued.replies.find((r) => r.status !== 200);
+		if (busy) console.log(`Refusal of a queued request: ${busy.status} ${busy.message}`);
+	} catch (e) {
+		console.error(`load bench failed; the product's last output:\n${log}`);
+		throw e;
+	} finally {
+		product.kill('SIGTERM');
+		await new Promise((r) => product.once('exit', r));
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
