@@ -13,7 +13,8 @@ const commands: Record<string, () => Promise<Command>> = {
 	index: async () => (await import('./index-command.ts')).indexCommand,
 	bench: async () => (await import('./bench.ts')).benchCommand,
 	appdb: async () => (await import('./appdb.ts')).appdbCommand,
-	source: async () => (await import('./source.ts')).sourceCommand
+	source: async () => (await import('./source.ts')).sourceCommand,
+	rollups: async () => (await import('./rollups.ts')).rollupsCommand
 };
 
 const summaries: Record<string, string> = {
@@ -27,7 +28,8 @@ const summaries: Record<string, string> = {
 	index: 'composite indices: compute, simulate (Monte Carlo), seek a rank or grade',
 	bench: 'benchmarks that print figures (npm run bench)',
 	appdb: 'the app database (embedded PGlite on loopback, or DATABASE_URL); appdb migrate',
-	source: 'ingest sources allowed to push: add (prints a token once), list, revoke'
+	source: 'ingest sources allowed to push: add (prints a token once), list, revoke',
+	rollups: 'rebuild the rollups from the raw tables, each event id once'
 };
 
 function help(): string {

@@ -133,3 +133,17 @@ export async function ingestDatabaseOn(own: OwnWarehouse, prefix: string) {
 		}
 	};
 }
+
+/** Runs `tianshu <args>` against a test database on the run's warehouse; resolves with its exit code and output. */
+export function runTianshu(database: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	const child = spawn(process.execPath, [tianshuBin, ...args], {
+		cwd: projectRoot,
+		env: { ...process.env, CLICKHOUSE_URL: inject('warehouseUrl'), CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'warn', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let stdout = '';
+	let stderr = '';
+	child.stdout!.on('data', (d) => (stdout += d));
+	child.stderr!.on('data', (d) => (stderr += d));
+	return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
