@@ -9,14 +9,33 @@ describe('Chinese number formats', () => {
 		[1_284_000, '128.4万'],
 		[136_000_000, '1.36亿'],
 		[1_360_000_000, '13.6亿'],
-		[null, '—']
+		[null, '—'],
+		[Number.NaN, '—'],
+		// Unit boundaries, and the decimals each side of them (hand-computed).
+		[9_999, '9,999'],
+		[9_999.6, '1万'],
+		[10_000, '1万'],
+		[12_000, '1.2万'],
+		[99_999, '10万'],
+		[100_000, '10万'],
+		[123_456, '12.3万'],
+		[99_999_999, '1亿'],
+		[100_000_000, '1亿'],
+		[123_456_789, '1.23亿'],
+		[999_999_999, '10亿'],
+		[1_234_567_890, '12.3亿'],
+		[-12_345, '-1.23万'],
+		[-136_000_000, '-1.36亿']
 	])('%s → %s', (n, s) => expect(formatCount(n)).toBe(s));
 
 	it.each([
 		[99.874, '99.87%'],
 		[92.34, '92.3%'],
 		[100, '100.0%'],
-		[null, '—']
+		[99, '99.0%'],
+		[99.5, '99.50%'],
+		[null, '—'],
+		[Number.NaN, '—']
 	])('rate %s → %s', (n, s) => expect(formatRate(n)).toBe(s));
 });
 
@@ -28,6 +47,12 @@ describe('KPI changes, amounts and durations', () => {
 		expect(formatChange('rate', 0.04, 'positive')).toEqual({ text: '持平', arrow: '—', good: null });
 		expect(formatChange('count', null, 'positive')).toEqual({ text: '—', arrow: '—', good: null });
 		expect(formatChange('count', 250, 'positive').text).toBe('250%');
+		// Whole numbers from 100 on, one decimal below; a count that did not move is 0%.
+		expect(formatChange('count', 100, 'positive')).toEqual({ text: '100%', arrow: '▲', good: true });
+		expect(formatChange('count', 99.94, 'positive').text).toBe('99.9%');
+		expect(formatChange('count', -0.02, 'negative')).toEqual({ text: '0%', arrow: '—', good: null });
+		expect(formatChange('rate', -2.25, 'negative')).toEqual({ text: '2.3个点', arrow: '▼', good: true });
+		expect(formatChange('rate', Number.POSITIVE_INFINITY, 'positive').good).toBeNull();
 	});
 
 	it('writes amounts in 亿 as 亿 or 万亿', () => {
@@ -35,11 +60,20 @@ describe('KPI changes, amounts and durations', () => {
 		expect(formatYi(4350)).toBe('4350亿');
 		expect(formatYi(12.34)).toBe('12.3亿');
 		expect(formatYi(null)).toBe('—');
+		expect(formatYi(10_000)).toBe('1万亿');
+		expect(formatYi(9_999)).toBe('9999亿');
+		expect(formatYi(123.4)).toBe('123亿');
+		expect(formatYi(99.44)).toBe('99.4亿');
 	});
 
 	it('writes durations in minutes, hours or days', () => {
 		expect(formatHours(0.25)).toBe('15分钟');
 		expect(formatHours(4.56)).toBe('4.6小时');
 		expect(formatHours(72)).toBe('3天');
+		expect(formatHours(1)).toBe('1小时');
+		expect(formatHours(0.999)).toBe('60分钟');
+		expect(formatHours(48)).toBe('2天');
+		expect(formatHours(47.94)).toBe('47.9小时');
+		expect(formatHours(null)).toBe('—');
 	});
 });

@@ -4,10 +4,12 @@
  */
 export function formatCount(n: number | null | undefined): string {
 	if (n === null || n === undefined || Number.isNaN(n)) return '—';
+	// The unit is chosen after rounding: 99 999 999 is 1亿, not 10000万; 9 999.6 is 1万, not 10,000.
+	if (Math.abs(Math.round(n)) < 1e4) return Math.round(n).toLocaleString('zh-CN');
 	const abs = Math.abs(n);
-	if (abs >= 1e8) return `${trim((n / 1e8).toFixed(abs >= 1e9 ? 1 : 2))}亿`;
-	if (abs >= 1e4) return `${trim((n / 1e4).toFixed(abs >= 1e5 ? 1 : 2))}万`;
-	return Math.round(n).toLocaleString('zh-CN');
+	const wan = (n / 1e4).toFixed(abs >= 1e5 ? 1 : 2);
+	if (Math.abs(Number(wan)) < 1e4) return `${trim(wan)}万`;
+	return `${trim((n / 1e8).toFixed(abs >= 1e9 ? 1 : 2))}亿`;
 }
 
 export function formatRate(n: number | null | undefined): string {
@@ -45,7 +47,9 @@ export function formatChange(kind: 'count' | 'rate' | 'duration', change: number
 	const digits = Math.abs(change) >= 100 ? 0 : 1;
 	const rounded = Number(change.toFixed(digits));
 	if (rounded === 0) return { text: kind === 'rate' ? '持平' : '0%', arrow: '—', good: null };
+	// Stryker disable next-line EqualityOperator: rounded is not 0 here, so > and >= agree.
 	const arrow = rounded > 0 ? '▲' : '▼';
 	const magnitude = Math.abs(rounded).toFixed(digits);
+	// Stryker disable next-line EqualityOperator: rounded is not 0 here, so > and >= agree.
 	return { text: kind === 'rate' ? `${magnitude}个点` : `${magnitude}%`, arrow, good: (rounded > 0) === (polarity === 'positive') };
 }

@@ -1,0 +1,14 @@
+// Unit tests only, for mutation testing (`npm run mutation`): the pure core's own
+// tests run for each mutant, so no warehouse is started. The whole suite
+// (integration and browser tests included) is `npm test`.
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	test: {
+		pool: 'forks',
+		include: ['src/**/*.test.ts', 'ingest/**/*.test.ts'],
+		testTimeout: 60_000
+	}
+});
