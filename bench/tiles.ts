@@ -26,6 +26,10 @@ import { watermarkOf } from '../src/lib/server/api/server-context.ts';
 import { windowRange } from '../src/lib/server/api/routers/live.ts';
 import type { QueryInput } from '../src/lib/server/planner/request.ts';
 import { durations, percentile } from './measure.ts';
+import { spawnAppDb } from '../src/lib/server/appdb/embedded/spawn.ts';
+import { createAppDb } from '../src/lib/server/appdb/client.ts';
+import { migrateAppDb } from '../src/lib/server/appdb/migrator.ts';
+import { addSource } from '../src/lib/server/appdb/sources.ts';
 
 async function timed(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
 	const times = await durations(runs, fn);
@@ -86,7 +90,14 @@ const tiles = (): Array<{ name: string; input: QueryInput; raw: string }> => {
 
 /** Event-to-subscriber latency: a pushed event, through the worker, the rollups and the hub, to a screen. */
 async function freshness(url: string, database: string, wh: Warehouse): Promise<{ p50: number; p95: number }> {
-	const worker = spawn(process.execPath, [tianshuBin, 'ingest', '--http', '0'], { cwd: projectRoot, env: { ...process.env, CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+	// Push is authenticated: an app database of the bench's own and a source granted cases.
+	const appdbDir = mkdtempSync(path.join(tmpdir(), 'tianshu-bench-appdb-'));
+	const appdb = await spawnAppDb(appdbDir);
+	const store = createAppDb(appdb.url);
+	await migrateAppDb(store);
+	const headers = { Authorization: `Bearer ${(await addSource(store, 'bench', ['case'])).token}` };
+	await store.close();
+	const worker = spawn(process.execPath, [tianshuBin, 'ingest', '--http', '0'], { cwd: projectRoot, env: { ...process.env, CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'info', DATABASE_URL: appdb.url }, stdio: ['ignore', 'pipe', 'inherit'] });
 	const endpoint = await new Promise<string>((resolve) => {
 		createInterface({ input: worker.stdout! }).on('line', (l) => {
 			if (l.includes('push endpoint ready')) resolve(JSON.parse(l).url);
@@ -103,7 +114,7 @@ async function freshness(url: string, database: string, wh: Warehouse): Promise<
 		const ts = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
 		const event = { type: 'case', event_id: `fresh-${i}-${Date.now()}`, case_id: `fresh-${i}`, status: 'submitted', ts, adcode: 440305, department: '测试', item_code: 'T', item_name: '测试', channel: 'web', promised_days: 1, trips: 0, cross_province: false };
 		const t = performance.now();
-		await fetch(endpoint, { method: 'POST', body: JSON.stringify(event) });
+		await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(event) });
 		for (;;) {
 			const next = await it.next();
 			const v = next.value![1].series[0]?.total.caseVolume ?? 0;
@@ -119,6 +130,8 @@ async function freshness(url: string, database: string, wh: Warehouse): Promise<
 	await it.return?.();
 	hub.stop();
 	worker.kill('SIGTERM');
+	await appdb.stop();
+	rmSync(appdbDir, { recursive: true, force: true });
 	times.sort((a, b) => a - b);
 	return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
 }

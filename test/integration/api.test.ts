@@ -14,6 +14,8 @@ import { QueryRequest, type QueryInput } from '../../src/lib/server/planner/requ
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { createInterface } from 'node:readline';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
+import { startAppDb } from '../helpers/appdb.ts';
+import { addSource } from '../../src/lib/server/appdb/sources.ts';
 
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
 let db: Db;
@@ -139,8 +141,11 @@ describe('the live hub', () => {
 });
 
 describe('freshness', () => {
-	it('an event pushed to the worker reaches a live subscriber: the watermark moves', { timeout: 30_000 }, async () => {
-		const run = runIngest(db.database, ['--http', '0']);
+	it('an event pushed to the worker reaches a live subscriber: the watermark moves', { timeout: 60_000 }, async () => {
+		// Push is authenticated: a source granted cases, in an app database of the test's own.
+		const appdb = await startAppDb('pglite');
+		const headers = { Authorization: `Bearer ${(await addSource(appdb.db, 'fresh', ['case'])).token}` };
+		const run = runIngest(db.database, ['--http', '0'], { DATABASE_URL: appdb.url });
 		const endpoint = await new Promise<string>((resolve) => createInterface({ input: run.child.stdout! }).on('line', (l) => l.includes('push endpoint ready') && resolve(JSON.parse(l).url)));
 		// A ceiling far beyond the test's timeout: only the watermark can trigger the update.
 		const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 100, ceilingMs: 600_000 });
@@ -150,7 +155,7 @@ describe('freshness', () => {
 		const it = stream[Symbol.asyncIterator]();
 		const before = (await it.next()).value![1].series[0]?.total.caseVolume ?? 0;
 		const ts = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
-		const res = await fetch(endpoint, { method: 'POST', body: JSON.stringify({ type: 'case', event_id: 'fresh-1', case_id: 'fresh-1', status: 'submitted', ts, adcode: 440305, department: '测试', item_code: 'T', item_name: '测试', channel: 'web', promised_days: 1, trips: 0, cross_province: false }) });
+		const res = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify({ type: 'case', event_id: 'fresh-1', case_id: 'fresh-1', status: 'submitted', ts, adcode: 440305, department: '测试', item_code: 'T', item_name: '测试', channel: 'web', promised_days: 1, trips: 0, cross_province: false }) });
 		expect((await res.json()).accepted).toBe(1);
 		let after = before;
 		while (after === before) after = (await it.next()).value![1].series[0]?.total.caseVolume ?? 0;
@@ -160,5 +165,6 @@ describe('freshness', () => {
 		hub.stop();
 		run.child.kill('SIGTERM');
 		expect((await run.done).code).toBe(0);
+		await appdb.stop();
 	});
 });
