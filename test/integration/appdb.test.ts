@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +172,29 @@ describe('the embedded app database process', () => {
 		const ok = new pg.Client({ connectionString: running.url });
 		await ok.connect();
 		expect((await ok.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+		await ok.end();
+	});
+
+	it('closes connections that do not speak the protocol, and keeps serving', async () => {
+		const exchange = (bytes: Buffer) =>
+			new Promise<Buffer>((resolve) => {
+				const socket = net.connect(running.port, '127.0.0.1', () => socket.end(bytes));
+				const got: Buffer[] = [];
+				socket.on('data', (d) => got.push(d));
+				socket.on('close', () => resolve(Buffer.concat(got)));
+				socket.on('error', () => {});
+			});
+		const huge = Buffer.alloc(8);
+		huge.writeInt32BE(1_000_000, 0);
+		huge.writeInt32BE(196608, 4);
+		for (const bytes of [Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), huge, Buffer.from([0, 0, 0, 8, 0, 0, 0, 0]), Buffer.alloc(0)]) {
+			const reply = await exchange(bytes);
+			// Either nothing, or a FATAL ErrorResponse ('E'): never a session.
+			if (reply.length) expect(String.fromCharCode(reply[0]!)).toBe('E');
+		}
+		const ok = new pg.Client({ connectionString: running.url });
+		await ok.connect();
+		expect((await ok.query('SELECT 2 AS two')).rows).toEqual([{ two: 2 }]);
 		await ok.end();
 	});
 
