@@ -45,11 +45,15 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 	const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
 	const maxLine = options.maxLineBytes ?? 1024 * 1024;
 	const refused: Record<PushRefusal, number> = { browser_origin: 0, no_token: 0, bad_token: 0, appdb_unavailable: 0 };
-	/** Refuses a request before reading its body (drained, then the connection closes). */
+	/** Refuses a request before reading its body: drained up to the body limit (so the client reads the reply), then the connection closes. */
 	const refuse = (req: http.IncomingMessage, res: http.ServerResponse, cause: PushRefusal, status: number, error: string, headers: Record<string, string> = {}) => {
 		refused[cause]++;
 		options.logger.warn({ cause, remote: req.socket.remoteAddress, path: req.url?.slice(0, 100) }, 'push refused');
-		req.resume();
+		let drained = 0;
+		req.on('data', (chunk: Buffer) => {
+			drained += chunk.length;
+			if (drained > maxBody) req.destroy();
+		});
 		reply(res, status, { error }, { Connection: 'close', ...headers });
 	};
 	return http.createServer((req, res) => {

@@ -233,5 +233,14 @@ describe('the embedded app database process', () => {
 		running = await spawnAppDb(dir);
 		expect(tianshu(['source', 'list'], env).stdout).toMatch(/survivor\s+review/);
 	});
+
+	it('comes back after kill -9 with its data, and says so plainly while it is gone', async () => {
+		const env = { TIANSHU_APPDB_DATA: dir, DATABASE_URL: '' };
+		running.child.kill('SIGKILL');
+		await new Promise((r) => running.child.once('exit', r));
+		expect(tianshu(['source', 'list'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining(`its process ${running.pid} is gone`) });
+		running = await spawnAppDb(dir);
+		expect(tianshu(['source', 'list'], env).stdout).toMatch(/survivor\s+review/);
+	});
 });
 

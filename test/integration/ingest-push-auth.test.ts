@@ -107,6 +107,12 @@ describe('a push that is refused as a whole', () => {
 		expect(await stored(mark)).toEqual({ cases: 0, reviews: 0, warnings: 0, indicators: 0, targets: 0, dead: 0 });
 	});
 
+	it('with a body over the limit and no token: 401, and the worker keeps serving', async () => {
+		const res = await push(' '.repeat(9 * 1024 * 1024));
+		expect(res.status).toBe(401);
+		expect((await fetch(url.replace('/events', '/healthz'))).status).toBe(200);
+	});
+
 	it('with a revoked token: 401, nothing stored', async () => {
 		const res = await push(attack('revoked'), bearer(tokens.revoked!));
 		expect(res.status).toBe(401);

@@ -54,6 +54,16 @@ export function embeddedUrl(port: number, password: string): string {
 	return `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
 }
 
+/** True while process `pid` exists (EPERM: it exists, under another user). */
+export function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return (e as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
 /** Reads DATABASE_URL, or finds the running embedded app database through TIANSHU_APPDB_DATA (default ./data/appdb). */
 export function appDbConfig(env: Record<string, string | undefined> = process.env): AppDbConfig {
 	const given = env.DATABASE_URL?.trim();
@@ -71,12 +81,16 @@ export function appDbConfig(env: Record<string, string | undefined> = process.en
 	const files = appDbFiles(dir);
 	if (!existsSync(files.server) || !existsSync(files.password))
 		throw new AppDbConfigError(`the app database in ${dir} is not running (start it with \`tianshu appdb\` or \`npm start\`, or set DATABASE_URL)`);
-	let port: number;
+	let server: { port: number; pid: number };
 	try {
-		port = (JSON.parse(readFileSync(files.server, 'utf8')) as { port: number }).port;
+		server = JSON.parse(readFileSync(files.server, 'utf8')) as { port: number; pid: number };
 	} catch (e) {
 		throw new AppDbConfigError(`cannot read ${files.server}: ${(e as Error).message}`);
 	}
+	const port = server.port;
 	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AppDbConfigError(`${files.server} names no valid port`);
+	// A process killed hard leaves the file behind: say so rather than "connection refused".
+	if (Number.isInteger(server.pid) && server.pid > 0 && !processAlive(server.pid))
+		throw new AppDbConfigError(`the app database in ${dir} is not running (its process ${server.pid} is gone; start it with \`tianshu appdb\` or \`npm start\`, or set DATABASE_URL)`);
 	return { url: embeddedUrl(port, readFileSync(files.password, 'utf8').trim()), embedded: true };
 }

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { appDbFiles, embeddedUrl } from '../config.ts';
+import { appDbFiles, embeddedUrl, processAlive } from '../config.ts';
 import { createPasswordGate } from './password-gate.ts';
 
 export class AppDbLockedError extends Error {
@@ -31,15 +31,6 @@ export interface EmbeddedAppDb {
 	close(): Promise<void>;
 }
 
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (e) {
-		return (e as NodeJS.ErrnoException).code === 'EPERM';
-	}
-}
-
 /** Takes the directory for this process, or throws naming the live owner. A stale lock (its process gone) is taken over. */
 function lockDirectory(dir: string, lockFile: string): void {
 	try {
@@ -49,7 +40,7 @@ function lockDirectory(dir: string, lockFile: string): void {
 		if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
 	}
 	const holder = Number(readFileSync(lockFile, 'utf8').trim());
-	if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) throw new AppDbLockedError(dir, holder);
+	if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) throw new AppDbLockedError(dir, holder);
 	writeFileSync(lockFile, String(process.pid), { mode: 0o600 });
 }
 
