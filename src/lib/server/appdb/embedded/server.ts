@@ -65,8 +65,13 @@ export async function openEmbeddedAppDb(options: {
 	chmodSync(dir, 0o700);
 	lockDirectory(dir, files.lock);
 	const maxConnections = options.maxConnections ?? 64;
-	const socketDir = mkdtempSync(path.join(tmpdir(), 'tianshu-appdb-'));
-	const backendPath = path.join(socketDir, 's');
+	// PGlite's trusting socket lives in the owner-only data directory (a stale one from a killed run is
+	// ours to remove: we hold the lock), or in a private temporary directory when that path is too long for a socket.
+	const inData = path.join(dir, '.s.pglite');
+	const socketDir = Buffer.byteLength(inData) <= 100 ? undefined : mkdtempSync(path.join(tmpdir(), 'tianshu-appdb-'));
+	const backendPath = socketDir ? path.join(socketDir, 's') : inData;
+	rmSync(backendPath, { force: true });
+	const removeSocket = () => rmSync(socketDir ?? backendPath, { recursive: true, force: true });
 	let db: PGlite | undefined;
 	let inner: PGLiteSocketServer | undefined;
 	try {
@@ -88,21 +93,23 @@ export async function openEmbeddedAppDb(options: {
 			dir,
 			async close() {
 				rmSync(files.server, { force: true });
-				await new Promise<void>((resolve) => {
+				// No new clients; stopping the inner server ends every joined connection (the gate's side follows),
+				// and a client still in its handshake gets at most 2 s.
+				const gateClosed = new Promise<void>((resolve) => {
 					gate.close(() => resolve());
-					// Open client connections end with the process; give them no reason to wait.
 					setTimeout(resolve, 2000).unref();
 				});
 				await pgInner.stop();
+				await gateClosed;
 				await pgDb.close();
-				rmSync(socketDir, { recursive: true, force: true });
+				removeSocket();
 				rmSync(files.lock, { force: true });
 			}
 		};
 	} catch (e) {
 		await inner?.stop().catch(() => {});
 		await db?.close().catch(() => {});
-		rmSync(socketDir, { recursive: true, force: true });
+		removeSocket();
 		rmSync(files.lock, { force: true });
 		throw e;
 	}
