@@ -108,6 +108,8 @@ describe('the steps', () => {
 		const indicator = (release_ts: string) => line({ type: 'indicator', indicator: 'retailSales', adcode: 0, period: '2026-10', value: 1, unit: '亿元', release_ts });
 		const target = (release_ts: string) => line({ type: 'target', indicator: 'gdp', adcode: 0, year: 2026, value: 0.1, unit: '%', release_ts });
 		expect(run(indicator('2026-11-22T14:04:00+08:00'), ctx).ok).toBe(true);
+		expect(run(indicator('2026-11-22T14:05:00.000+08:00'), ctx).ok).toBe(true);
+		expect(run(indicator('2026-11-22T14:05:00.001+08:00'), ctx)).toMatchObject({ reason: 'release_in_future' });
 		expect(run(indicator('2026-11-22T14:06:00+08:00'), ctx)).toMatchObject({ step: 'normalise', reason: 'release_in_future', typeHint: 'indicator' });
 		expect(run(target('2026-11-22T20:00:00+08:00'), ctx)).toMatchObject({ reason: 'release_in_future', typeHint: 'target' });
 		// Other events keep the day of tolerance.
