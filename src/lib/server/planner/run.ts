@@ -188,15 +188,20 @@ async function execute(warehouse: Warehouse, request: QueryRequest, scope: Scope
  * runs, and a catalogue a little stale only moves the estimate (the row LIMIT holds).
  */
 const CARDINALITY_TTL_MS = 10 * 60_000;
-const cardinalityCache = new WeakMap<Warehouse, { at: number; value: Promise<Cardinalities> }>();
+/** An empty item catalogue or region tree (a first start, still loading) is read again soon. */
+const EMPTY_CARDINALITY_TTL_MS = 10_000;
+const cardinalityCache = new WeakMap<Warehouse, { at: number; ttl: number; value: Promise<Cardinalities> }>();
 
 export function cardinalities(warehouse: Warehouse): Promise<Cardinalities> {
 	const hit = cardinalityCache.get(warehouse);
-	if (hit && Date.now() - hit.at < CARDINALITY_TTL_MS) return hit.value;
-	const entry = { at: Date.now(), value: loadCardinalities(warehouse) };
+	if (hit && Date.now() - hit.at < hit.ttl) return hit.value;
+	const entry = { at: Date.now(), ttl: EMPTY_CARDINALITY_TTL_MS, value: loadCardinalities(warehouse) };
 	cardinalityCache.set(warehouse, entry);
-	// A failed read is not kept: the next request tries again (its own caller sees this error).
-	entry.value.catch(() => cardinalityCache.get(warehouse) === entry && cardinalityCache.delete(warehouse));
+	entry.value.then(
+		(c) => (entry.ttl = c.items > 0 && c.children.size > 0 ? CARDINALITY_TTL_MS : EMPTY_CARDINALITY_TTL_MS),
+		// A failed read is not kept: the next request tries again (its own caller sees this error).
+		() => cardinalityCache.get(warehouse) === entry && cardinalityCache.delete(warehouse)
+	);
 	return entry.value;
 }
 
