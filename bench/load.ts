@@ -2,7 +2,8 @@
  * Load benchmark, on loopback against the real product (`tianshu start` with a
  * simulated feed, started here):
  * - `cockpit.panel` (national KPIs) at 100 connections for 30 s, beside a
- *   `/healthz` run with the same settings as the floor of the same machine;
+ *   `/healthz` run with the same settings as the floor of the same machine, and
+ *   a procedure that reads nothing (the cost of SvelteKit + tRPC alone);
  * - the heavy `indicators.query` of issue 10 (13 indicators by hour over two
  *   months, every province by item and channel, compared), once and three at
  *   once: its fate, and /healthz latency while it runs;
@@ -99,6 +100,8 @@ export async function benchLoad(): Promise<void> {
 		const run = (url: string) => autocannon({ url, connections: 100, duration: seconds });
 		await autocannon({ url: kpis, connections: 10, duration: 3 }); // warm-up
 		const floor = await run(`${base}/healthz`);
+		// The web stack's own cost: a procedure that reads nothing (SvelteKit + tRPC, no warehouse, no hub).
+		const stack = await run(`${base}/api/trpc/indicators.catalogue`);
 		const panel = await run(kpis);
 
 		const heavy = {
@@ -121,6 +124,7 @@ export async function benchLoad(): Promise<void> {
 		console.log('| run | throughput (mean) | latency p50 / p99 / max | errors | goal |');
 		console.log('|---|---|---|---|---|');
 		console.log(row('/healthz (the floor: one warehouse round trip per request)', floor, '—'));
+		console.log(row('indicators.catalogue (the web stack alone: no warehouse, no hub)', stack, '—'));
 		console.log(row('cockpit.panel · 全国 KPIs', panel, `≥ 1000 req/s, p99 < 100 ms, no errors ${ok ? '✓' : '✗'}`));
 
 		const fate = (r: { replies: Array<{ status: number; ms: number; bytes: number; message: string }> }) => {
