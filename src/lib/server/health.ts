@@ -16,11 +16,29 @@ export interface Health {
 	checkedAt: string;
 }
 
-export async function checkHealth(warehouse: Warehouse, url: string): Promise<Health> {
+/**
+ * The warehouse URL as /healthz may show it: no user, no password (in the
+ * authority or as URL parameters), nothing after the path.
+ */
+export function publicUrl(url: string): { url: string; secrets: string[] } {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return { url: '(not a valid URL)', secrets: [url] };
+	}
+	const secrets = [parsed.password, decodeURIComponent(parsed.password), parsed.searchParams.get('password') ?? ''].filter((s) => s.length > 0);
+	return { url: `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`, secrets };
+}
+
+export async function checkHealth(warehouse: Warehouse, configuredUrl: string): Promise<Health> {
 	const checkedAt = new Date().toISOString();
+	const { url, secrets } = publicUrl(configuredUrl);
+	// An error message may quote the URL it failed on.
+	const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join('***'), text);
 	const down = (error: string): Health => ({
 		status: 'down',
-		warehouse: { reachable: false, url, error },
+		warehouse: { reachable: false, url, error: scrub(error) },
 		schema: { version: null, expected: expectedSchemaVersion },
 		checkedAt
 	});

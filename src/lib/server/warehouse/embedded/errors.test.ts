@@ -31,5 +31,8 @@ describe('ClickHouse error shape', () => {
 		expect(httpStatusOf(60)).toBe(404);
 		expect(httpStatusOf(159)).toBe(503);
 		expect(httpStatusOf(241)).toBe(500);
+		expect(httpStatusOf(516)).toBe(401); // AUTHENTICATION_FAILED
+		expect(httpStatusOf(164)).toBe(403); // READONLY
+		expect(httpStatusOf(497)).toBe(403); // ACCESS_DENIED
 	});
 });
