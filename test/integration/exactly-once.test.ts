@@ -282,8 +282,9 @@ describe('crashes', () => {
 		let warehouseKills = 0;
 		for (let attempt = 0; (workerKills < 10 || warehouseKills < 3) && attempt < 40; attempt++) {
 			const run = ingest();
+			const up = await started(run.child);
 			// Every third run loses the warehouse under it while storing: kill -9, then the same data directory and port again.
-			if (warehouseKills < 3 && attempt % 3 === 1 && (await started(run.child))) {
+			if (up && warehouseKills < 3 && attempt % 3 === 1) {
 				await sleep(300 + Math.floor(random.next() * 1200));
 				if (run.child.exitCode === null) {
 					await own.kill9();
@@ -292,7 +293,8 @@ describe('crashes', () => {
 					own = await startWarehouseAt(warehouseDir, port);
 				}
 			}
-			const timer = setTimeout(() => run.child.kill('SIGKILL'), 700 + Math.floor(random.next() * 1300));
+			// Killed a moment after it started reading (or after its warehouse came back): mid-claim, mid-insert or mid-commit.
+			const timer = setTimeout(() => run.child.kill('SIGKILL'), 200 + Math.floor(random.next() * 1000));
 			const result = await run.done;
 			clearTimeout(timer);
 			if (result.signal === 'SIGKILL') workerKills++;
