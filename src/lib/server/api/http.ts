@@ -4,7 +4,9 @@
  * Kept out of the route so tests run the same handler in-process.
  */
 import { randomBytes } from 'node:crypto';
+import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { Logger } from 'pino';
 import { createLogger } from '../log/logger.ts';
 import type { Context } from './context.ts';
@@ -55,6 +57,37 @@ async function boundedBody(request: Request, limit: number): Promise<Uint8Array 
 	return Buffer.concat(chunks);
 }
 
+/**
+ * A stream's input and scope, checked before it opens: tRPC answers a subscription
+ * with an event stream (status 200) even when it refuses it, so a bad or forbidden
+ * one is answered here with its 4xx instead. The check builds the stream without
+ * starting it; tRPC then builds it again for real.
+ */
+async function refuseSubscription(url: URL, path: string, request: Request, context: Context, log: Logger): Promise<Response | undefined> {
+	const procedures = appRouter._def.procedures as Record<string, { _def?: { type?: string } } | undefined>;
+	if (!Object.hasOwn(procedures, path) || procedures[path]?._def?.type !== 'subscription' || url.searchParams.get('batch') === '1') return undefined;
+	let input: unknown;
+	try {
+		const text = url.searchParams.get('input');
+		input = text === null ? undefined : JSON.parse(text);
+	} catch {
+		return undefined; // tRPC refuses unparsable input itself, with a 400
+	}
+	// As tRPC does: a reconnecting EventSource sends its last id in a header.
+	const lastEventId = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId') ?? url.searchParams.get('Last-Event-Id');
+	if (lastEventId) input = input && typeof input === 'object' && !Array.isArray(input) ? { ...input, lastEventId } : (input ?? { lastEventId });
+	try {
+		await callTRPCProcedure({ router: appRouter, path, getRawInput: async () => input, ctx: context, type: 'subscription', signal: undefined, batchIndex: 0 });
+		return undefined;
+	} catch (cause) {
+		const error = getTRPCErrorFromUnknown(cause);
+		const status = getHTTPStatusCodeFromError(error);
+		log[status >= 500 ? 'error' : 'warn']({ requestId: context.requestId, path, type: 'subscription', code: error.code, err: error.cause ?? error }, status >= 500 ? 'request failed' : 'request refused');
+		const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: 'subscription', path, input, ctx: context });
+		return new Response(JSON.stringify({ error: shape }), { status, headers: { 'content-type': 'application/json', 'x-request-id': context.requestId ?? '' } });
+	}
+}
+
 export async function handleTrpc(request: Request, options: TrpcHttpOptions): Promise<Response> {
 	const requestId = options.requestId ?? newRequestId();
 	const log = options.log ?? (defaultLogger ??= createLogger('web'));
@@ -66,11 +99,16 @@ export async function handleTrpc(request: Request, options: TrpcHttpOptions): Pr
 			log.warn({ requestId, calls }, 'batch refused');
 			return refuse(400, 'BAD_REQUEST', `一次批量请求最多 ${MAX_BATCH} 个调用（收到 ${calls} 个）`, requestId);
 		}
+		const refused = await refuseSubscription(url, path, request, { ...options.context(), requestId }, log);
+		if (refused) return refused;
 		let req = request;
 		if (request.method !== 'GET' && request.method !== 'HEAD') {
 			const declared = Number(request.headers.get('content-length') ?? 0);
 			const body = declared > MAX_BODY_BYTES ? undefined : await boundedBody(request, MAX_BODY_BYTES);
-			if (!body) return refuse(413, 'PAYLOAD_TOO_LARGE', `请求体过大（上限 ${MAX_BODY_BYTES / 1024} KiB）`, requestId);
+			if (!body) {
+				log.warn({ requestId, declared }, 'body refused');
+				return refuse(413, 'PAYLOAD_TOO_LARGE', `请求体过大（上限 ${MAX_BODY_BYTES / 1024} KiB）`, requestId);
+			}
 			// Read once and bounded; tRPC's JSON bodies are text.
 			const text = new TextDecoder().decode(body);
 			req = new Request(request.url, { method: request.method, headers: request.headers, body: text || undefined, signal: request.signal });

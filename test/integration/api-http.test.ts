@@ -1,0 +1,352 @@
+/**
+ * The tRPC API over real HTTP (the same handler as src/routes/api/trpc, behind a
+ * node:http server in this process) against a real warehouse: no input — random,
+ * extreme, malformed, batched — gets a 5xx or stops the process; every refusal is a
+ * 4xx with a Chinese message, the request id of its log line, and no stack or path.
+ * And the city deployment: a scope of 深圳 sees its own service data and its
+ * province's published statistics, nothing of 广州.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../../src/lib/server/api/root.ts';
+import { handleTrpc, MAX_BATCH } from '../../src/lib/server/api/http.ts';
+import { watermarkOf } from '../../src/lib/server/api/server-context.ts';
+import { LiveHub } from '../../src/lib/server/live/hub.ts';
+import type { Scope } from '../../src/lib/server/scope.ts';
+import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
+
+type Db = Awaited<ReturnType<typeof ingestDatabase>>;
+let db: Db;
+let dir: string;
+const HOUR = 3600_000;
+const bj = (ms: number) => new Date(ms + 8 * HOUR).toISOString();
+const today = bj(Date.now()).slice(0, 10);
+const tomorrow = bj(Date.now() + 24 * HOUR).slice(0, 10);
+/** Cases submitted in this file's feed, an hour ago (today in Beijing unless it is just past midnight: then yesterday's total holds them). */
+const SHENZHEN_CASES = 7;
+const GUANGZHOU_CASES = 4;
+const caseAt = bj(Date.now() - HOUR).slice(0, 19) + '+08:00';
+
+interface Served {
+	url: string;
+	log: Array<Record<string, unknown>>;
+	hub: LiveHub;
+	server: Server;
+}
+
+/** A real HTTP server in this process around the app's tRPC handler, with its log lines collected. */
+async function serve(scope: Scope): Promise<Served> {
+	const log: Array<Record<string, unknown>> = [];
+	const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(JSON.parse(line) as Record<string, unknown>) });
+	const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 200, ceilingMs: 60_000 });
+	const server = createServer((req, res) => {
+		const closed = new AbortController();
+		res.on('close', () => closed.abort());
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => {
+			const body = chunks.length && req.method !== 'GET' ? Buffer.concat(chunks).toString('utf8') : undefined;
+			const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body, signal: closed.signal });
+			handleTrpc(request, { context: () => ({ warehouse: db.warehouse, hub, scope }), log: logger })
+				.then(async (response) => {
+					res.writeHead(response.status, Object.fromEntries(response.headers));
+					if (response.body) for await (const chunk of response.body) res.write(chunk);
+					res.end();
+				})
+				.catch((e: unknown) => {
+					// Only a client that went away mid-stream lands here; the test fails on anything the handler lets escape.
+					if (!closed.signal.aborted) throw e;
+				});
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const address = server.address() as { port: number };
+	return { url: `http://127.0.0.1:${address.port}/api/trpc`, log, hub, server };
+}
+
+async function close(s: Served) {
+	s.hub.stop();
+	s.server.closeAllConnections();
+	await new Promise((r) => s.server.close(r));
+}
+
+beforeAll(async () => {
+	dir = mkdtempSync(path.join(tmpdir(), 'tianshu-api-http-'));
+	db = await ingestDatabase('apihttp');
+	const event = (id: string, adcode: number) => ({ type: 'case', event_id: id, case_id: id, status: 'submitted', ts: caseAt, adcode, department: '测试局', item_code: 'T1', item_name: '测试事项', channel: 'web', promised_days: 5, trips: 0, cross_province: false });
+	const lines = [
+		...Array.from({ length: SHENZHEN_CASES }, (_, i) => event(`sz-${i}`, 440305)),
+		...Array.from({ length: GUANGZHOU_CASES }, (_, i) => event(`gz-${i}`, 440103))
+	];
+	writeFileSync(path.join(dir, 'cases.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+	const year = Number(today.slice(0, 4));
+	writeFileSync(path.join(dir, 'values.csv'), ['indicator,adcode,period,value,unit,release_ts', `retailSales,440000,${year}-01,123,亿元,${year}-01-28T10:00:00+08:00`].join('\n') + '\n');
+	for (const f of ['cases.ndjson', 'values.csv']) {
+		const r = await runIngest(db.database, ['--file', path.join(dir, f), '--once']).done;
+		expect(r.code, r.stderr).toBe(0);
+	}
+}, 180_000);
+afterAll(async () => {
+	await db?.drop();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+/** A valid input for every procedure: the fuzzing starts from these (a new procedure must be added here). */
+const VALID: Record<string, unknown> = {
+	'indicators.catalogue': undefined,
+	'indicators.query': { indicators: ['caseVolume'], from: today, to: tomorrow, grain: 'day', region: { adcode: 440000, by: 'children' } },
+	'regions.get': { adcode: 440300 },
+	'regions.children': { adcode: 440000 },
+	'live.query': { window: 'today', query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: 440300 } } },
+	'ingest.health': undefined,
+	'economy.overview': { adcode: 440000, year: Number(today.slice(0, 4)) },
+	'cockpit.panel': { adcode: 440300, panel: 'ticker' },
+	'cockpit.live': { adcode: 440300, panels: ['kpis'] },
+	'reviews.overview': { adcode: 440000 },
+	'hotline.overview': { adcode: 440000, days: 7 }
+};
+const PATHS = Object.keys(VALID);
+const SUBSCRIPTIONS = new Set(Object.entries((appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> }).procedures).filter(([, p]) => p._def.type === 'subscription').map(([k]) => k));
+
+const HAN = /\p{Script=Han}/u;
+/** What an error reply must never carry. */
+const LEAK = /\bat .+:\d+:\d+|node_modules|\/work\/|\.ts:\d+|SELECT |FROM \w+|DB::Exception|Stack trace/;
+
+interface Reply {
+	status: number;
+	requestId: string | null;
+	body: unknown;
+	text: string;
+}
+
+/** A GET or POST; a stream is read up to its first event, then closed. */
+async function call(base: string, pathPart: string, query: string, init: RequestInit = {}): Promise<Reply> {
+	const controller = new AbortController();
+	const res = await fetch(`${base}/${pathPart}${query}`, { ...init, signal: controller.signal });
+	let text = '';
+	if (res.headers.get('content-type')?.includes('text/event-stream')) {
+		const reader = res.body!.getReader();
+		const decoder = new TextDecoder();
+		const deadline = Date.now() + 20_000;
+		// Up to the first value (a tracked event has an id) or error; `connected` and pings come first.
+		while (!/^id: |^event: serialized-error/m.test(text) && Date.now() < deadline) {
+			const { value, done } = await reader.read();
+			if (done) break;
+			text += decoder.decode(value, { stream: true });
+		}
+		controller.abort();
+		await reader.cancel().catch(() => undefined);
+	} else text = await res.text();
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		body = undefined;
+	}
+	return { status: res.status, requestId: res.headers.get('x-request-id'), body, text };
+}
+
+const input = (v: unknown) => (v === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(v))}`);
+
+/** The error objects of a reply: one, or one per call of a batch. */
+function errorsOf(body: unknown): Array<{ message: string; data?: { httpStatus?: number; code?: string; requestId?: string } }> {
+	const items = Array.isArray(body) ? body : [body];
+	return items.flatMap((i) => ((i as { error?: unknown })?.error ? [(i as { error: { message: string; data?: { httpStatus?: number; code?: string; requestId?: string } } }).error] : []));
+}
+
+/** The rules every reply keeps, whatever was asked. */
+function expectSafe(r: Reply, served: Served, what: string) {
+	expect(r.status, `${what} → ${r.status} ${r.text.slice(0, 300)}`).toBeLessThan(500);
+	// A URL past Node's header limit (16 KiB) is refused by the HTTP server before the app: 431, no body.
+	if (r.status === 431) return;
+	expect(r.requestId, what).toMatch(/^[0-9a-f]{12}$/);
+	expect(r.text, what).not.toMatch(LEAK);
+	// Stream events that are errors (`event: serialized-error`) follow the same rules.
+	const sseErrors = [...r.text.matchAll(/^event: serialized-error\ndata: (.+)$/gm)].map((m) => JSON.parse(m[1]!) as { message: string; data?: { httpStatus?: number } });
+	for (const e of [...errorsOf(r.body), ...sseErrors]) {
+		expect(e.message, what).toMatch(HAN);
+		expect(e.data?.httpStatus ?? 400, `${what}: ${e.message}`).toBeLessThan(500);
+		if (!sseErrors.includes(e as never)) expect(e.data?.requestId, what).toBe(r.requestId);
+	}
+	if (r.status >= 400) expect(served.log.some((l) => l.requestId === r.requestId), `${what}: a log line with the request id`).toBe(true);
+}
+
+// Extreme values a field may get instead of its own.
+const extreme = fc.oneof(
+	fc.constantFrom(8640000000000001, -8640000000000001, 1e308, -1, 0, 2 ** 53, 2 ** 31, 0.5, 'NaN', 'Infinity', '-0', '1e999', '', null, true, [], {}, '0x10', '２０２６-０１-０１'),
+	fc.string({ maxLength: 30 }),
+	fc.string({ unit: 'binary', minLength: 1000, maxLength: 20_000 }),
+	fc.double(),
+	fc.integer(),
+	fc.array(fc.integer(), { maxLength: 2000 }),
+	fc.anything({ maxDepth: 6, withNullPrototype: true, withObjectString: true }),
+	fc.letrec((tie) => ({ deep: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.constant(1), fc.record({ a: tie('deep') })) })).deep
+);
+
+/** The valid input of a procedure with one leaf replaced, or an unknown key added somewhere. */
+function mutated(valid: unknown) {
+	return fc.tuple(fc.nat(), extreme, fc.boolean(), fc.string({ minLength: 1, maxLength: 12 })).map(([pick, value, addKey, key]) => {
+		if (valid === undefined) return addKey ? { [key]: value } : value;
+		const copy = structuredClone(valid) as Record<string, unknown>;
+		const slots: Array<[Record<string, unknown>, string]> = [];
+		const visit = (o: Record<string, unknown>) => {
+			for (const [k, v] of Object.entries(o)) {
+				slots.push([o, k]);
+				if (v && typeof v === 'object' && !Array.isArray(v)) visit(v as Record<string, unknown>);
+			}
+		};
+		visit(copy);
+		const [owner, slot] = slots[pick % slots.length]!;
+		if (addKey) owner[key in owner ? `${key}_x` : key] = value;
+		else owner[slot] = value;
+		return copy;
+	});
+}
+
+describe('over HTTP, against a real warehouse', () => {
+	let served: Served;
+	beforeAll(async () => {
+		served = await serve({ all: true });
+	});
+	afterAll(async () => close(served));
+
+	it('knows a valid input for every procedure of the router', () => {
+		const procedures = Object.keys((appRouter._def as unknown as { procedures: Record<string, unknown> }).procedures).sort();
+		expect(PATHS.slice().sort()).toEqual(procedures);
+	});
+
+	it('answers every procedure’s valid input with 200', { timeout: 120_000 }, async () => {
+		for (const p of PATHS) {
+			const r = await call(served.url, p, input(VALID[p]));
+			expectSafe(r, served, p);
+			expect(r.status, `${p}: ${r.text.slice(0, 300)}`).toBe(200);
+		}
+	});
+
+	it('the issue’s request: an instant out of range is a 400 naming the field, and the server keeps serving', async () => {
+		const r = await call(served.url, 'cockpit.panel', `?input=${encodeURIComponent('{"adcode":440300,"panel":"ticker","at":8640000000000001}')}`);
+		expect(r.status).toBe(400);
+		expectSafe(r, served, 'ticker at 8.64e15+1');
+		const message = errorsOf(r.body)[0]!.message;
+		expect(message).toMatch(/^at：/);
+		expect(message).toContain('400 天');
+		expect((await call(served.url, 'cockpit.panel', input({ adcode: 440300, panel: 'ticker' }))).status).toBe(200);
+	});
+
+	it('no random or extreme input to any procedure gets a 5xx, a stack or an English-only refusal', { timeout: 300_000 }, async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.constantFrom(...PATHS).chain((p) => fc.tuple(fc.constant(p), mutated(VALID[p]))),
+				async ([p, value]) => {
+					const r = await call(served.url, p, input(value));
+					expectSafe(r, served, `${p} ${JSON.stringify(value)?.slice(0, 200)}`);
+				}
+			),
+			{ numRuns: 150, endOnFailure: true }
+		);
+	});
+
+	it('unknown keys are refused, never turned into live topics', async () => {
+		const before = served.hub.activeTopics;
+		for (let i = 0; i < 5; i++) {
+			const r = await call(served.url, 'live.query', input({ ...(VALID['live.query'] as object), query: { ...(VALID['live.query'] as { query: object }).query, [`x${i}`]: i } }));
+			expect(r.status).toBe(400);
+			expect(errorsOf(r.body)[0]!.message).toContain(`x${i}`);
+			expectSafe(r, served, 'unknown key');
+		}
+		expect(served.hub.activeTopics).toBe(before);
+	});
+
+	it('malformed requests, batches and bodies get a 4xx with a Chinese message', { timeout: 120_000 }, async () => {
+		const raw = ['?input=%7B', '?input=undefined', '?input=' + encodeURIComponent('{"adcode":'), '?batch=1&input=[]', '?batch=1&input=' + encodeURIComponent('"x"')];
+		for (const q of raw) expectSafe(await call(served.url, 'regions.get', q), served, q);
+		for (const p of ['nope', 'regions', 'regions.get.x', '__proto__', 'constructor', '%00', '..%2F..%2Fetc']) {
+			const r = await call(served.url, p, '');
+			expect(r.status, p).toBeGreaterThanOrEqual(400);
+			expectSafe(r, served, p);
+		}
+		// Batches: within the cap they answer; beyond it they are refused at once.
+		const ok = await call(served.url, ['regions.get', 'regions.children'].join(','), `?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { adcode: 440300 }, 1: { adcode: 440000 } }))}`);
+		expect(ok.status).toBe(200);
+		const many = Array.from({ length: MAX_BATCH + 1 }, () => 'indicators.catalogue').join(',');
+		const refused = await call(served.url, many, '?batch=1');
+		expect(refused.status).toBe(400);
+		expect(errorsOf(refused.body)[0]!.message).toContain(`最多 ${MAX_BATCH} 个`);
+		expectSafe(refused, served, 'batch over the cap');
+		// A huge POST body.
+		const big = await call(served.url, 'regions.get', '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ adcode: 440300, pad: 'x'.repeat(200_000) }) });
+		expect(big.status).toBe(413);
+		expectSafe(big, served, 'huge body');
+		// A mutation-style POST to a query is refused, not crashed.
+		expectSafe(await call(served.url, 'regions.get', '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"adcode":440300}' }), served, 'POST query');
+	});
+
+	it('random batches of random calls stay within the rules', { timeout: 300_000 }, async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(fc.constantFrom(...PATHS.filter((p) => !SUBSCRIPTIONS.has(p))).chain((p) => fc.tuple(fc.constant(p), fc.oneof(fc.constant(VALID[p]), mutated(VALID[p])))), { minLength: 1, maxLength: 30 }),
+				async (calls) => {
+					const inputs = Object.fromEntries(calls.map(([, v], i) => [i, v]));
+					const r = await call(served.url, calls.map(([p]) => p).join(','), `?batch=1&input=${encodeURIComponent(JSON.stringify(inputs))}`);
+					expectSafe(r, served, `batch of ${calls.length}`);
+					if (calls.length > MAX_BATCH) expect(r.status).toBe(400);
+				}
+			),
+			{ numRuns: 40, endOnFailure: true }
+		);
+		// Still serving.
+		expect((await call(served.url, 'indicators.catalogue', '')).status).toBe(200);
+	});
+});
+
+describe('a city deployment (TIANSHU_SCOPE=440300)', () => {
+	let served: Served;
+	beforeAll(async () => {
+		served = await serve({ adcodes: [440300] });
+	});
+	afterAll(async () => close(served));
+
+	const data = (r: Reply) => (r.body as { result: { data: unknown } }).result.data;
+	const query = (adcode: number) => ({ indicators: ['caseVolume'], from: bj(Date.now() - 2 * 24 * HOUR).slice(0, 10), to: tomorrow, grain: 'total', region: { adcode } });
+
+	it('sees 深圳’s service data and not 广州’s nor the province’s', async () => {
+		const own = await call(served.url, 'indicators.query', input(query(440300)));
+		expect(own.status).toBe(200);
+		expect((data(own) as { series: Array<{ total: { caseVolume: number } }> }).series[0]!.total.caseVolume).toBe(SHENZHEN_CASES);
+		for (const adcode of [440100, 440103, 440000, 0]) {
+			const r = await call(served.url, 'indicators.query', input(query(adcode)));
+			expect(r.status, String(adcode)).toBe(403);
+			expect(errorsOf(r.body)[0]!.message).toContain('无权查看');
+			expectSafe(r, served, String(adcode));
+		}
+		expect((await call(served.url, 'cockpit.panel', input({ adcode: 440100, panel: 'kpis' }))).status).toBe(403);
+		expect((await call(served.url, 'reviews.overview', input({ adcode: 440000 }))).status).toBe(403);
+		expect((await call(served.url, 'ingest.health', '')).status).toBe(403);
+		// The stream is refused before it opens.
+		expect((await call(served.url, 'cockpit.live', input({ adcode: 440100, panels: ['kpis'] }), { headers: { accept: 'text/event-stream' } })).status).toBe(403);
+	});
+
+	it('opens its own cockpit: every panel of 深圳 answers, the economy panel with 广东’s published statistics', { timeout: 120_000 }, async () => {
+		for (const panel of ['header', 'kpis', 'economy', 'services', 'reviews', 'map', 'rankings', 'ticker']) {
+			const r = await call(served.url, 'cockpit.panel', input({ adcode: 440300, panel }));
+			expect(r.status, `${panel}: ${r.text.slice(0, 300)}`).toBe(200);
+		}
+		const economy = data(await call(served.url, 'cockpit.panel', input({ adcode: 440300, panel: 'economy' }))) as { data: { region: { adcode: number }; lastRelease: string | null } };
+		expect(economy.data.region.adcode).toBe(440000);
+		expect(economy.data.lastRelease).not.toBeNull();
+		// Published statistics of the regions above are public; of a sibling province they are not.
+		expect((await call(served.url, 'economy.overview', input({ adcode: 440000, year: Number(today.slice(0, 4)) }))).status).toBe(200);
+		expect((await call(served.url, 'economy.overview', input({ adcode: 0, year: Number(today.slice(0, 4)) }))).status).toBe(200);
+		expect((await call(served.url, 'economy.overview', input({ adcode: 330000, year: Number(today.slice(0, 4)) }))).status).toBe(403);
+		expect((await call(served.url, 'economy.overview', input({ adcode: 440100, year: Number(today.slice(0, 4)) }))).status).toBe(403);
+		// Navigation shows the way down to 深圳 and nothing beside it.
+		const children = data(await call(served.url, 'regions.children', input({ adcode: 440000 }))) as Array<{ adcode: number }>;
+		expect(children.map((c) => c.adcode)).toEqual([440300]);
+		expect((data(await call(served.url, 'cockpit.panel', input({ adcode: 440300, panel: 'kpis' }))) as { data: { kpis: Array<{ code: string; value: number | null }> } }).data.kpis.find((k) => k.code === 'caseVolume')).toBeTruthy();
+	});
+});
