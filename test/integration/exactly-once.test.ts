@@ -225,6 +225,27 @@ describe('a file', () => {
 			await db.drop();
 		}
 	});
+	it('read by two workers at once from two files sharing most of their events, counts each event once', { timeout: 180_000 }, async () => {
+		const db = await ingestDatabase('once_race');
+		try {
+			const { file, events, from, to } = await simulatedDay('race-a.ndjson', 37, 0.2);
+			// The second file: most of the same events in another order, cut into other batches.
+			const other = path.join(dir, 'race-b.ndjson');
+			const shared = shuffled(events, new Random(5)).slice(0, Math.floor(events.length * 0.8));
+			writeFileSync(other, lines(shared));
+			const [a, b] = await Promise.all([
+				runIngest(db.database, ['--file', file, '--once', '--batch-rows', '500']).done,
+				runIngest(db.database, ['--file', other, '--once', '--batch-rows', '700']).done
+			]);
+			expect(a.code, a.stderr).toBe(0);
+			expect(b.code, b.stderr).toBe(0);
+			const expected = expectedFigures(events);
+			expect(await storedFigures(db.warehouse)).toEqual(figuresOf(expected));
+			expect(await apiTotals(db.warehouse, from, to)).toEqual(apiExpected(expected));
+		} finally {
+			await db.drop();
+		}
+	});
 });
 
 describe('tianshu rollups rebuild', () => {
