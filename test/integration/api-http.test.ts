@@ -114,6 +114,8 @@ const PATHS = Object.keys(VALID);
 const SUBSCRIPTIONS = new Set(Object.entries((appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> }).procedures).filter(([, p]) => p._def.type === 'subscription').map(([k]) => k));
 
 const HAN = /\p{Script=Han}/u;
+/** An English sentence (three words in a row); identifiers such as `caseVolume` are single words. */
+const ENGLISH = /[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}/;
 /** What an error reply must never carry. */
 const LEAK = /\bat .+:\d+:\d+|node_modules|\/work\/|\.ts:\d+|SELECT |FROM \w+|DB::Exception|Stack trace/;
 
@@ -170,6 +172,10 @@ function expectSafe(r: Reply, served: Served, what: string) {
 	const sseErrors = [...r.text.matchAll(/^event: serialized-error\ndata: (.+)$/gm)].map((m) => JSON.parse(m[1]!) as { message: string; data?: { httpStatus?: number } });
 	for (const e of [...errorsOf(r.body), ...sseErrors]) {
 		expect(e.message, what).toMatch(HAN);
+		expect(e.message, what).not.toMatch(ENGLISH);
+		// Input refusals name the field.
+		const issue = (e.data as { issues?: Array<{ path: string }> } | undefined)?.issues?.[0];
+		if (issue?.path) expect(e.message, what).toContain(issue.path);
 		expect(e.data?.httpStatus ?? 400, `${what}: ${e.message}`).toBeLessThan(500);
 		if (!sseErrors.includes(e as never)) expect(e.data?.requestId, what).toBe(r.requestId);
 	}

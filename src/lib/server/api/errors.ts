@@ -92,9 +92,8 @@ export function publicMessage(error: TRPCError, requestId: string | undefined): 
 	const id = requestId ?? '无';
 	if (error.code === 'INTERNAL_SERVER_ERROR') return `服务器内部错误（请求编号 ${id}）`;
 	if (error.code === 'SERVICE_UNAVAILABLE') return HAN.test(error.message) ? error.message : WAREHOUSE_AWAY;
-	// Client errors: our own messages are Chinese; tRPC's own (a bad path, unparsable JSON) get a Chinese word first.
-	// Bounded, so a reply never echoes a huge input back.
+	// Client errors: ours are Chinese and name the field; tRPC's own (a bad path, unparsable JSON) are English
+	// and become their code's Chinese word (the log line keeps the detail). Bounded: a reply never echoes a huge input.
 	const message = error.message.length > 500 ? `${error.message.slice(0, 500)}…` : error.message;
-	if (HAN.test(message)) return message;
-	return `${LABELS[error.code] ?? '请求无效'}：${message}`;
+	return HAN.test(message) ? message : (LABELS[error.code] ?? '请求无效');
 }
