@@ -236,7 +236,7 @@ describe('the reader reads, and only reads', () => {
 	});
 
 	it('is refused over raw HTTP with 403 READONLY', async () => {
-		const r = await raw('POST', {}, { body: 'DROP TABLE facts', headers: asReader() });
+		const r = await raw('POST', { database: db.database }, { body: 'DROP TABLE facts', headers: asReader() });
 		expect([r.status, r.code]).toEqual([403, '164']);
 		const i = await raw('POST', { query: `INSERT INTO ${db.database}.facts FORMAT JSONEachRow` }, { body: '{"n":8}\n', headers: asReader() });
 		expect([i.status, i.code]).toEqual([403, '164']);
@@ -252,6 +252,9 @@ describe('GET only reads, for anyone', () => {
 		}
 		expect(await count()).toBe(3);
 		expect((await raw('GET', { query: `SELECT count() FROM ${db.database}.facts` }, { headers: asWriter() })).text).toBe('3\n');
+		// ClickHouse's rule for GET, on the engine's side too (not only the statement check).
+		expect((await raw('GET', { query: "SELECT getSetting('readonly')" }, { headers: asWriter() })).text).toBe('2\n');
+		expect((await raw('POST', {}, { body: "SELECT getSetting('readonly')", headers: asWriter() })).text).toBe('0\n');
 		// The writer's POST still writes.
 		await db.warehouse.insert({ table: 'facts', values: [{ n: 4 }], format: 'JSONEachRow' });
 		expect(await count()).toBe(4);
