@@ -4,6 +4,8 @@ import { createInterface } from 'node:readline';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 export const warehouseUrl = `http://127.0.0.1:${process.env.TIANSHU_E2E_WAREHOUSE_PORT}`;
+/** The run's warehouse directory: its credentials file is how the processes below get the accounts (the web reads, the rest write). */
+export const warehouseData = `${process.env.TIANSHU_E2E_DATA}/warehouse`;
 export const input = (value: unknown) => encodeURIComponent(JSON.stringify(value));
 export const CHARTS = ['hourly', 'channels', 'durations', 'satisfaction-gauge', 'economy-trend', 'map', 'kpis', 'rankings-list', 'ticker'];
 
@@ -24,7 +26,7 @@ export async function allReady(page: Page) {
 
 /** Runs `tianshu <args>` against the run's warehouse; `line` resolves with the first stdout line matching. */
 export function startProcess(args: string[], env: Record<string, string>): { child: ChildProcess; line: (pattern: RegExp) => Promise<string> } {
-	const child = spawn(process.execPath, ['bin/tianshu.js', ...args], { env: { ...process.env, CLICKHOUSE_URL: warehouseUrl, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, ['bin/tianshu.js', ...args], { env: { ...process.env, CLICKHOUSE_URL: warehouseUrl, TIANSHU_WAREHOUSE_DATA: warehouseData, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
 	const lines = createInterface({ input: child.stdout! });
 	const seen: string[] = [];
 	const waiters: Array<{ pattern: RegExp; resolve: (l: string) => void }> = [];
