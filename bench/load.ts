@@ -14,8 +14,8 @@
  * length of each autocannon run.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { projectRoot, tianshuBin } from '../src/lib/server/warehouse/embedded/spawn.ts';
@@ -35,9 +35,32 @@ const trpcUrl = (base: string, procedure: string, input: unknown) => `${base}/ap
 /** Beijing date `days` from today, YYYY-MM-DD. */
 const beijingDate = (days: number) => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
-function row(name: string, r: autocannon.Result, goal: string): string {
+/** The web part's process (`tianshu web --port N`), found in /proc (Linux); undefined elsewhere. */
+function webPid(port: number): number | undefined {
+	try {
+		for (const entry of readdirSync('/proc')) {
+			if (!/^\d+$/.test(entry)) continue;
+			const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+			const i = args.indexOf('web');
+			if (i > 0 && args[i - 1]!.endsWith('tianshu.js') && args.includes(String(port))) return Number(entry);
+		}
+	} catch {
+		// Not Linux: no CPU figures.
+	}
+	return undefined;
+}
+
+/** CPU time (user + system, ms) a process has used: /proc/<pid>/stat fields 14 and 15, in 100 Hz ticks. */
+function cpuMs(pid: number | undefined): number {
+	if (pid === undefined) return Number.NaN;
+	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+	return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function row(name: string, r: autocannon.Result & { cpuPerRequestMs: number }, goal: string): string {
 	const errors = r.errors + r.timeouts + r.non2xx;
-	return `| ${name} | ${r.requests.average.toFixed(0)} req/s | ${r.latency.p50} / ${r.latency.p99} / ${r.latency.max} ms | ${errors} (${r.non2xx} non-2xx, ${r.timeouts} timeouts) | ${goal} |`;
+	const cpu = Number.isNaN(r.cpuPerRequestMs) ? '—' : `${r.cpuPerRequestMs.toFixed(2)} ms`;
+	return `| ${name} | ${r.requests.average.toFixed(0)} req/s | ${r.latency.p50} / ${r.latency.p99} / ${r.latency.max} ms | ${errors} (${r.non2xx} non-2xx, ${r.timeouts} timeouts) | ${cpu} | ${goal} |`;
 }
 
 /** Fires `n` requests at once while /healthz is asked every 100 ms; each request's status, time, size and message. */
@@ -97,8 +120,15 @@ export async function benchLoad(): Promise<void> {
 			return workers.some((w) => Number(w.lag_s) < 30);
 		});
 
-		const run = (url: string) => autocannon({ url, connections: 100, duration: seconds });
+		const pid = webPid(port);
+		// The web process's CPU per request as well: what the figures would be on a machine not shared with the load generator and others.
+		const run = async (url: string) => {
+			const before = cpuMs(pid);
+			const r = await autocannon({ url, connections: 100, duration: seconds });
+			return { ...r, cpuPerRequestMs: (cpuMs(pid) - before) / r.requests.total };
+		};
 		await autocannon({ url: kpis, connections: 10, duration: 3 }); // warm-up
+		const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
 		const floor = await run(`${base}/healthz`);
 		// The web stack's own cost: a procedure that reads nothing (SvelteKit + tRPC, no warehouse, no hub).
 		const stack = await run(`${base}/api/trpc/indicators.catalogue`);
@@ -120,9 +150,9 @@ export async function benchLoad(): Promise<void> {
 
 		const rps = panel.requests.average;
 		const ok = rps >= 1000 && panel.latency.p99 < 100 && panel.errors + panel.timeouts + panel.non2xx === 0;
-		console.log(`\n## Load (autocannon on loopback, 100 connections, ${seconds} s each)\n`);
-		console.log('| run | throughput (mean) | latency p50 / p99 / max | errors | goal |');
-		console.log('|---|---|---|---|---|');
+		console.log(`\n## Load (autocannon on loopback, 100 connections, ${seconds} s each; load average before: ${loadBefore})\n`);
+		console.log('| run | throughput (mean) | latency p50 / p99 / max | errors | web CPU per request | goal |');
+		console.log('|---|---|---|---|---|---|');
 		console.log(row('/healthz (the floor: one warehouse round trip per request)', floor, '—'));
 		console.log(row('indicators.catalogue (the web stack alone: no warehouse, no hub)', stack, '—'));
 		console.log(row('cockpit.panel · 全国 KPIs', panel, `≥ 1000 req/s, p99 < 100 ms, no errors ${ok ? '✓' : '✗'}`));
