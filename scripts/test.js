@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in order, against real components —
-//   1. type check (svelte-check over app, CLI, tests)
+//   1. type check (svelte-check over app, CLI, tests), then lint (ESLint)
 //   2. vitest: unit tests and integration tests against a real embedded warehouse
 //   3. the production build, then Playwright in Debian's Chromium against it
 // and one closing line with the totals. Stops at the first failing step.
@@ -34,6 +34,12 @@ function finish(ok) {
 }
 
 if (!step('type check', [bin('@sveltejs/kit', 'svelte-kit.js'), 'sync']) || !step('type check', [bin('svelte-check', 'bin/svelte-check'), '--tsconfig', './tsconfig.json', '--fail-on-warnings'])) {
+	totals.failed++;
+	finish(false);
+}
+
+// No floating promises (one unhandled rejection once stopped the whole web process): eslint.config.js.
+if (!step('lint (ESLint)', [bin('eslint', 'bin/eslint.js'), '.'])) {
 	totals.failed++;
 	finish(false);
 }

@@ -128,7 +128,7 @@ describe('the HTTP push endpoint', () => {
 		headers = { Authorization: `Bearer ${(await addSource(appdb.db, 'reviews-feed', ['review'])).token}` };
 		run = runIngest(db.database, ['--http', '0'], { DATABASE_URL: appdb.url });
 		url = await new Promise<string>((resolve, reject) => {
-			run.done.then((r) => reject(new Error(`ingest exited: ${r.stderr}`)));
+			void run.done.then((r) => reject(new Error(`ingest exited: ${r.stderr}`)));
 			createInterface({ input: run.child.stdout! }).on('line', (l) => {
 				if (l.includes('push endpoint ready')) resolve(JSON.parse(l).url);
 			});
