@@ -18,6 +18,8 @@ import { handleTrpc, MAX_BATCH } from '../../src/lib/server/api/http.ts';
 import { watermarkOf } from '../../src/lib/server/api/server-context.ts';
 import { LiveHub } from '../../src/lib/server/live/hub.ts';
 import type { Scope } from '../../src/lib/server/scope.ts';
+import { createWarehouse, type Warehouse } from '../../src/lib/server/warehouse/client.ts';
+import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
 
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
@@ -40,10 +42,10 @@ interface Served {
 }
 
 /** A real HTTP server in this process around the app's tRPC handler, with its log lines collected. */
-async function serve(scope: Scope): Promise<Served> {
+async function serve(scope: Scope, warehouse: Warehouse = db.warehouse): Promise<Served> {
 	const log: Array<Record<string, unknown>> = [];
 	const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(JSON.parse(line) as Record<string, unknown>) });
-	const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 200, ceilingMs: 60_000 });
+	const hub = new LiveHub({ watermark: watermarkOf(warehouse), floorMs: 200, ceilingMs: 60_000 });
 	const server = createServer((req, res) => {
 		const closed = new AbortController();
 		res.on('close', () => closed.abort());
@@ -52,7 +54,7 @@ async function serve(scope: Scope): Promise<Served> {
 		req.on('end', () => {
 			const body = chunks.length && req.method !== 'GET' ? Buffer.concat(chunks).toString('utf8') : undefined;
 			const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body, signal: closed.signal });
-			handleTrpc(request, { context: () => ({ warehouse: db.warehouse, hub, scope }), log: logger })
+			handleTrpc(request, { context: () => ({ warehouse, hub, scope }), log: logger })
 				.then(async (response) => {
 					res.writeHead(response.status, Object.fromEntries(response.headers));
 					if (response.body) for await (const chunk of response.body) res.write(chunk);
@@ -354,5 +356,36 @@ describe('a city deployment (TIANSHU_SCOPE=440300)', () => {
 		const children = data(await call(served.url, 'regions.children', input({ adcode: 440000 }))) as Array<{ adcode: number }>;
 		expect(children.map((c) => c.adcode)).toEqual([440300]);
 		expect((data(await call(served.url, 'cockpit.panel', input({ adcode: 440300, panel: 'kpis' }))) as { data: { kpis: Array<{ code: string; value: number | null }> } }).data.kpis.find((k) => k.code === 'caseVolume')).toBeTruthy();
+	});
+});
+
+describe('a warehouse that is away', () => {
+	it('answers 503 数据暂时不可用 with the request id, logs it, and goes on serving', { timeout: 60_000 }, async () => {
+		// A port where nothing listens: a real client, a real refused connection.
+		const probe = createServer();
+		await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+		const port = (probe.address() as { port: number }).port;
+		await new Promise((r) => probe.close(r));
+		const away = createWarehouse(warehouseConfig({ CLICKHOUSE_URL: `http://127.0.0.1:${port}`, CLICKHOUSE_USER: 'reader', CLICKHOUSE_PASSWORD: 'x' }));
+		const served = await serve({ all: true }, away);
+		try {
+			for (const [p, v] of [
+				['cockpit.panel', { adcode: 440300, panel: 'kpis' }],
+				['regions.get', { adcode: 440300 }],
+				['indicators.query', VALID['indicators.query']]
+			] as const) {
+				const r = await call(served.url, p, input(v));
+				expect(r.status, p).toBe(503);
+				expect(errorsOf(r.body)[0]!.message).toBe('数据暂时不可用');
+				expect(r.text).not.toMatch(LEAK);
+				expect(r.text).not.toContain(String(port));
+				expect(served.log.some((l) => l.requestId === r.requestId && l.level === 50)).toBe(true);
+			}
+			// What needs no warehouse still answers.
+			expect((await call(served.url, 'indicators.catalogue', '')).status).toBe(200);
+		} finally {
+			await close(served);
+			await away.close();
+		}
 	});
 });
