@@ -189,7 +189,15 @@ describe('the reader reads, and only reads', () => {
 			const e = await readerError(q);
 			expect([e.code, e.message]).toEqual(['164', expect.stringMatching(/Cannot modify '\w+' setting in readonly mode/)]);
 		}
-		for (const settings of [{ max_execution_time: 3600 }, { readonly: 0 }, { max_memory_usage: 0 }, { max_result_rows: 0 }, { result_overflow_mode: 'break' }, { output_format_schema: '/tmp/x' }]) {
+		const attempts: Array<Record<string, string | number>> = [
+			{ max_execution_time: 3600 },
+			{ readonly: 0 },
+			{ max_memory_usage: 0 },
+			{ max_result_rows: 0 },
+			{ result_overflow_mode: 'break' },
+			{ output_format_schema: '/tmp/x' }
+		];
+		for (const settings of attempts) {
 			const e = await readerError('SELECT 1', settings);
 			expect([e.code, e.message]).toEqual(['164', expect.stringContaining(`Cannot modify '${Object.keys(settings)[0]}' setting in readonly mode`)]);
 		}
