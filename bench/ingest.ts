@@ -29,8 +29,8 @@ function peakRssMiB(pid: number): number {
 export async function benchIngest(): Promise<void> {
 	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-bench-ingest-'));
 	const warehouse = await spawnWarehouse(path.join(dir, 'warehouse'));
-	const config = warehouseConfig({ CLICKHOUSE_URL: warehouse.url, CLICKHOUSE_DATABASE: 'tianshu' });
-	const admin = createWarehouse(warehouseConfig({ CLICKHOUSE_URL: warehouse.url, CLICKHOUSE_DATABASE: 'default' }));
+	const config = warehouseConfig({ ...warehouse.env, CLICKHOUSE_DATABASE: 'tianshu' });
+	const admin = createWarehouse(warehouseConfig({ ...warehouse.env, CLICKHOUSE_DATABASE: 'default' }));
 	const client = createWarehouse(config);
 	try {
 		await migrate({ admin, warehouse: client, database: 'tianshu', migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations')) });
@@ -48,7 +48,7 @@ export async function benchIngest(): Promise<void> {
 		const t0 = performance.now();
 		const worker = spawn(process.execPath, [tianshuBin, 'ingest', '--file', file, '--once'], {
 			cwd: projectRoot,
-			env: { ...process.env, CLICKHOUSE_URL: warehouse.url, CLICKHOUSE_DATABASE: 'tianshu', LOG_LEVEL: 'warn' },
+			env: { ...process.env, ...warehouse.env, CLICKHOUSE_DATABASE: 'tianshu', LOG_LEVEL: 'warn' },
 			stdio: 'ignore'
 		});
 		let peak = 0;

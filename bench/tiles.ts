@@ -140,8 +140,9 @@ export async function benchTiles(): Promise<void> {
 	const sizes = (process.env.TIANSHU_BENCH_EVENTS ?? '10000000,100000000').split(',').map(Number);
 	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-bench-tiles-'));
 	const warehouse = await spawnWarehouse(path.join(dir, 'warehouse'));
-	const admin = createWarehouse(warehouseConfig({ CLICKHOUSE_URL: warehouse.url, CLICKHOUSE_DATABASE: 'default' }));
-	const wh = createWarehouse(warehouseConfig({ CLICKHOUSE_URL: warehouse.url, CLICKHOUSE_DATABASE: 'tianshu' }), { requestTimeoutMs: 3_600_000 });
+	process.env.TIANSHU_WAREHOUSE_DATA = warehouse.dir; // the ingest worker below finds the warehouse's accounts there
+	const admin = createWarehouse(warehouseConfig({ ...warehouse.env, CLICKHOUSE_DATABASE: 'default' }));
+	const wh = createWarehouse(warehouseConfig({ ...warehouse.env, CLICKHOUSE_DATABASE: 'tianshu' }), { requestTimeoutMs: 3_600_000 });
 	try {
 		await migrate({ admin, warehouse: wh, database: 'tianshu', migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations')) });
 		await seed(wh, path.join(projectRoot, 'ingest', 'reference'));

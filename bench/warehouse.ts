@@ -86,7 +86,7 @@ export async function benchWarehouse(): Promise<void> {
 	// Through the embedded warehouse, as every part of Tianshu talks to it.
 	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-bench-warehouse-'));
 	const warehouse = await spawnWarehouse(dir);
-	const client = createWarehouse(warehouseConfig({ CLICKHOUSE_URL: warehouse.url, CLICKHOUSE_DATABASE: 'default' }));
+	const client = createWarehouse(warehouseConfig({ ...warehouse.env, CLICKHOUSE_DATABASE: 'default' }));
 	try {
 		await client.command({ query: TABLE_DDL });
 		const httpMs = await best(3, async () => {
