@@ -171,7 +171,7 @@ function expectSafe(r: Reply, served: Served, what: string) {
 	expect(r.requestId, what).toMatch(/^[0-9a-f]{12}$/);
 	expect(r.text, what).not.toMatch(LEAK);
 	// Stream events that are errors (`event: serialized-error`) follow the same rules.
-	const sseErrors = [...r.text.matchAll(/^event: serialized-error\ndata: (.+)$/gm)].map((m) => JSON.parse(m[1]!) as { message: string; data?: { httpStatus?: number } });
+	const sseErrors = [...r.text.matchAll(/^event: serialized-error\ndata: (.+)$/gm)].map((m) => JSON.parse(m[1]!) as ReturnType<typeof errorsOf>[number]);
 	for (const e of [...errorsOf(r.body), ...sseErrors]) {
 		expect(e.message, what).toMatch(HAN);
 		expect(e.message, what).not.toMatch(ENGLISH);
