@@ -132,11 +132,14 @@ async function execute(warehouse: Warehouse, request: QueryRequest, scope: Scope
 	const compared = range ? plan(request, scope, range) : undefined;
 	const needsTotalQuery = current.indicators.some((i) => Object.values(i.measures).some((m) => !m.sql.startsWith('sum(')));
 	const totalRequest = { ...request, grain: 'total' as const };
+	// Every plan before any query starts: a plan that throws must not leave a started query unawaited.
+	const totalPlan = needsTotalQuery && request.grain !== 'total' ? plan(totalRequest, scope) : undefined;
+	const compareTotalPlan = needsTotalQuery && range && request.grain !== 'total' ? plan(totalRequest, scope, range) : undefined;
 	const [rows, compareRows, totalRows, compareTotalRows] = await Promise.all([
 		fetchRows(warehouse, current, maxRows),
 		compared ? fetchRows(warehouse, compared, maxRows) : undefined,
-		needsTotalQuery && request.grain !== 'total' ? fetchRows(warehouse, plan(totalRequest, scope), maxRows) : undefined,
-		needsTotalQuery && range && request.grain !== 'total' ? fetchRows(warehouse, plan(totalRequest, scope, range), maxRows) : undefined
+		totalPlan ? fetchRows(warehouse, totalPlan, maxRows) : undefined,
+		compareTotalPlan ? fetchRows(warehouse, compareTotalPlan, maxRows) : undefined
 	]);
 	const buckets = bucketLabels(request.grain, request.from, request.to);
 	const compareBuckets = range ? bucketLabels(request.grain, range.from, range.to) : undefined;
