@@ -34,9 +34,11 @@ export async function connectOrExit(config: WarehouseConfig, database?: string):
 		await warehouse.close();
 		process.exit(1);
 	}
-	// /ping needs no account: ask once with ours, so a wrong password is told here and not on the first real query.
+	// /ping needs no account: ask once with ours, so a wrong password is told here and not on the first real query
+	// (in `default`: Tianshu's database may not exist yet, before `tianshu migrate`).
+	const probe = createWarehouse(config, { database: 'default' });
 	try {
-		await (await warehouse.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json();
+		await (await probe.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json();
 	} catch (e) {
 		if (e instanceof ClickHouseError && (e.code === '516' || e.code === '194')) {
 			const where = config.credentialsFile ? ` (credentials from ${config.credentialsFile})` : ' (CLICKHOUSE_USER / CLICKHOUSE_PASSWORD)';
@@ -44,7 +46,9 @@ export async function connectOrExit(config: WarehouseConfig, database?: string):
 			await warehouse.close();
 			process.exit(1);
 		}
-		// Anything else (a missing database, …) is for the command to report.
+		// Anything else is for the command to report, on its first real query.
+	} finally {
+		await probe.close();
 	}
 	return warehouse;
 }

@@ -5,6 +5,7 @@
  * as the parts use it, and through raw HTTP as an attacker on the host would.
  */
 import http from 'node:http';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ClickHouseError } from '@clickhouse/client';
 import { createWarehouse, type Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { readCredentials, type Credentials } from '../../src/lib/server/warehouse/credentials.ts';
-import { spawnWarehouse } from '../../src/lib/server/warehouse/embedded/spawn.ts';
+import { projectRoot, spawnWarehouse, tianshuBin } from '../../src/lib/server/warehouse/embedded/spawn.ts';
 import { checkHealth } from '../../src/lib/server/health.ts';
 import { freshDatabase, testConfig } from '../helpers/warehouse.ts';
 
@@ -289,6 +290,28 @@ describe('/healthz', () => {
 		await gone.close();
 		expect(down.warehouse).toMatchObject({ reachable: false, url: 'http://127.0.0.1:1' });
 		expect(JSON.stringify(down)).not.toContain(password);
+	});
+});
+
+describe('the CLI says what is wrong with its account', () => {
+	const tianshu = (env: Record<string, string>) => {
+		const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CLICKHOUSE_') && k !== 'TIANSHU_WAREHOUSE_DATA'));
+		return spawnSync(process.execPath, [tianshuBin, 'seed'], { cwd: projectRoot, encoding: 'utf8', env: { ...clean, ...env } });
+	};
+
+	it('a wrong password: exit 1 naming the account, not the password', () => {
+		const r = tianshu({ CLICKHOUSE_URL: inject('warehouseUrl'), CLICKHOUSE_USER: 'tianshu_writer', CLICKHOUSE_PASSWORD: 'not-the-password' });
+		expect(r.status).toBe(1);
+		expect(r.stderr).toContain('refused the account tianshu_writer (CLICKHOUSE_USER / CLICKHOUSE_PASSWORD)');
+		expect(r.stderr).toContain('Authentication failed');
+		expect(r.stderr).not.toContain('not-the-password');
+	});
+
+	it('an embedded warehouse that never started: exit 2 saying where the credentials will be', () => {
+		const empty = path.join(scratch, 'never-started');
+		const r = tianshu({ TIANSHU_WAREHOUSE_DATA: empty, TIANSHU_WAREHOUSE_PORT: '1' });
+		expect(r.status).toBe(2);
+		expect(r.stderr).toContain(`no warehouse credentials at ${path.join(empty, 'credentials.json')}`);
 	});
 });
 
