@@ -21,6 +21,7 @@ import type { Scope } from '../../src/lib/server/scope.ts';
 import { createWarehouse, type Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
+import { testConfig } from '../helpers/warehouse.ts';
 
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
 let db: Db;
@@ -386,6 +387,29 @@ describe('a warehouse that is away', () => {
 		} finally {
 			await close(served);
 			await away.close();
+		}
+	});
+});
+
+describe('an internal error', () => {
+	it('is a 500 that says 服务器内部错误 with the request id — nothing of the warehouse’s text — and is logged in full', async () => {
+		// A database that does not exist: the warehouse answers every query with an exception naming it.
+		const broken = createWarehouse(testConfig('no_such_database_h4'));
+		const served = await serve({ all: true }, broken);
+		try {
+			const r = await call(served.url, 'regions.get', input({ adcode: 440300 }));
+			expect(r.status).toBe(500);
+			expect(errorsOf(r.body)[0]!.message).toBe(`服务器内部错误（请求编号 ${r.requestId}）`);
+			expect(r.text).not.toMatch(LEAK);
+			expect(r.text).not.toContain('no_such_database_h4');
+			const line = served.log.find((l) => l.requestId === r.requestId)!;
+			expect(line).toMatchObject({ level: 50, msg: 'request failed', path: 'regions.get', code: 'INTERNAL_SERVER_ERROR' });
+			expect(JSON.stringify(line.err)).toContain('no_such_database_h4');
+			// And the server goes on.
+			expect((await call(served.url, 'indicators.catalogue', '')).status).toBe(200);
+		} finally {
+			await close(served);
+			await broken.close();
 		}
 	});
 });
