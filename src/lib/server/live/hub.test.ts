@@ -69,21 +69,38 @@ describe('the live hub', () => {
 		const compute = async () => {
 			computed++;
 			await gate;
-			return { value: 42 };
+			return { value: computed };
 		};
-		const callers = Array.from({ length: 100 }, () => hub.current('tile', compute, 200));
+		const fresh = { maxAgeMs: 200 };
+		const callers = Array.from({ length: 100 }, () => hub.current('tile', compute, fresh));
 		release();
 		const answers = await Promise.all(callers);
 		expect(computed).toBe(1);
 		expect(new Set(answers.map((a) => a.id)).size).toBe(1);
-		expect(answers.every((a) => a.data.value === 42)).toBe(true);
-		// Still fresh: no new computation. Stale: one more.
-		await hub.current('tile', compute, 200);
+		expect(answers.every((a) => a.data.value === 1)).toBe(true);
+		// Still fresh: no new computation.
+		await hub.current('tile', compute, fresh);
 		expect(computed).toBe(1);
+		// Stale but usable: answered at once with the last value while one refresh runs behind it.
 		await new Promise((r) => setTimeout(r, 250));
-		const later = await hub.current('tile', compute, 200);
+		const stale = await Promise.all(Array.from({ length: 10 }, () => hub.current('tile', compute, fresh)));
+		expect(stale.every((a) => a.id === answers[0]!.id)).toBe(true);
 		expect(computed).toBe(2);
-		expect(later.id).toBeGreaterThan(answers[0]!.id);
+		await new Promise((r) => setTimeout(r, 10));
+		const refreshed = await hub.current('tile', compute, fresh);
+		expect(refreshed.data.value).toBe(2);
+		expect(computed).toBe(2);
+		hub.stop();
+	});
+
+	it('makes callers wait for a fresh value once the last one is too old to serve', async () => {
+		const hub = new LiveHub({ watermark: busyFeed(), floorMs: 1000, ceilingMs: 10_000 });
+		let n = 0;
+		const compute = async () => ++n;
+		const options = { maxAgeMs: 20, staleMs: 50 };
+		expect((await hub.current('t', compute, options)).data).toBe(1);
+		await new Promise((r) => setTimeout(r, 80));
+		expect((await hub.current('t', compute, options)).data).toBe(2);
 		hub.stop();
 	});
 
@@ -94,7 +111,7 @@ describe('the live hub', () => {
 		let oneOff = 0;
 		const it = hub.subscribe('kpis', async () => ({ from: 'live', n: ++live }), controller.signal);
 		const first = (await it.next()).value!;
-		const answer = await hub.current('kpis', async () => ({ from: 'one-off', n: ++oneOff }), 5_000);
+		const answer = await hub.current('kpis', async () => ({ from: 'one-off', n: ++oneOff }), { maxAgeMs: 5_000 });
 		expect(answer).toEqual(first);
 		expect(oneOff).toBe(0);
 		controller.abort();
@@ -110,9 +127,9 @@ describe('the live hub', () => {
 			if (n === 1) throw new Error('warehouse hiccup');
 			return n;
 		};
-		const failed = await Promise.all([hub.current('t', compute, 60_000), hub.current('t', compute, 60_000)].map((p) => p.catch((e: Error) => e.message)));
+		const failed = await Promise.all([hub.current('t', compute, { maxAgeMs: 60_000 }), hub.current('t', compute, { maxAgeMs: 60_000 })].map((p) => p.catch((e: Error) => e.message)));
 		expect(failed).toEqual(['warehouse hiccup', 'warehouse hiccup']);
-		expect((await hub.current('t', compute, 60_000)).data).toBe(2);
+		expect((await hub.current('t', compute, { maxAgeMs: 60_000 })).data).toBe(2);
 		hub.stop();
 	});
 });

@@ -178,27 +178,33 @@ export class LiveHub {
 	}
 
 	/**
-	 * A topic's value for a one-off request, no older than `maxAgeMs`: the live
-	 * topic's (waiting for its computation in flight, if any), else the last one-off
-	 * value, else computed once for every concurrent caller and kept. Errors are not
-	 * kept: every caller waiting on the failed computation gets it; the next one tries again.
+	 * A topic's value for a one-off request (a tile over HTTP). Fresh (no older than
+	 * `maxAgeMs`): the live topic's or the last one-off value, as it is. Older but
+	 * within `staleMs` (default `maxAgeMs` + the ceiling): answered at once while one
+	 * refresh runs behind it — as a live screen keeps its last value until the next
+	 * comes — so callers never queue behind a recomputation; a live topic is refreshed
+	 * by its own ticks. Nothing usable: one computation shared by every concurrent
+	 * caller, and kept. Errors are not kept: callers waiting on a failed computation
+	 * get its error, a failed refresh behind a stale answer is logged, the next call tries again.
 	 */
-	async current<T>(key: string, compute: () => Promise<T>, maxAgeMs: number): Promise<Tick<T>> {
-		const fresh = (at: number) => Date.now() - at <= maxAgeMs;
+	async current<T>(key: string, compute: () => Promise<T>, options: { maxAgeMs: number; staleMs?: number }): Promise<Tick<T>> {
+		const { maxAgeMs } = options;
+		const staleMs = options.staleMs ?? maxAgeMs + this.ceilingMs;
+		const age = (at: number) => Date.now() - at;
 		const topic = this.topics.get(key) as Topic<T> | undefined;
-		if (topic?.computing) await topic.computing;
-		if (topic?.latest && fresh(topic.latestAt)) return topic.latest;
+		if (topic?.latest && age(topic.latestAt) <= maxAgeMs) return topic.latest;
 		let entry = this.shared.get(key) as Shared<T> | undefined;
 		if (entry) {
 			// Most recently used last, so the first key is the one to drop.
 			this.shared.delete(key);
 			this.shared.set(key, entry as Shared<unknown>);
-			if (entry.latest && fresh(entry.latestAt)) return entry.latest;
+			if (entry.latest && age(entry.latestAt) <= maxAgeMs) return entry.latest;
 		} else {
 			entry = { latestAt: 0, computations: 0 };
 			this.shared.set(key, entry as Shared<unknown>);
 			if (this.shared.size > MAX_SHARED) this.shared.delete(this.shared.keys().next().value!);
 		}
+		if (topic?.latest && age(topic.latestAt) <= staleMs) return topic.latest;
 		const e = entry;
 		e.computing ??= (async () => {
 			try {
@@ -207,10 +213,18 @@ export class LiveHub {
 				e.latestAt = Date.now();
 				e.latest = { id: ++this.seq, data };
 				return e.latest;
+			} catch (err) {
+				this.options.logger?.warn({ topic: key, err: (err as Error).message }, 'live hub: one-off computation failed');
+				throw err;
 			} finally {
 				e.computing = undefined;
 			}
 		})();
+		if (e.latest && age(e.latestAt) <= staleMs) {
+			// Nobody waits for this refresh: its failure is logged above, not left unhandled.
+			e.computing.catch(() => undefined);
+			return e.latest;
+		}
 		return e.computing;
 	}
 

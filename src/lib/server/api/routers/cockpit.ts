@@ -64,9 +64,10 @@ export const cockpitRouter = router({
 		const mapIndicator = input.panel === 'map' ? input.mapIndicator : undefined;
 		if (input.at !== undefined) return { panel: input.panel, mapIndicator, at: input.at, data: await computePanel(ctx, input.panel, input.adcode, input.at, mapIndicator) };
 		// Now: the live topic's value when fresh, else one computation for every concurrent viewer — as the stream
-		// does, so a hundred viewers polling cost one query per panel per tick (a slow panel: per its interval).
+		// does, so a hundred viewers polling cost one query per panel per tick (a slow panel: per its interval);
+		// a value just past its age is answered while the next is computed, so no viewer waits behind it.
 		const { key, compute } = panelTopic(ctx, input.adcode, input.panel, mapIndicator);
-		return (await ctx.hub.current(key, compute, Math.max(ctx.hub.floor, MIN_INTERVAL_MS[input.panel]))).data;
+		return (await ctx.hub.current(key, compute, { maxAgeMs: Math.max(ctx.hub.floor, MIN_INTERVAL_MS[input.panel]) })).data;
 	}),
 
 	live: scopedProcedure.input(LiveInput).subscription(({ ctx, input, signal }) => {
