@@ -45,6 +45,8 @@ describe('the read-only statement check', () => {
 		["SELECT * FROM icebergS3('http://x')", 164],
 		["DESCRIBE file('/etc/passwd', 'CSV')", 164],
 		["SELECT 2file('/etc/passwd')", 164],
+		["DESCRIBE file\u00a0('/etc/passwd', 'CSV')", 164],
+		["SELECT * FROM file\u3000('/etc/passwd')", 164],
 		// An escaped quote does not end the string: the call after the string is seen.
 		["SELECT 'it\\'s', file('/etc/passwd')", 164],
 		["SELECT 'it''s', file('/etc/passwd')", 164],
