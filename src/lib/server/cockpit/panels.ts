@@ -29,7 +29,7 @@ import type { Context } from '../api/context.ts';
 import { economyOverview } from '../api/routers/economy.ts';
 import { MUNICIPALITIES, childColumn, PlanError } from '../planner/plan.ts';
 import { AHEAD_MS, QueryRequest, type QueryInput } from '../planner/request.ts';
-import { inScope, levelOf, regionFilter } from '../scope.ts';
+import { assertInScope, inScope, levelOf, regionFilter } from '../scope.ts';
 import { comparisonRange, regionNames, runQuery, type QueryResult } from '../planner/run.ts';
 
 type Ctx = Pick<Context, 'warehouse' | 'scope'>;
@@ -67,7 +67,7 @@ const range = (from: number, to: number) => ({ from: beijingLocal(from), to: bei
 const date = beijingDate;
 
 export async function header(ctx: Ctx, adcode: number): Promise<HeaderPanel> {
-	regionFilter(adcode, ctx.scope); // the scope, before anything is read
+	assertInScope(adcode, ctx.scope); // the scope, before anything is read
 	const chain = [adcode, Math.floor(adcode / 100) * 100, Math.floor(adcode / 10000) * 10000].filter((c, i, a) => c !== 0 && a.indexOf(c) === i);
 	const [regions, children, asOf] = await parallel(
 		() => rows<{ adcode: number; name: string; short_name: string }>(ctx, 'SELECT adcode, name, short_name FROM regions FINAL WHERE adcode IN {codes:Array(UInt32)}', { codes: chain }),
