@@ -7,6 +7,7 @@ import { buildDir } from './paths.ts';
 import { configOrExit } from './warehouse-connect.ts';
 import { createLogger } from '../lib/server/log/logger.ts';
 import { installProcessGuards } from '../lib/server/api/process-guards.ts';
+import { scopeFromEnv } from '../lib/server/api/context.ts';
 
 export const DEFAULT_WEB_PORT = 3000;
 
@@ -27,6 +28,12 @@ warehouse). ORIGIN sets the public URL when behind a proxy.`,
 	async run(args) {
 		const opts = parseOptions(args, { port: { type: 'string' }, host: { type: 'string' } });
 		configOrExit(); // fail here, clearly, rather than on the first request
+		try {
+			scopeFromEnv(); // likewise the caller scope (TIANSHU_SCOPE)
+		} catch (e) {
+			console.error(`tianshu web: ${(e as Error).message}`);
+			return 1;
+		}
 		const entry = path.join(buildDir, 'index.js');
 		if (!existsSync(entry)) {
 			console.error(`tianshu web: ${entry} is missing; build the app first with \`npm run build\` (npm start does it for you)`);
