@@ -274,7 +274,7 @@ describe('over HTTP, against a real warehouse', () => {
 	it('malformed requests, batches and bodies get a 4xx with a Chinese message', { timeout: 120_000 }, async () => {
 		const raw = ['?input=%7B', '?input=undefined', '?input=' + encodeURIComponent('{"adcode":'), '?batch=1&input=[]', '?batch=1&input=' + encodeURIComponent('"x"')];
 		for (const q of raw) expectSafe(await call(served.url, 'regions.get', q), served, q);
-		for (const p of ['nope', 'regions', 'regions.get.x', '__proto__', 'constructor', '%00', '..%2F..%2Fetc']) {
+		for (const p of ['nope', 'regions', 'regions.get.x', '__proto__', 'constructor', '%00', '..%2F..%2Fetc', '%', '%E0%A4%A', 'regions.get%2C%']) {
 			const r = await call(served.url, p, '');
 			expect(r.status, p).toBeGreaterThanOrEqual(400);
 			expectSafe(r, served, p);
@@ -293,6 +293,18 @@ describe('over HTTP, against a real warehouse', () => {
 		expectSafe(big, served, 'huge body');
 		// A mutation-style POST to a query is refused, not crashed.
 		expectSafe(await call(served.url, 'regions.get', '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"adcode":440300}' }), served, 'POST query');
+	});
+
+	it('random paths — any text, half-encoded — stay within the rules', { timeout: 120_000 }, async () => {
+		const segment = fc.oneof(fc.constantFrom(...PATHS), fc.string({ maxLength: 40 }), fc.constantFrom('%', '%2C', '%E0%A4%A', ',', '..', '%00'));
+		await fc.assert(
+			fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.boolean(), async (parts, batch) => {
+				// Only what a URL cannot carry raw is escaped; stray percent signs stay.
+				const p = parts.join('').replace(/[^\x21-\x7e]|[#?/]/gu, (c) => encodeURIComponent(c));
+				expectSafe(await call(served.url, p, batch ? '?batch=1' : ''), served, p);
+			}),
+			{ numRuns: 60, endOnFailure: true }
+		);
 	});
 
 	it('random batches of random calls stay within the rules', { timeout: 300_000 }, async () => {

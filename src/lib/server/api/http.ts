@@ -93,7 +93,13 @@ export async function handleTrpc(request: Request, options: TrpcHttpOptions): Pr
 	const log = options.log ?? (defaultLogger ??= createLogger('web'));
 	try {
 		const url = new URL(request.url);
-		const path = decodeURIComponent(url.pathname.slice(ENDPOINT.length + 1));
+		let path: string;
+		try {
+			path = decodeURIComponent(url.pathname.slice(ENDPOINT.length + 1));
+		} catch {
+			log.warn({ requestId, path: url.pathname.slice(0, 200) }, 'path refused');
+			return refuse(400, 'BAD_REQUEST', '请求路径无效（百分号编码有误）', requestId);
+		}
 		const calls = url.searchParams.get('batch') === '1' ? path.split(',').length : 1;
 		if (calls > MAX_BATCH) {
 			log.warn({ requestId, calls }, 'batch refused');
