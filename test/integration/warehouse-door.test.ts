@@ -322,20 +322,27 @@ describe('the credentials file', () => {
 		let logs = '';
 		first.child.stdout!.on('data', (d) => (logs += d));
 		const file = path.join(dir, 'credentials.json');
-		expect(statSync(file).mode & 0o777).toBe(0o600);
 		const made = readFileSync(file, 'utf8');
 		const creds = readCredentials(dir)!;
-		expect(creds.reader.password).not.toBe(credentials.reader.password);
-		// This warehouse's limits are its own configuration.
-		const small = createWarehouse({ url: first.url, username: creds.reader.user, password: creds.reader.password, database: 'default', embedded: false, role: 'reader' });
-		await expect(small.query({ query: 'SELECT number FROM numbers(6)', format: 'JSONEachRow' }).then((rs) => rs.json())).rejects.toMatchObject({ code: '396' });
-		await expect(
-			small.query({ query: 'SELECT count() FROM numbers(10000000000) WHERE sleepEachRow(0) = 0', format: 'JSONEachRow' }).then((rs) => rs.json())
-		).rejects.toMatchObject({ code: '159' });
-		await small.close();
-		const refused = await raw('POST', {}, { base: first.url, body: 'SELECT 1', headers: { Origin: 'http://evil.example' } });
-		expect(refused.status).toBe(403);
-		expect(await first.stop()).toBe(0);
+		let stopped = false;
+		try {
+			expect(statSync(file).mode & 0o777).toBe(0o600);
+			expect(creds.reader.password).not.toBe(credentials.reader.password);
+			// This warehouse's limits are its own configuration.
+			const small = createWarehouse({ url: first.url, username: creds.reader.user, password: creds.reader.password, database: 'default', embedded: false, role: 'reader' });
+			await expect(small.query({ query: 'SELECT number FROM numbers(6)', format: 'JSONEachRow' }).then((rs) => rs.json())).rejects.toMatchObject({ code: '396' });
+			await expect(
+				small.query({ query: 'SELECT count() FROM numbers(10000000000) WHERE sleepEachRow(0) = 0', format: 'JSONEachRow' }).then((rs) => rs.json())
+			).rejects.toMatchObject({ code: '159' });
+			await small.close();
+			const refused = await raw('POST', {}, { base: first.url, body: 'SELECT 1', headers: { Origin: 'http://evil.example' } });
+			expect(refused.status).toBe(403);
+			expect(await first.stop()).toBe(0);
+			stopped = true;
+		} finally {
+			// A failed assertion must not leave the warehouse running.
+			if (!stopped) await first.stop();
+		}
 		expect(logs).toContain('"msg":"request refused"');
 		expect(logs).toContain('evil.example');
 
