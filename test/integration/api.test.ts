@@ -91,7 +91,7 @@ describe('safety', () => {
 		const unknown = await caller.indicators.query({ ...base, indicators: ['gdpPerCapita'] } as never).catch((e: TRPCError) => e);
 		expect((unknown as TRPCError).message).toContain('未知指标 "gdpPerCapita"');
 		const noMinute = await caller.indicators.query({ ...base, indicators: ['positiveRate'], grain: 'minute', from: '2026-11-01T09:00', to: '2026-11-01T10:00' }).catch((e: TRPCError) => e);
-		expect((noMinute as TRPCError).message).toContain('好评率 (positiveRate) has no minute grain');
+		expect((noMinute as TRPCError).message).toContain('好评率（positiveRate）没有按分钟的数据');
 	});
 });
 

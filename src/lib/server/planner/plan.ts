@@ -14,6 +14,11 @@ export { inScope, levelOf, regionFilter, within, type Level, type Scope } from '
 
 export class PlanError extends Error {}
 
+/** Chinese names for refusals (the caller reads them). */
+const GRAIN_ZH: Record<Grain, string> = { minute: '分钟', hour: '小时', day: '日', month: '月', total: '合计' };
+const FAMILY_ZH: Record<string, string> = { minute: '分钟', hour: '小时', day: '日' };
+const DIMENSION_ZH: Record<Dimension, string> = { department: '部门', item: '事项', channel: '渠道', ticketType: '诉求类型', topic: '诉求主题' };
+
 /**
  * Rows one rollup query may return: the SQL asks for one more, and run.ts refuses
  * a reply that reaches it (never truncates), so a wrong work estimate
@@ -74,7 +79,7 @@ export function childColumn(adcode: number): string {
 	if (level === 'national') return 'province_code';
 	if (level === 'province') return MUNICIPALITIES.has(adcode) ? 'adcode' : 'city_code';
 	if (level === 'city') return 'adcode';
-	throw new PlanError('a county has no sub-regions to group by');
+	throw new PlanError('区县没有下级地区，不能按下级地区分组');
 }
 
 export interface SourceQuery {
@@ -110,11 +115,11 @@ export const beijingDateParam = beijingDate;
 export function plan(request: QueryRequest, scope: Scope, range: { from: number; to: number } = request): Plan {
 	const indicators = request.indicators.map((code) => indicator(code)!);
 	for (const ind of indicators) {
-		if (!ind.grains.includes(request.grain)) throw new PlanError(`${ind.nameZh} (${ind.code}) has no ${request.grain} grain; it supports ${ind.grains.join(', ')}`);
+		if (!ind.grains.includes(request.grain)) throw new PlanError(`${ind.nameZh}（${ind.code}）没有按${GRAIN_ZH[request.grain]}的数据；可选：${ind.grains.map((g) => GRAIN_ZH[g]).join('、')}`);
 	}
 	const usedDims = new Set<Dimension>([...request.groupBy, ...(Object.keys(request.filters) as Dimension[]).filter((k) => request.filters[k] !== undefined)]);
 	for (const ind of indicators) {
-		for (const d of usedDims) if (!ind.dimensions.includes(d)) throw new PlanError(`${ind.nameZh} (${ind.code}) cannot be filtered or grouped by ${d}`);
+		for (const d of usedDims) if (!ind.dimensions.includes(d)) throw new PlanError(`${ind.nameZh}（${ind.code}）不能按${DIMENSION_ZH[d]}筛选或分组`);
 	}
 	// Scope: the region asked for must lie within what the caller may see.
 	assertInScope(request.region.adcode, scope);
@@ -146,7 +151,7 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 		const regionalTable = family === 'minute' ? undefined : tables.regional?.[family];
 		const regional = regionalTable !== undefined && covers(tables.regional!.dims);
 		const table = cityTable ?? (regional ? regionalTable : tables[family]);
-		if (!table) throw new PlanError(request.grain === 'total' ? `no ${family} rollup for ${source}: a total of it must start and end at Beijing midnight` : `no ${family} rollup for ${source}`);
+		if (!table) throw new PlanError(request.grain === 'total' ? `该指标的合计须从北京时间零点起止（${source} 没有按${FAMILY_ZH[family]}的汇总）` : `${source} 没有按${FAMILY_ZH[family]}的汇总`);
 		const dims = cityTable ? tables.cityLevel!.dims : regional ? tables.regional!.dims : family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
 		const params: Record<string, unknown> = {};
 		const where: string[] = [];
@@ -166,7 +171,7 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 			const vals = request.filters[d];
 			if (!vals) continue;
 			const col = dims[d];
-			if (!col) throw new PlanError(`${source} cannot be filtered by ${d} at the ${family} grain`);
+			if (!col) throw new PlanError(`按${FAMILY_ZH[family]}的数据不能按${DIMENSION_ZH[d]}筛选（${source}）`);
 			params[`f_${d}`] = vals;
 			where.push(`has({f_${d}:Array(String)}, toString(${col}))`);
 		}
@@ -179,7 +184,7 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 		}
 		for (const d of request.groupBy) {
 			const col = dims[d];
-			if (!col) throw new PlanError(`${source} cannot be grouped by ${d} at the ${family} grain`);
+			if (!col) throw new PlanError(`按${FAMILY_ZH[family]}的数据不能按${DIMENSION_ZH[d]}分组（${source}）`);
 			select.push(`toString(${col}) AS ${d}`);
 			group.push(d);
 		}

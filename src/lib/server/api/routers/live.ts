@@ -4,11 +4,10 @@
  */
 import { z } from 'zod';
 import { tracked } from '@trpc/server';
-import { plan } from '../../planner/plan.ts';
 import { LastEventId, QueryFields, QueryRequest } from '../../planner/request.ts';
 import { beijingLocal, DAY_MS, HOUR_MS, startOfBeijingDay } from '../../../calendar/beijing-time.ts';
 import { beijingDate } from '../../../calendar/working-days.ts';
-import { runQuery } from '../../planner/run.ts';
+import { admitQuery, runQuery } from '../../planner/run.ts';
 import { scopedProcedure, router } from '../trpc.ts';
 
 /** [from, to) of a window, in Beijing time. */
@@ -41,12 +40,12 @@ const LiveQuery = z.strictObject({
 
 export const liveRouter = router({
 	/** Indicators over a moving window, pushed on every tick. */
-	query: scopedProcedure.input(LiveQuery).subscription(({ ctx, input, signal }) => {
-		// Validated and planned once before the stream opens, so a bad or forbidden query is a clear 400/403 here
-		// (a stream's own errors never pass the procedure middleware).
+	query: scopedProcedure.input(LiveQuery).subscription(async ({ ctx, input, signal }) => {
+		// Validated, planned and checked against the work cap once before the stream opens, so a bad, forbidden or
+		// too large query is a clear 400/403 here (a stream's own errors never pass the procedure middleware; a
+		// topic over the cap would otherwise be refused at every tick and send nothing).
 		const request = () => QueryRequest.parse({ ...input.query, ...windowRange(input.window) });
-		const probe = request();
-		plan(probe, ctx.scope);
+		await admitQuery(ctx.warehouse, request(), ctx.scope);
 		// The topic is the validated query, defaults filled in: the same question is the same topic, whatever its spelling.
 		const key = JSON.stringify({ window: input.window, query: input.query, scope: ctx.scope });
 		const compute = () => runQuery(ctx.warehouse, request(), ctx.scope);
