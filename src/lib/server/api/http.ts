@@ -21,8 +21,13 @@ export const MAX_BODY_BYTES = 64 * 1024;
 let defaultLogger: Logger | undefined;
 
 /** A short id naming one request in the log and in its reply. */
+/** A random prefix per process and a counter: unique enough to find a request's log lines, and cheaper than random bytes per request (measured in the load bench). */
+const REQUEST_ID_PREFIX = randomBytes(3).toString('hex');
+let requestCounter = 0;
+
 export function newRequestId(): string {
-	return randomBytes(6).toString('hex');
+	requestCounter = (requestCounter + 1) % 0x1000000;
+	return REQUEST_ID_PREFIX + requestCounter.toString(16).padStart(6, '0');
 }
 
 export interface TrpcHttpOptions {
