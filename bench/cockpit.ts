@@ -17,7 +17,17 @@ import { chromium, type Page } from 'playwright-core';
 import { projectRoot, tianshuBin } from '../src/lib/server/warehouse/embedded/spawn.ts';
 
 const READY = ['hourly', 'channels', 'durations', 'satisfaction-gauge', 'economy-trend', 'map'];
-const ARGS = ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--enable-unsafe-swiftshader',
+	'--use-angle=swiftshader',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
 
 async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
 	const end = Date.now() + timeoutMs;
@@ -29,7 +39,10 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
 }
 
 async function allReady(page: Page): Promise<void> {
-	await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-testid="${id}"][data-ready="true"]`)), READY, { timeout: 60_000, polling: 50 });
+	await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-testid="${id}"][data-ready="true"]`)), READY, {
+		timeout: 60_000,
+		polling: 50
+	});
 }
 
 export async function benchCockpit(): Promise<void> {
@@ -37,11 +50,28 @@ export async function benchCockpit(): Promise<void> {
 	const port = Number(process.env.TIANSHU_BENCH_PORT ?? 4417);
 	const base = `http://127.0.0.1:${port}`;
 	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-bench-cockpit-'));
-	const product = spawn(process.execPath, [tianshuBin, 'start', '--data', path.join(dir, 'warehouse'), '--warehouse-port', String(port + 1), '--port', String(port), '--simulate-days', '1', '--simulate-rate', '10'], {
-		cwd: projectRoot,
-		env: { ...process.env, TIANSHU_LIVE_FLOOR_MS: '1000', TIANSHU_LIVE_CEILING_MS: '1000', LOG_LEVEL: 'warn' },
-		stdio: ['pipe', 'pipe', 'pipe']
-	});
+	const product = spawn(
+		process.execPath,
+		[
+			tianshuBin,
+			'start',
+			'--data',
+			path.join(dir, 'warehouse'),
+			'--warehouse-port',
+			String(port + 1),
+			'--port',
+			String(port),
+			'--simulate-days',
+			'1',
+			'--simulate-rate',
+			'10'
+		],
+		{
+			cwd: projectRoot,
+			env: { ...process.env, TIANSHU_LIVE_FLOOR_MS: '1000', TIANSHU_LIVE_CEILING_MS: '1000', LOG_LEVEL: 'warn' },
+			stdio: ['pipe', 'pipe', 'pipe']
+		}
+	);
 	let log = '';
 	product.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
 	product.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
@@ -49,7 +79,11 @@ export async function benchCockpit(): Promise<void> {
 	try {
 		const input = encodeURIComponent(JSON.stringify({ adcode: 440000, panel: 'kpis' }));
 		await until('the product', 300_000, async () => (await fetch(`${base}/healthz`)).ok);
-		await until('today’s data', 300_000, async () => (await (await fetch(`${base}/api/trpc/cockpit.panel?input=${input}`)).json()).result.data.data.kpis[0].value > 0);
+		await until(
+			'today’s data',
+			300_000,
+			async () => (await (await fetch(`${base}/api/trpc/cockpit.panel?input=${input}`)).json()).result.data.data.kpis[0].value > 0
+		);
 		// Measure a wall, not the first start-up: wait until the worker has caught up with the day of backfill.
 		await until('the backfill ingested', 900_000, async () => {
 			const workers = (await (await fetch(`${base}/api/trpc/ingest.health`)).json()).result.data.workers as Array<{ lag_s: number }>;
@@ -81,7 +115,9 @@ export async function benchCockpit(): Promise<void> {
 			console.log('\n## Cockpit (Chromium, 1920×1080, 广东)\n');
 			console.log('| measure | figure | goal |');
 			console.log('|---|---|---|');
-			console.log(`| first render (navigation → every panel ready), p50 of 5 | ${renders[2]!.toFixed(0)} ms (min ${renders[0]!.toFixed(0)}, max ${renders[4]!.toFixed(0)}) | < 2000 ms |`);
+			console.log(
+				`| first render (navigation → every panel ready), p50 of 5 | ${renders[2]!.toFixed(0)} ms (min ${renders[0]!.toFixed(0)}, max ${renders[4]!.toFixed(0)}) | < 2000 ms |`
+			);
 			console.log(`| JS shipped to /cockpit, gzip | ${(jsBytes / 1024).toFixed(0)} kB | ≤ 700 kB |`);
 			for (const r of rows) console.log(r);
 		};

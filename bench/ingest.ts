@@ -38,7 +38,11 @@ export async function benchIngest(): Promise<void> {
 
 		// About 1 M events: 4 days at a mean of 3 events/s per … scaled until the file holds enough.
 		const file = path.join(dir, 'feed.ndjson');
-		const gen = spawn(process.execPath, [tianshuBin, 'simulate', '--seed', '1', '--rate', '3.2', '--from', '2026-11-09T00:00', '--to', '2026-11-13T00:00', '--out', file], { cwd: projectRoot, stdio: 'ignore' });
+		const gen = spawn(
+			process.execPath,
+			[tianshuBin, 'simulate', '--seed', '1', '--rate', '3.2', '--from', '2026-11-09T00:00', '--to', '2026-11-13T00:00', '--out', file],
+			{ cwd: projectRoot, stdio: 'ignore' }
+		);
 		await new Promise((r) => gen.on('exit', r));
 		const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
 		const mb = statSync(file).size / 1024 / 1024;
@@ -57,7 +61,13 @@ export async function benchIngest(): Promise<void> {
 		clearInterval(poll);
 		const workerMs = performance.now() - t0;
 		if (code !== 0) throw new Error(`the worker exited with ${code}`);
-		const [{ n }] = (await (await client.query({ query: 'SELECT (SELECT count() FROM case_events) + (SELECT count() FROM reviews) + (SELECT count() FROM review_actions) + (SELECT count() FROM hotline_events) + (SELECT count() FROM indicator_values) + (SELECT count() FROM risk_warnings) AS n', format: 'JSONEachRow' })).json<{ n: number }>()) as [{ n: number }];
+		const [{ n }] = (await (
+			await client.query({
+				query:
+					'SELECT (SELECT count() FROM case_events) + (SELECT count() FROM reviews) + (SELECT count() FROM review_actions) + (SELECT count() FROM hotline_events) + (SELECT count() FROM indicator_values) + (SELECT count() FROM risk_warnings) AS n',
+				format: 'JSONEachRow'
+			})
+		).json<{ n: number }>()) as [{ n: number }];
 		if (n !== lines) throw new Error(`expected ${lines} stored events, found ${n}`);
 
 		// The warehouse's own insert of the same bytes into one wide table.
@@ -82,7 +92,9 @@ export async function benchIngest(): Promise<void> {
 		const ratio = rawMs / workerMs;
 		console.log('| measure | value | goal |');
 		console.log('|---|---|---|');
-		console.log(`| tianshu ingest --once (parse, validate, enrich, route, dead letters, checkpoints) | ${(workerMs / 1000).toFixed(1)} s · ${rate(workerMs)} | ≥ 200,000 events/s ${lines / workerMs * 1000 >= 200_000 ? '✓' : '✗'} |`);
+		console.log(
+			`| tianshu ingest --once (parse, validate, enrich, route, dead letters, checkpoints) | ${(workerMs / 1000).toFixed(1)} s · ${rate(workerMs)} | ≥ 200,000 events/s ${(lines / workerMs) * 1000 >= 200_000 ? '✓' : '✗'} |`
+		);
 		console.log(`| INSERT … FORMAT JSONEachRow of the same file (warehouse alone) | ${(rawMs / 1000).toFixed(1)} s · ${rate(rawMs)} | |`);
 		console.log(`| ratio (worker / warehouse alone) | ${ratio.toFixed(2)} | ≥ 0.60 ${ratio >= 0.6 ? '✓' : '✗'} |`);
 		console.log(`| worker peak resident memory | ${peak.toFixed(0)} MiB | bounded |`);

@@ -71,7 +71,10 @@ async function underHeavyLoad(base: string, url: string, n: number) {
 	const poll = (async () => {
 		while (polling) {
 			const t = performance.now();
-			const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+			const ok = await fetch(`${base}/healthz`).then(
+				(r) => r.ok,
+				() => false
+			);
 			health.push(ok ? performance.now() - t : Number.POSITIVE_INFINITY);
 			await new Promise((r) => setTimeout(r, 100));
 		}
@@ -103,11 +106,28 @@ export async function benchLoad(): Promise<void> {
 	const port = Number(process.env.TIANSHU_BENCH_PORT ?? 4427);
 	const base = `http://127.0.0.1:${port}`;
 	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-bench-load-'));
-	const product = spawn(process.execPath, [tianshuBin, 'start', '--data', path.join(dir, 'warehouse'), '--warehouse-port', String(port + 1), '--port', String(port), '--simulate-days', '1', '--simulate-rate', '3'], {
-		cwd: projectRoot,
-		env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-		stdio: ['pipe', 'pipe', 'pipe']
-	});
+	const product = spawn(
+		process.execPath,
+		[
+			tianshuBin,
+			'start',
+			'--data',
+			path.join(dir, 'warehouse'),
+			'--warehouse-port',
+			String(port + 1),
+			'--port',
+			String(port),
+			'--simulate-days',
+			'1',
+			'--simulate-rate',
+			'3'
+		],
+		{
+			cwd: projectRoot,
+			env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+			stdio: ['pipe', 'pipe', 'pipe']
+		}
+	);
 	let log = '';
 	product.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
 	product.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
@@ -129,14 +149,30 @@ export async function benchLoad(): Promise<void> {
 			return { ...r, cpuPerRequestMs: (cpuMs(pid) - before) / r.requests.total };
 		};
 		await autocannon({ url: kpis, connections: 10, duration: 3 }); // warm-up
-		const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
+		const loadBefore = loadavg()
+			.map((l) => l.toFixed(1))
+			.join(' ');
 		const floor = await run(`${base}/healthz`);
 		// The web stack's own cost: a procedure that reads nothing (SvelteKit + tRPC, no warehouse, no hub).
 		const stack = await run(`${base}/api/trpc/indicators.catalogue`);
 		const panel = await run(kpis);
 
 		const heavy = {
-			indicators: ['caseVolume', 'acceptedVolume', 'completedVolume', 'onTimeRate', 'earlyRate', 'avgDuration', 'p90Duration', 'fullyOnlineRate', 'zeroTripRate', 'crossProvinceVolume', 'positiveRate', 'negativeCount', 'reviewRate'],
+			indicators: [
+				'caseVolume',
+				'acceptedVolume',
+				'completedVolume',
+				'onTimeRate',
+				'earlyRate',
+				'avgDuration',
+				'p90Duration',
+				'fullyOnlineRate',
+				'zeroTripRate',
+				'crossProvinceVolume',
+				'positiveRate',
+				'negativeCount',
+				'reviewRate'
+			],
 			from: beijingDate(-60),
 			to: beijingDate(0),
 			grain: 'hour',
@@ -144,10 +180,19 @@ export async function benchLoad(): Promise<void> {
 			groupBy: ['item', 'channel'],
 			compare: 'previousPeriod'
 		};
-		const within = { indicators: ['caseVolume', 'onTimeRate'], from: beijingDate(-13), to: beijingDate(1), grain: 'hour', region: { adcode: 0, by: 'children' }, compare: 'previousPeriod' };
+		const within = {
+			indicators: ['caseVolume', 'onTimeRate'],
+			from: beijingDate(-13),
+			to: beijingDate(1),
+			grain: 'hour',
+			region: { adcode: 0, by: 'children' },
+			compare: 'previousPeriod'
+		};
 		// A wall's first picture, batched (the API takes at most 20 calls a batch): every panel of the nation and of
 		// 广东, and the map of four provinces. Once cold (nothing computed yet for most) and once right after.
-		const calls = [0, 440000].flatMap((adcode) => PANELS.map((panel) => ({ adcode, panel }))).concat([110000, 310000, 510000, 650000].map((adcode) => ({ adcode, panel: 'map' as const })));
+		const calls = [0, 440000]
+			.flatMap((adcode) => PANELS.map((panel) => ({ adcode, panel })))
+			.concat([110000, 310000, 510000, 650000].map((adcode) => ({ adcode, panel: 'map' as const })));
 		const batchUrl = `${base}/api/trpc/${calls.map(() => 'cockpit.panel').join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(Object.fromEntries(calls.map((c, i) => [i, c]))))}`;
 		const batch = async () => {
 			const t = performance.now();
@@ -178,7 +223,9 @@ export async function benchLoad(): Promise<void> {
 			const biggest = Math.max(...r.replies.map((x) => x.bytes));
 			return `${[...byStatus].map(([s, n]) => `${n}× ${s}`).join(', ')}; slowest ${slowest.toFixed(0)} ms, largest reply ${(biggest / 1024).toFixed(1)} kB`;
 		};
-		console.log(`\nA batched GET of ${calls.length} panels (was 8.6 s for 120): ${cold.status}, ${cold.ms.toFixed(0)} ms cold; ${warm.status}, ${warm.ms.toFixed(0)} ms right after.`);
+		console.log(
+			`\nA batched GET of ${calls.length} panels (was 8.6 s for 120): ${cold.status}, ${cold.ms.toFixed(0)} ms cold; ${warm.status}, ${warm.ms.toFixed(0)} ms right after.`
+		);
 		console.log('\n| heavy work | fate | /healthz while it runs (p50 / max, polls) | goal |');
 		console.log('|---|---|---|---|');
 		for (const [name, r] of [

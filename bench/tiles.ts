@@ -97,7 +97,11 @@ async function freshness(url: string, database: string, wh: Warehouse): Promise<
 	await migrateAppDb(store);
 	const headers = { Authorization: `Bearer ${(await addSource(store, 'bench', ['case'])).token}` };
 	await store.close();
-	const worker = spawn(process.execPath, [tianshuBin, 'ingest', '--http', '0'], { cwd: projectRoot, env: { ...process.env, CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'info', DATABASE_URL: appdb.url }, stdio: ['ignore', 'pipe', 'inherit'] });
+	const worker = spawn(process.execPath, [tianshuBin, 'ingest', '--http', '0'], {
+		cwd: projectRoot,
+		env: { ...process.env, CLICKHOUSE_URL: url, CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'info', DATABASE_URL: appdb.url },
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
 	const endpoint = await new Promise<string>((resolve) => {
 		createInterface({ input: worker.stdout! }).on('line', (l) => {
 			if (l.includes('push endpoint ready')) resolve(JSON.parse(l).url);
@@ -106,13 +110,30 @@ async function freshness(url: string, database: string, wh: Warehouse): Promise<
 	const hub = new LiveHub({ watermark: watermarkOf(wh), floorMs: 250, ceilingMs: 60_000 });
 	const controller = new AbortController();
 	const caller = createCaller({ warehouse: wh, hub, scope: { all: true } }, { signal: controller.signal });
-	const stream = (await caller.live.query({ window: 'today', query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: 440305 } } })) as AsyncIterable<[string, { series: Array<{ total: { caseVolume: number } }> }]>;
+	const stream = (await caller.live.query({
+		window: 'today',
+		query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: 440305 } }
+	})) as AsyncIterable<[string, { series: Array<{ total: { caseVolume: number } }> }]>;
 	const it = stream[Symbol.asyncIterator]();
 	let last = (await it.next()).value![1].series[0]?.total.caseVolume ?? 0;
 	const times: number[] = [];
 	for (let i = 0; i < 20; i++) {
 		const ts = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
-		const event = { type: 'case', event_id: `fresh-${i}-${Date.now()}`, case_id: `fresh-${i}`, status: 'submitted', ts, adcode: 440305, department: '测试', item_code: 'T', item_name: '测试', channel: 'web', promised_days: 1, trips: 0, cross_province: false };
+		const event = {
+			type: 'case',
+			event_id: `fresh-${i}-${Date.now()}`,
+			case_id: `fresh-${i}`,
+			status: 'submitted',
+			ts,
+			adcode: 440305,
+			department: '测试',
+			item_code: 'T',
+			item_name: '测试',
+			channel: 'web',
+			promised_days: 1,
+			trips: 0,
+			cross_province: false
+		};
 		const t = performance.now();
 		await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(event) });
 		for (;;) {
@@ -154,15 +175,19 @@ export async function benchTiles(): Promise<void> {
 		for (const size of sizes) {
 			const ms = await generate(wh, stored, size - stored);
 			stored = size;
-			console.error(`generated ${size.toLocaleString('en')} events (+${((ms / 1000) | 0)} s, MVs included)`);
+			console.error(`generated ${size.toLocaleString('en')} events (+${(ms / 1000) | 0} s, MVs included)`);
 			for (const tile of tiles()) {
 				const api = await timed(30, () => caller.indicators.query(tile.input));
 				const raw = await timed(size > 20_000_000 ? 5 : 10, async () => (await wh.query({ query: tile.raw, format: 'JSONEachRow' })).json());
-				console.log(`| ${(size / 1e6).toFixed(0)} M | ${tile.name} | ${api.p50.toFixed(1)} / ${api.p95.toFixed(1)} ms | ${raw.p50.toFixed(0)} / ${raw.p95.toFixed(0)} ms | ${(raw.p95 / api.p95).toFixed(0)}× |`);
+				console.log(
+					`| ${(size / 1e6).toFixed(0)} M | ${tile.name} | ${api.p50.toFixed(1)} / ${api.p95.toFixed(1)} ms | ${raw.p50.toFixed(0)} / ${raw.p95.toFixed(0)} ms | ${(raw.p95 / api.p95).toFixed(0)}× |`
+				);
 			}
 		}
 		const fresh = await freshness(warehouse.url, 'tianshu', wh);
-		console.log(`\nEvent-to-subscriber freshness (HTTP push → worker → rollups → hub → screen), 20 events: p50 ${fresh.p50.toFixed(0)} ms, p95 ${fresh.p95.toFixed(0)} ms (goal p95 < 1500 ms ${fresh.p95 < 1500 ? '✓' : '✗'})`);
+		console.log(
+			`\nEvent-to-subscriber freshness (HTTP push → worker → rollups → hub → screen), 20 events: p50 ${fresh.p50.toFixed(0)} ms, p95 ${fresh.p95.toFixed(0)} ms (goal p95 < 1500 ms ${fresh.p95 < 1500 ? '✓' : '✗'})`
+		);
 	} finally {
 		await wh.close();
 		await admin.close();

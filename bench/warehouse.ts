@@ -96,7 +96,9 @@ export async function benchWarehouse(): Promise<void> {
 				// drain
 			}
 		});
-		const [{ n }] = (await (await client.query({ query: 'SELECT count() AS n FROM bench_rows', format: 'JSONEachRow' })).json<{ n: number }>()) as [{ n: number }];
+		const [{ n }] = (await (await client.query({ query: 'SELECT count() AS n FROM bench_rows', format: 'JSONEachRow' })).json<{ n: number }>()) as [
+			{ n: number }
+		];
 		if (n !== ROWS) throw new Error(`expected ${ROWS} rows after the insert, found ${n}`);
 
 		const times = await durations(2000, async () => (await client.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json(), 200);
@@ -110,8 +112,12 @@ export async function benchWarehouse(): Promise<void> {
 		console.log(`| throughput ratio (warehouse / direct) | ${ratio.toFixed(2)} | ≥ 0.70 ${ratio >= 0.7 ? '✓' : '✗'} |`);
 		console.log(`| SELECT 1 round trip p50 (2000 runs) | ${percentile(times, 0.5).toFixed(2)} ms | < 2 ms ${percentile(times, 0.5) < 2 ? '✓' : '✗'} |`);
 		console.log(`| SELECT 1 round trip p95 | ${percentile(times, 0.95).toFixed(2)} ms | |`);
-		console.log(`| — of which the client's floor: same client, do-nothing HTTP server, p50 / p95 | ${percentile(floorTimes, 0.5).toFixed(2)} / ${percentile(floorTimes, 0.95).toFixed(2)} ms | |`);
-		console.log(`| — of which chDB: SELECT 1 in-process, p50 / p95 | ${percentile(engineTimes, 0.5).toFixed(2)} / ${percentile(engineTimes, 0.95).toFixed(2)} ms | |`);
+		console.log(
+			`| — of which the client's floor: same client, do-nothing HTTP server, p50 / p95 | ${percentile(floorTimes, 0.5).toFixed(2)} / ${percentile(floorTimes, 0.95).toFixed(2)} ms | |`
+		);
+		console.log(
+			`| — of which chDB: SELECT 1 in-process, p50 / p95 | ${percentile(engineTimes, 0.5).toFixed(2)} / ${percentile(engineTimes, 0.95).toFixed(2)} ms | |`
+		);
 	} finally {
 		await client.close();
 		await warehouse.stop();

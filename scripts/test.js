@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in order, against real components —
-//   1. type check (svelte-check over app, CLI, tests), then lint (ESLint)
+//   1. type check (svelte-check over app, CLI, tests), then lint (ESLint) and format (Prettier)
 //   2. vitest: unit tests and integration tests against a real embedded warehouse
 //   3. the production build, then Playwright in Debian's Chromium against it
 // and one closing line with the totals. Stops at the first failing step.
@@ -33,7 +33,10 @@ function finish(ok) {
 	process.exit(ok ? 0 : 1);
 }
 
-if (!step('type check', [bin('@sveltejs/kit', 'svelte-kit.js'), 'sync']) || !step('type check', [bin('svelte-check', 'bin/svelte-check'), '--tsconfig', './tsconfig.json', '--fail-on-warnings'])) {
+if (
+	!step('type check', [bin('@sveltejs/kit', 'svelte-kit.js'), 'sync']) ||
+	!step('type check', [bin('svelte-check', 'bin/svelte-check'), '--tsconfig', './tsconfig.json', '--fail-on-warnings'])
+) {
 	totals.failed++;
 	finish(false);
 }
@@ -44,8 +47,20 @@ if (!step('lint (ESLint)', [bin('eslint', 'bin/eslint.js'), '.'])) {
 	finish(false);
 }
 
+// One format for everyone (.prettierrc.json); `npm run format` fixes what this finds.
+if (!step('format (Prettier)', [bin('prettier', 'bin/prettier.cjs'), '--check', '--log-level', 'warn', '.'])) {
+	totals.failed++;
+	finish(false);
+}
+
 const vitestReport = path.join(reports, 'vitest.json');
-const vitestOk = step('unit and integration tests (vitest)', [bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]);
+const vitestOk = step('unit and integration tests (vitest)', [
+	bin('vitest', 'vitest.mjs'),
+	'run',
+	'--reporter=default',
+	'--reporter=json',
+	`--outputFile.json=${vitestReport}`
+]);
 if (existsSync(vitestReport)) {
 	const v = JSON.parse(readFileSync(vitestReport, 'utf8'));
 	totals.passed += v.numPassedTests;

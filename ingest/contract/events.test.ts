@@ -32,7 +32,10 @@ describe('periods', () => {
 describe('the README documents the contract as enforced', () => {
 	const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
 	const block = /One example of each:\s*```json\n([\s\S]*?)```/.exec(readme)![1]!;
-	const examples = block.trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+	const examples = block
+		.trim()
+		.split('\n')
+		.map((l) => JSON.parse(l) as { type: string });
 
 	it('has one example per type', () => {
 		expect(examples.map((e) => e.type)).toEqual(['case', 'review', 'review_action', 'ticket', 'indicator', 'warning', 'target']);

@@ -46,7 +46,8 @@ const two = (text: string, i: number) => {
  */
 function parseCommonTimestamp(text: string): number | undefined {
 	if (text.length !== 29 && text.length !== 24) return undefined;
-	if (text[4] !== '-' || text[7] !== '-' || (text[10] !== 'T' && text[10] !== ' ') || text[13] !== ':' || text[16] !== ':' || text[19] !== '.') return undefined;
+	if (text[4] !== '-' || text[7] !== '-' || (text[10] !== 'T' && text[10] !== ' ') || text[13] !== ':' || text[16] !== ':' || text[19] !== '.')
+		return undefined;
 	const y = two(text, 0) * 100 + two(text, 2);
 	const mo = two(text, 5);
 	const d = two(text, 8);
@@ -54,7 +55,22 @@ function parseCommonTimestamp(text: string): number | undefined {
 	const mi = two(text, 14);
 	const sec = two(text, 17);
 	const ms = two(text, 20) * 10 + digit(text, 22);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0 || digit(text, 22) > 9 || digit(text, 22) < 0) return undefined;
+	if (
+		y < 0 ||
+		mo < 1 ||
+		mo > 12 ||
+		d < 1 ||
+		h < 0 ||
+		h > 23 ||
+		mi < 0 ||
+		mi > 59 ||
+		sec < 0 ||
+		sec > 59 ||
+		ms < 0 ||
+		digit(text, 22) > 9 ||
+		digit(text, 22) < 0
+	)
+		return undefined;
 	const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 	if (d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return NaN;
 	let offsetMin: number;
@@ -98,16 +114,25 @@ export function parseTimestamp(text: string): number {
 
 const id = z.string().min(1).max(128);
 const name = z.string().max(256);
-const timestamp = z.string().max(40).transform((text, ctx) => {
-	const ms = parseTimestamp(text);
-	if (Number.isNaN(ms)) {
-		ctx.addIssue({ code: 'custom', message: `not an ISO 8601 timestamp: ${JSON.stringify(text)}` });
-		return z.NEVER;
-	}
-	return ms;
-});
+const timestamp = z
+	.string()
+	.max(40)
+	.transform((text, ctx) => {
+		const ms = parseTimestamp(text);
+		if (Number.isNaN(ms)) {
+			ctx.addIssue({ code: 'custom', message: `not an ISO 8601 timestamp: ${JSON.stringify(text)}` });
+			return z.NEVER;
+		}
+		return ms;
+	});
 const adcode = z
-	.union([z.number().int(), z.string().regex(/^\d{6}$/, 'must be six digits').transform(Number)])
+	.union([
+		z.number().int(),
+		z
+			.string()
+			.regex(/^\d{6}$/, 'must be six digits')
+			.transform(Number)
+	])
 	.pipe(z.number().int().min(110000, 'must be a GB/T 2260 code').max(829999, 'must be a GB/T 2260 code'));
 
 export const CaseEvent = z.object({

@@ -15,7 +15,12 @@ const regions = RegionIndex.of([
 	{ adcode: 330106, province_code: 330000, city_code: 330100 },
 	{ adcode: 330203, province_code: 330000, city_code: 330200 }
 ]);
-const ctx = { regions, now: () => Date.UTC(2026, 10, 22, 6), source: 'test', deadlines: new DeadlinePolicy({ negativeReviewRectifyDays: { default: 5, regions: { '330000': 7, '330100': 15 } } }) };
+const ctx = {
+	regions,
+	now: () => Date.UTC(2026, 10, 22, 6),
+	source: 'test',
+	deadlines: new DeadlinePolicy({ negativeReviewRectifyDays: { default: 5, regions: { '330000': 7, '330100': 15 } } })
+};
 const line = (o: unknown) => Buffer.from(JSON.stringify(o));
 
 const completed = {
@@ -99,13 +104,17 @@ describe('the steps', () => {
 	});
 
 	it('accept a national indicator with adcode 0', () => {
-		const r = run(line({ type: 'indicator', indicator: 'cpi', adcode: 0, period: '2026-10', value: 100.2, unit: '上年=100', release_ts: '2026-11-15T09:30:00+08:00' }), ctx) as Routed;
+		const r = run(
+			line({ type: 'indicator', indicator: 'cpi', adcode: 0, period: '2026-10', value: 100.2, unit: '上年=100', release_ts: '2026-11-15T09:30:00+08:00' }),
+			ctx
+		) as Routed;
 		expect(r.row).toMatchObject({ adcode: 0, province_code: 0, period_kind: 'month', period_start: '2026-10-01' });
 	});
 
 	it('refuse a release time more than 5 minutes ahead of now (indicators and targets), accept one within', () => {
 		// ctx.now is 2026-11-22 14:00 Beijing time.
-		const indicator = (release_ts: string) => line({ type: 'indicator', indicator: 'retailSales', adcode: 0, period: '2026-10', value: 1, unit: '亿元', release_ts });
+		const indicator = (release_ts: string) =>
+			line({ type: 'indicator', indicator: 'retailSales', adcode: 0, period: '2026-10', value: 1, unit: '亿元', release_ts });
 		const target = (release_ts: string) => line({ type: 'target', indicator: 'gdp', adcode: 0, year: 2026, value: 0.1, unit: '%', release_ts });
 		expect(run(indicator('2026-11-22T14:04:00+08:00'), ctx).ok).toBe(true);
 		expect(run(indicator('2026-11-22T14:05:00.000+08:00'), ctx).ok).toBe(true);
@@ -134,7 +143,21 @@ describe('the steps', () => {
 
 describe('deadlines', () => {
 	const review = (adcode: number, rating: number) =>
-		run(line({ type: 'review', review_id: `r${adcode}${rating}`, case_id: 'c1', ts: '2026-11-20T10:00:00', adcode, department: '市场监管局', item_code: 'X1', channel: 'web', rating, named: true }), ctx) as Routed;
+		run(
+			line({
+				type: 'review',
+				review_id: `r${adcode}${rating}`,
+				case_id: 'c1',
+				ts: '2026-11-20T10:00:00',
+				adcode,
+				department: '市场监管局',
+				item_code: 'X1',
+				channel: 'web',
+				rating,
+				named: true
+			}),
+			ctx
+		) as Routed;
 
 	it('stamps a negative review with its rectification deadline in working days, the most specific region winning', () => {
 		// Friday 20 November 2026: 5 working days → Fri 27th, 7 → Tue 1 Dec, 15 → Fri 11 Dec.
@@ -149,7 +172,21 @@ describe('deadlines', () => {
 	});
 
 	it("keeps a ticket's deadline (承办时限) and leaves it empty when the source does not send one", () => {
-		const ticket = (extra: object) => run(line({ type: 'ticket', event_id: 'e1', ticket_id: 't1', status: 'closed', ts: '2026-11-20T10:00:00', adcode: 440305, ticket_type: 'complaint', topic: '交通', ...extra }), ctx) as Routed;
+		const ticket = (extra: object) =>
+			run(
+				line({
+					type: 'ticket',
+					event_id: 'e1',
+					ticket_id: 't1',
+					status: 'closed',
+					ts: '2026-11-20T10:00:00',
+					adcode: 440305,
+					ticket_type: 'complaint',
+					topic: '交通',
+					...extra
+				}),
+				ctx
+			) as Routed;
 		expect(ticket({ due_ts: '2026-11-25T18:00:00' }).row.due_ts).toBe('2026-11-25 10:00:00.000');
 		expect(ticket({}).row.due_ts).toBeNull();
 	});
@@ -157,8 +194,12 @@ describe('deadlines', () => {
 	it('refuses a bad deadlines file with a message naming the file and the field', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'deadlines-'));
 		const write = (name: string, body: string) => (writeFileSync(join(dir, name), body), join(dir, name));
-		expect(() => DeadlinePolicy.load(write('zero.json', JSON.stringify({ negativeReviewRectifyDays: { default: 0 } })))).toThrow(/zero\.json: negativeReviewRectifyDays\.default/);
-		expect(() => DeadlinePolicy.load(write('keys.json', JSON.stringify({ negativeReviewRectifyDays: { default: 5, regions: { abc: 7 } } })))).toThrow(/keys\.json: negativeReviewRectifyDays\.regions/);
+		expect(() => DeadlinePolicy.load(write('zero.json', JSON.stringify({ negativeReviewRectifyDays: { default: 0 } })))).toThrow(
+			/zero\.json: negativeReviewRectifyDays\.default/
+		);
+		expect(() => DeadlinePolicy.load(write('keys.json', JSON.stringify({ negativeReviewRectifyDays: { default: 5, regions: { abc: 7 } } })))).toThrow(
+			/keys\.json: negativeReviewRectifyDays\.regions/
+		);
 		expect(() => DeadlinePolicy.load(write('broken.json', '{'))).toThrow(/cannot read the deadlines file .*broken\.json/);
 		expect(DeadlinePolicy.load().rectifyDays(440305, 440300, 440000)).toBeGreaterThan(0); // the shipped file is valid
 	});

@@ -92,7 +92,8 @@ export function parse(bytes: Buffer): Record<string, unknown> | Refusal {
 	} catch (e) {
 		return refuse('parse', 'invalid_json', (e as Error).message.slice(0, 300));
 	}
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) return refuse('parse', 'not_an_object', `a JSON ${Array.isArray(value) ? 'array' : typeof value}, not an object`);
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		return refuse('parse', 'not_an_object', `a JSON ${Array.isArray(value) ? 'array' : typeof value}, not an object`);
 	return value as Record<string, unknown>;
 }
 
@@ -104,7 +105,8 @@ export function validate(value: Record<string, unknown>): IngestEvent | Refusal 
 	if (result.success) return result.data;
 	const typeHint = typeof type === 'string' ? type.slice(0, 40) : '';
 	const issue = result.error.issues[0]!;
-	if (issue.path.length === 1 && issue.path[0] === 'type') return refuse('validate', 'unknown_type', `unknown type ${JSON.stringify(type).slice(0, 60)}`, typeHint);
+	if (issue.path.length === 1 && issue.path[0] === 'type')
+		return refuse('validate', 'unknown_type', `unknown type ${JSON.stringify(type).slice(0, 60)}`, typeHint);
 	const detail = result.error.issues
 		.slice(0, 5)
 		.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`)
@@ -121,7 +123,12 @@ export function normalise(e: IngestEvent, ctx: StepContext): IngestEvent | Refus
 	const ts = eventTime(e);
 	if (ts < OLDEST_ACCEPTED) return refuse('normalise', 'timestamp_too_old', `${new Date(ts).toISOString()} is before 2000-01-01`, e.type);
 	if ((e.type === 'indicator' || e.type === 'target') && ts > ctx.now() + RELEASE_SKEW_MS)
-		return refuse('normalise', 'release_in_future', `release_ts ${new Date(ts).toISOString()} is ahead of now by more than ${RELEASE_SKEW_MS / 60_000} minutes`, e.type);
+		return refuse(
+			'normalise',
+			'release_in_future',
+			`release_ts ${new Date(ts).toISOString()} is ahead of now by more than ${RELEASE_SKEW_MS / 60_000} minutes`,
+			e.type
+		);
 	if (ts > ctx.now() + FUTURE_TOLERANCE_MS) return refuse('normalise', 'timestamp_in_future', `${new Date(ts).toISOString()} is more than a day ahead`, e.type);
 	if (e.type === 'case' && e.submitted_ts !== undefined && e.submitted_ts > e.ts)
 		return refuse('normalise', 'inconsistent_times', 'submitted_ts is after ts', e.type);

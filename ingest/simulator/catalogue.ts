@@ -57,4 +57,17 @@ export const NEGATIVE_REASONS = ['办理时间长', '材料要求多', '多次�
 export const POSITIVE_TAGS = ['办事快', '态度好', '一次办成', '指引清楚', '网上办方便'] as const;
 
 /** 12345 topics. */
-export const HOTLINE_TOPICS = ['社会保障', '城乡建设', '交通出行', '环境保护', '市场监管', '教育', '医疗卫生', '劳动就业', '住房', '公共安全', '营商环境', '物业管理'] as const;
+export const HOTLINE_TOPICS = [
+	'社会保障',
+	'城乡建设',
+	'交通出行',
+	'环境保护',
+	'市场监管',
+	'教育',
+	'医疗卫生',
+	'劳动就业',
+	'住房',
+	'公共安全',
+	'营商环境',
+	'物业管理'
+] as const;

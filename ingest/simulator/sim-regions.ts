@@ -46,7 +46,9 @@ export function loadScope(referenceDir: string, scope: number, seed: number): { 
 	const byCode = new Map(rows.map((r) => [r.adcode, r]));
 	const inScope = (r: RegionRow) => scope === 0 || r.province_code === scope || r.city_code === scope || r.adcode === scope;
 	const hasChildren = new Set(rows.filter((r) => r.level === 'county').map((r) => r.parent_code));
-	const leaves = rows.filter((r) => population.has(r.province_code) && inScope(r) && (r.level === 'county' || (r.level === 'city' && !hasChildren.has(r.adcode))));
+	const leaves = rows.filter(
+		(r) => population.has(r.province_code) && inScope(r) && (r.level === 'county' || (r.level === 'city' && !hasChildren.has(r.adcode)))
+	);
 	if (leaves.length === 0) throw new Error(`no regions with population data in scope ${scope}`);
 
 	// Population of each province spread over its cities, then counties, by stable factors.

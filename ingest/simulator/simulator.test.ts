@@ -63,7 +63,7 @@ describe('the simulator', () => {
 		expect(releases.length + targets.length).toBe(history.length);
 	});
 
-	it('grows levels from year to year at the province\'s pace: GDP and retail sales are up on last year', () => {
+	it("grows levels from year to year at the province's pace: GDP and retail sales are up on last year", () => {
 		const sim = new Simulator({ seed: 1, rate: 1 }, national.regions, national.economies, parseTimestamp('2026-11-20T00:00:00+08:00'));
 		const releases = [...sim.history(24)].filter((e) => e.type === 'indicator' && e.adcode === 440000);
 		const value = (indicator: string, period: string) => releases.filter((e) => e.indicator === indicator && e.period === period).at(-1)?.value as number;

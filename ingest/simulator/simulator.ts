@@ -104,7 +104,7 @@ export function beijingIso(ms: number): string {
 
 /** Beijing hour of day, fractional. */
 function hourOf(ms: number): number {
-	return (((ms + BEIJING) % DAY) + DAY) % DAY / HOUR;
+	return ((((ms + BEIJING) % DAY) + DAY) % DAY) / HOUR;
 }
 
 function hallOpen(ms: number): boolean {
@@ -154,10 +154,19 @@ export class Simulator {
 		start: number
 	) {
 		this.random = new Random(options.seed);
-		this.regions = new Weighted(regions, regions.map((r) => r.weight));
-		this.items = new Weighted(CATALOGUE, CATALOGUE.map((i) => i.weight));
+		this.regions = new Weighted(
+			regions,
+			regions.map((r) => r.weight)
+		);
+		this.items = new Weighted(
+			CATALOGUE,
+			CATALOGUE.map((i) => i.weight)
+		);
 		const online = CATALOGUE.filter((i) => i.fully_online);
-		this.onlineItems = new Weighted(online, online.map((i) => i.weight));
+		this.onlineItems = new Weighted(
+			online,
+			online.map((i) => i.weight)
+		);
 		this.rectifyDays = options.rectifyDays ?? 5;
 		this.cursor = Math.floor(start / MINUTE) * MINUTE;
 		// A case yields ~3.9 lines (3 lifecycle events, a review most of the time, actions
@@ -241,7 +250,9 @@ export class Simulator {
 
 	private newCase(submitted: number, intensity: ReturnType<Simulator['intensity']>): void {
 		const region = this.regions.pick(this.random);
-		const channel = new Weighted(['counter', 'web', 'mobile', 'kiosk'] as const, [intensity.counter, intensity.web, intensity.mobile, intensity.kiosk]).pick(this.random);
+		const channel = new Weighted(['counter', 'web', 'mobile', 'kiosk'] as const, [intensity.counter, intensity.web, intensity.mobile, intensity.kiosk]).pick(
+			this.random
+		);
 		const item = channel === 'counter' ? this.items.pick(this.random) : this.onlineItems.pick(this.random);
 		const n = ++this.counters.case;
 		const caseId = `c-${this.options.seed}-${n}`;
@@ -326,7 +337,15 @@ export class Simulator {
 	private scheduleHandling(reviewId: string, adcode: number, reviewed: number): void {
 		const action = (kind: string, at: number, outcome: string) => {
 			const id = ++this.counters.action;
-			this.schedule(at, () => ({ type: 'review_action', action_id: `a-${this.options.seed}-${id}`, review_id: reviewId, action: kind, ts: beijingIso(at), outcome, adcode }));
+			this.schedule(at, () => ({
+				type: 'review_action',
+				action_id: `a-${this.options.seed}-${id}`,
+				review_id: reviewId,
+				action: kind,
+				ts: beijingIso(at),
+				outcome,
+				adcode
+			}));
 		};
 		const verified = withinWorkingHours(addWorkingDays(beijingDate(reviewed), this.random.chance(0.7) ? 0 : 1), this.random.next());
 		const verifiedAt = Math.max(verified, reviewed + 10 * MINUTE);
@@ -370,7 +389,9 @@ export class Simulator {
 		const dispatched = answered + this.random.int(5, 60) * MINUTE;
 		this.schedule(dispatched, () => event('dispatched', dispatched));
 		const closed = withinWorkingHours(addWorkingDays(beijingDate(dispatched), this.random.int(1, ticketType === 'complaint' ? 7 : 4)), this.random.next());
-		this.schedule(Math.max(closed, dispatched + HOUR), () => event('closed', Math.max(closed, dispatched + HOUR), this.random.chance(0.9) ? this.random.chance(ticketType === 'complaint' ? 0.82 : 0.93) : null));
+		this.schedule(Math.max(closed, dispatched + HOUR), () =>
+			event('closed', Math.max(closed, dispatched + HOUR), this.random.chance(0.9) ? this.random.chance(ticketType === 'complaint' ? 0.82 : 0.93) : null)
+		);
 	}
 
 	/**
@@ -425,7 +446,8 @@ export class Simulator {
 			this.monthlyRelease(economy, prevPrev, 1).forEach(release);
 			if ([1, 4, 7, 10].includes(m)) {
 				const quarter = `${m === 1 ? y - 1 : y}-Q${m === 1 ? 4 : (m - 1) / 3}`;
-				const value = Math.round(grown(economy, economy.gdp, economy.gdpYear, Number(quarter.slice(0, 4))) * (0.235 + 0.01 * Number(quarter.slice(-1))) * 100) / 100;
+				const value =
+					Math.round(grown(economy, economy.gdp, economy.gdpYear, Number(quarter.slice(0, 4))) * (0.235 + 0.01 * Number(quarter.slice(-1))) * 100) / 100;
 				release({ type: 'indicator', indicator: 'gdp', adcode: economy.adcode, period: quarter, value, unit: '亿元' });
 			}
 		}

@@ -74,7 +74,11 @@ export function firstOfEachId(lines: string[], field: string): { unique: string[
 }
 
 async function batchStored(warehouse: Warehouse, batch: string): Promise<boolean> {
-	const rs = await warehouse.query({ query: 'SELECT count() AS n FROM ingest_batches WHERE batch = {batch:String}', query_params: { batch }, format: 'JSONEachRow' });
+	const rs = await warehouse.query({
+		query: 'SELECT count() AS n FROM ingest_batches WHERE batch = {batch:String}',
+		query_params: { batch },
+		format: 'JSONEachRow'
+	});
 	const [row] = await rs.json<{ n: number | string }>();
 	return Number(row?.n ?? 0) > 0;
 }

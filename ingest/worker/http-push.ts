@@ -46,7 +46,14 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 	const maxLine = options.maxLineBytes ?? 1024 * 1024;
 	const refused: Record<PushRefusal, number> = { browser_origin: 0, no_token: 0, bad_token: 0, appdb_unavailable: 0 };
 	/** Refuses a request before reading its body: drained up to the body limit (so the client reads the reply), then the connection closes. */
-	const refuse = (req: http.IncomingMessage, res: http.ServerResponse, cause: PushRefusal, status: number, error: string, headers: Record<string, string> = {}) => {
+	const refuse = (
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		cause: PushRefusal,
+		status: number,
+		error: string,
+		headers: Record<string, string> = {}
+	) => {
 		refused[cause]++;
 		options.logger.warn({ cause, remote: req.socket.remoteAddress, path: req.url?.slice(0, 100) }, 'push refused');
 		let drained = 0;
@@ -71,7 +78,8 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 			});
 		options.sources.authenticate(token).then(
 			(source) => {
-				if (!source) return refuse(req, res, 'bad_token', 401, '推送令牌无效或已吊销', { 'WWW-Authenticate': 'Bearer realm="tianshu-ingest", error="invalid_token"' });
+				if (!source)
+					return refuse(req, res, 'bad_token', 401, '推送令牌无效或已吊销', { 'WWW-Authenticate': 'Bearer realm="tianshu-ingest", error="invalid_token"' });
 				receive(req, res, source);
 			},
 			(e: Error) => {

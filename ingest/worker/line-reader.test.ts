@@ -13,7 +13,13 @@ async function lines(content: Buffer | string, options: { from?: number; stopAt?
 	writeFileSync(file, content);
 	const fh = await open(file, 'r');
 	const out: Line[] = [];
-	for await (const l of readLines(fh, options.from ?? 0, { maxLineBytes: options.maxLineBytes ?? 100, chunkBytes: options.chunkBytes ?? 7, stopAt: options.stopAt, atEnd: async () => false })) out.push(l);
+	for await (const l of readLines(fh, options.from ?? 0, {
+		maxLineBytes: options.maxLineBytes ?? 100,
+		chunkBytes: options.chunkBytes ?? 7,
+		stopAt: options.stopAt,
+		atEnd: async () => false
+	}))
+		out.push(l);
 	await fh.close();
 	return out;
 }

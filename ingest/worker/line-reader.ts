@@ -51,7 +51,13 @@ export async function* readLines(fh: FileHandle, from: number, options: ReadOpti
 		const length = pendingLength + tail.length;
 		let bytes = pendingLength ? Buffer.concat([...pending, tail]) : tail;
 		if (bytes.length && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
-		const line: Line = { start: lineStart, end, bytes: overflow ? bytes.subarray(0, DEAD_LETTER_HEAD_BYTES) : bytes, tooLong: overflow || length > options.maxLineBytes, length };
+		const line: Line = {
+			start: lineStart,
+			end,
+			bytes: overflow ? bytes.subarray(0, DEAD_LETTER_HEAD_BYTES) : bytes,
+			tooLong: overflow || length > options.maxLineBytes,
+			length
+		};
 		pending = [];
 		pendingLength = 0;
 		overflow = false;

@@ -112,7 +112,14 @@ export class IngestWorker {
 
 	get snapshot(): Metrics & { bufferRows: number; bufferBytes: number; lagBytes: number } {
 		const lagBytes = [...this.fileStates].reduce((s, f) => s + Math.max(0, f.size - f.position), 0);
-		return { ...this.metrics, dropsByReason: { ...this.metrics.dropsByReason }, byTable: { ...this.metrics.byTable }, bufferRows: this.writer.buffered.rows, bufferBytes: this.writer.buffered.bytes, lagBytes };
+		return {
+			...this.metrics,
+			dropsByReason: { ...this.metrics.dropsByReason },
+			byTable: { ...this.metrics.byTable },
+			bufferRows: this.writer.buffered.rows,
+			bufferBytes: this.writer.buffered.bytes,
+			lagBytes
+		};
 	}
 
 	/** Reads a file to its end (and, with follow, as it grows and across rotation). */
@@ -166,7 +173,10 @@ export class IngestWorker {
 						return false;
 					}
 					if (now.size < state.position) {
-						this.options.logger.warn({ source: id, size: now.size, position: state.position }, 'file truncated in place: ignored; rotate files instead of truncating them');
+						this.options.logger.warn(
+							{ source: id, size: now.size, position: state.position },
+							'file truncated in place: ignored; rotate files instead of truncating them'
+						);
 					}
 					return !this.stopping;
 				};
@@ -253,7 +263,12 @@ export class IngestWorker {
 	}
 
 	/** Runs the steps on one line: the rows it yields (table, JSON), and the refusal if refused. */
-	evaluate(sourceId: string, line: Line, csvHeader: string[] | undefined, allowedTypes?: StepContext['allowedTypes']): { rows: Array<[string, string]>; refusal?: Refusal; routed?: Routed } {
+	evaluate(
+		sourceId: string,
+		line: Line,
+		csvHeader: string[] | undefined,
+		allowedTypes?: StepContext['allowedTypes']
+	): { rows: Array<[string, string]>; refusal?: Refusal; routed?: Routed } {
 		const ctx: StepContext = { regions: this.options.regions, now: this.options.now ?? Date.now, source: sourceId, deadlines: this.deadlines, allowedTypes };
 		let outcome: Routed | Refusal;
 		if (line.tooLong) outcome = new Refusal('parse', 'line_too_long', `${line.length} bytes; lines are limited to ${this.options.maxLineBytes ?? 1024 * 1024}`);
@@ -358,7 +373,17 @@ export class IngestWorker {
 		this.lastMetrics = { at: now, lines: s.linesRead };
 		const lagS = s.newestEventMs ? Math.max(0, (now - s.newestEventMs) / 1000) : 0;
 		this.options.logger.info(
-			{ eventsPerS: Math.round(rate), read: s.linesRead, stored: s.stored, dropped: s.dropped, drops: s.dropsByReason, duplicates: s.duplicates, bufferRows: s.bufferRows, lagBytes: s.lagBytes, lagS: Math.round(lagS) },
+			{
+				eventsPerS: Math.round(rate),
+				read: s.linesRead,
+				stored: s.stored,
+				dropped: s.dropped,
+				drops: s.dropsByReason,
+				duplicates: s.duplicates,
+				bufferRows: s.bufferRows,
+				lagBytes: s.lagBytes,
+				lagS: Math.round(lagS)
+			},
 			'ingest metrics'
 		);
 		try {
@@ -401,12 +426,19 @@ async function readCsvHeader(fh: import('node:fs/promises').FileHandle): Promise
 	const head = Buffer.alloc(4096);
 	const { bytesRead } = await fh.read(head, 0, head.length, 0);
 	const nl = head.subarray(0, bytesRead).indexOf(0x0a);
-	const text = head.subarray(0, nl < 0 ? bytesRead : nl).toString('utf8').replace(/^\uFEFF/, '').trim();
+	const text = head
+		.subarray(0, nl < 0 ? bytesRead : nl)
+		.toString('utf8')
+		.replace(/^\uFEFF/, '')
+		.trim();
 	const columns = text.split(',').map((h) => h.trim());
 	// A table of targets has a year; a table of values a period.
 	const expected = columns.includes('year') ? TARGET_CSV_COLUMNS : INDICATOR_CSV_COLUMNS;
 	const missing = expected.filter((c) => !columns.includes(c));
-	if (missing.length) throw new Error(`CSV table without column(s) ${missing.join(', ')}: expected a header ${INDICATOR_CSV_COLUMNS.join(',')} (values) or ${TARGET_CSV_COLUMNS.join(',')} (targets)`);
+	if (missing.length)
+		throw new Error(
+			`CSV table without column(s) ${missing.join(', ')}: expected a header ${INDICATOR_CSV_COLUMNS.join(',')} (values) or ${TARGET_CSV_COLUMNS.join(',')} (targets)`
+		);
 	return { columns, end: nl < 0 ? bytesRead : nl + 1 };
 }
 

@@ -33,7 +33,10 @@ Options:
 		const dir = o.data ?? process.env.TIANSHU_APPDB_DATA ?? DEFAULT_APPDB_DATA;
 		const port = parsePort(o.port ?? process.env.TIANSHU_APPDB_PORT, DEFAULT_APPDB_PORT);
 		const host = o.host ?? '127.0.0.1';
-		if (!LOOPBACK.has(host)) throw new UsageError('--host must be a loopback address (127.0.0.1, ::1): the embedded app database is for this host only; use DATABASE_URL for a shared server');
+		if (!LOOPBACK.has(host))
+			throw new UsageError(
+				'--host must be a loopback address (127.0.0.1, ::1): the embedded app database is for this host only; use DATABASE_URL for a shared server'
+			);
 		const logger = createLogger('appdb');
 		const { openEmbeddedAppDb, AppDbLockedError } = await import('../lib/server/appdb/embedded/server.ts');
 		let appdb;

@@ -127,7 +127,15 @@ export const indexCommand: Command = {
 				const ev = evaluate(p, normaliseAll(p));
 				const r = results(p, ev);
 				writeTable(
-					r.units.map((u) => ({ unit: u.unit, score: u.score, grade: u.grade?.label ?? '', grade_id: u.grade?.id ?? '', rank: u.rank, coverage: Number(u.coverage.toFixed(4)), ...u.nodes })),
+					r.units.map((u) => ({
+						unit: u.unit,
+						score: u.score,
+						grade: u.grade?.label ?? '',
+						grade_id: u.grade?.id ?? '',
+						rank: u.rank,
+						coverage: Number(u.coverage.toFixed(4)),
+						...u.nodes
+					})),
 					o.out
 				);
 				if (o.explain) console.error(JSON.stringify(explain(p, ev, o.explain), null, 2));
@@ -136,7 +144,11 @@ export const indexCommand: Command = {
 				return 0;
 			}
 			if (sub === 'simulate') {
-				const weights = o['fixed-weights'] ? ({ kind: 'none' } as const) : o.uniform ? ({ kind: 'uniform', spread: Number(o.uniform) } as const) : ({ kind: 'dirichlet', concentration: Number(o.dirichlet ?? 50) } as const);
+				const weights = o['fixed-weights']
+					? ({ kind: 'none' } as const)
+					: o.uniform
+						? ({ kind: 'uniform', spread: Number(o.uniform) } as const)
+						: ({ kind: 'dirichlet', concentration: Number(o.dirichlet ?? 50) } as const);
 				const normalisations = o.normalisations?.split(',').map((k) => ({ kind: k.trim() }) as Normalisation);
 				const aggregations = o.aggregations?.split(',').map((a) => a.trim()) as Array<'arithmetic' | 'geometric'> | undefined;
 				if (aggregations?.some((a) => a !== 'arithmetic' && a !== 'geometric')) throw new UsageError('--aggregations takes arithmetic and/or geometric');

@@ -15,7 +15,12 @@ export function expandGlob(pattern: string): string[] {
 	const dir = path.dirname(pattern);
 	const base = path.basename(pattern);
 	if (!/[*?[]/.test(base)) return [pattern];
-	const re = new RegExp(`^${base.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+	const re = new RegExp(
+		`^${base
+			.replace(/[.+^${}()|\\]/g, '\\$&')
+			.replace(/\*/g, '[^/]*')
+			.replace(/\?/g, '[^/]')}$`
+	);
 	let names: string[] = [];
 	try {
 		names = readdirSync(dir);
@@ -41,7 +46,9 @@ function progressBar(label: string) {
 			const width = 30;
 			const filled = Math.round(share * width);
 			const rate = Math.round((lines * 1000) / Math.max(1, now - started));
-			process.stderr.write(`\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${lines.toLocaleString('en')} lines  ${rate.toLocaleString('en')}/s `);
+			process.stderr.write(
+				`\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${lines.toLocaleString('en')} lines  ${rate.toLocaleString('en')}/s `
+			);
 		},
 		done() {
 			process.stderr.write('\n');
@@ -149,7 +156,9 @@ even after kill -9. Metrics go to the log and to the ingest_metrics table.`,
 			const port = parsePort(o.http, 0, '--http');
 			await new Promise<void>((resolve) => server.listen(port, o.host, resolve));
 			logger.info({ url: `http://${o.host}:${(server.address() as AddressInfo).port}/events` }, 'push endpoint ready');
-			tasks.push(new Promise<void>((resolve) => process.once('SIGTERM', () => server.close(() => resolve())).once('SIGINT', () => server.close(() => resolve()))));
+			tasks.push(
+				new Promise<void>((resolve) => process.once('SIGTERM', () => server.close(() => resolve())).once('SIGINT', () => server.close(() => resolve())))
+			);
 		}
 		logger.info({ sources: { files: o.file, dir: o.dir, stdin: o.stdin, http: o.http }, regions: regions.size }, 'ingest worker started');
 		await Promise.all(tasks);

@@ -107,7 +107,9 @@ async function refuseWhileIngesting(warehouse: Warehouse): Promise<void> {
 	});
 	const [row] = await rs.json<{ n: number }>();
 	if (Number(row?.n ?? 0) > 0) {
-		throw new RebuildRefused(`ingest stored data in the last ${INGEST_QUIET_S} s: stop the ingest worker first (rows stored during a rebuild would be missing from it), or pass --force`);
+		throw new RebuildRefused(
+			`ingest stored data in the last ${INGEST_QUIET_S} s: stop the ingest worker first (rows stored during a rebuild would be missing from it), or pass --force`
+		);
 	}
 }
 
@@ -190,7 +192,8 @@ async function columnsOf(warehouse: Warehouse, table: string): Promise<string[]>
 async function swapIn(warehouse: Warehouse, target: string): Promise<void> {
 	const aside = `${target}${ASIDE}`;
 	const rebuilt = new Set(await partitionsOf(warehouse, aside));
-	for (const partition of rebuilt) await warehouse.command({ query: `ALTER TABLE ${target} REPLACE PARTITION ID {p:String} FROM ${aside}`, query_params: { p: partition } });
+	for (const partition of rebuilt)
+		await warehouse.command({ query: `ALTER TABLE ${target} REPLACE PARTITION ID {p:String} FROM ${aside}`, query_params: { p: partition } });
 	for (const partition of await partitionsOf(warehouse, target)) {
 		if (!rebuilt.has(partition)) await warehouse.command({ query: `ALTER TABLE ${target} DROP PARTITION ID {p:String}`, query_params: { p: partition } });
 	}
@@ -207,7 +210,11 @@ async function partitionsOf(warehouse: Warehouse, table: string): Promise<string
 }
 
 async function ttlDaysOf(warehouse: Warehouse, table: string): Promise<number | undefined> {
-	const rs = await warehouse.query({ query: 'SELECT create_table_query AS ddl FROM system.tables WHERE database = currentDatabase() AND name = {t:String}', query_params: { t: table }, format: 'JSONEachRow' });
+	const rs = await warehouse.query({
+		query: 'SELECT create_table_query AS ddl FROM system.tables WHERE database = currentDatabase() AND name = {t:String}',
+		query_params: { t: table },
+		format: 'JSONEachRow'
+	});
 	const [row] = await rs.json<{ ddl: string }>();
 	const days = /\bTTL\s+bucket\s*\+\s*toIntervalDay\((\d+)\)/.exec(row?.ddl ?? '')?.[1];
 	return days === undefined ? undefined : Number(days);

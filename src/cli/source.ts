@@ -61,7 +61,14 @@ Uses the app database (DATABASE_URL, or the embedded one: see tianshu appdb).`,
 				const sources = await listSources(db, { includeRevoked: o.all });
 				if (sources.length === 0) console.log('no sources (add one with tianshu source add NAME --types …)');
 				for (const s of sources)
-					console.log([s.name.padEnd(24), s.eventTypes.join(',').padEnd(40), s.createdAt.toISOString(), s.revokedAt ? `revoked ${s.revokedAt.toISOString()}` : 'active'].join('  '));
+					console.log(
+						[
+							s.name.padEnd(24),
+							s.eventTypes.join(',').padEnd(40),
+							s.createdAt.toISOString(),
+							s.revokedAt ? `revoked ${s.revokedAt.toISOString()}` : 'active'
+						].join('  ')
+					);
 			}
 			return 0;
 		} catch (e) {

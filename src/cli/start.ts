@@ -79,7 +79,12 @@ Options:
 		try {
 			if (!o['no-build'] && buildIsStale()) {
 				logger.info('building the web app (vite build)');
-				await supervisor.runToEnd('build', process.execPath, [path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {});
+				await supervisor.runToEnd(
+					'build',
+					process.execPath,
+					[path.join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+					{}
+				);
 			}
 			const env: Record<string, string> = {};
 			if (config.embedded) {
@@ -101,7 +106,10 @@ Options:
 			if (process.env.DATABASE_URL) logger.info('using the app database at DATABASE_URL');
 			else {
 				// The app database (Tianshu's own state) beside the warehouse's directory; the parts get its URL.
-				const appdbDir = path.resolve(process.env.TIANSHU_APPDB_DATA ?? path.join(path.dirname(path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'appdb'));
+				const appdbDir = path.resolve(
+					process.env.TIANSHU_APPDB_DATA ??
+						path.join(path.dirname(path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'appdb')
+				);
 				const appdbPort = parsePort(process.env.TIANSHU_APPDB_PORT, 0, 'TIANSHU_APPDB_PORT');
 				const appdb = supervisor.spawnPart('appdb', ['appdb', '--data', appdbDir, '--port', String(appdbPort)], { LOG_LEVEL: 'info' });
 				const ready = await supervisor.waitForLog(appdb, 'appdb', 'appdb ready');
@@ -115,10 +123,16 @@ Options:
 			const ingestArgs = ['ingest', ...o['ingest-file'].flatMap((f) => ['--file', f])];
 			if (o['ingest-http'] !== undefined) ingestArgs.push('--http', o['ingest-http']);
 			if (simulate) {
-				const feedDir = path.resolve(o.feed ?? path.join(path.dirname(path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'feed'));
+				const feedDir = path.resolve(
+					o.feed ?? path.join(path.dirname(path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'feed')
+				);
 				mkdirSync(feedDir, { recursive: true });
 				const feed = path.join(feedDir, 'simulated.ndjson');
-				supervisor.spawnPart('simulate', ['simulate', '--live', '--resume', '--out', feed, '--rate', o['simulate-rate'], '--days', o['simulate-days'], '--history-months', '24'], env);
+				supervisor.spawnPart(
+					'simulate',
+					['simulate', '--live', '--resume', '--out', feed, '--rate', o['simulate-rate'], '--days', o['simulate-days'], '--history-months', '24'],
+					env
+				);
 				ingestArgs.push('--file', feed);
 			}
 			if (ingestArgs.length > 1) supervisor.spawnPart('ingest', ingestArgs, env);
@@ -232,12 +246,18 @@ class Supervisor {
 			if (Date.now() - (service.startedAt ?? 0) >= STABLE_AFTER_MS) service.failures = 0;
 			service.failures++;
 			if (service.failures > MAX_QUICK_FAILURES) {
-				this.logger.fatal({ failed: service.name, code, signal, failures: service.failures - 1 }, `${service.name} failed ${service.failures - 1} times in a row without staying up; stopping everything`);
+				this.logger.fatal(
+					{ failed: service.name, code, signal, failures: service.failures - 1 },
+					`${service.name} failed ${service.failures - 1} times in a row without staying up; stopping everything`
+				);
 				void this.stopAll(1);
 				return;
 			}
 			const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (service.failures - 1));
-			this.logger.error({ failed: service.name, code, signal, restartInMs: delay, attempt: service.failures }, `${service.name} exited unexpectedly (${signal ?? `exit code ${code}`}); restarting in ${delay / 1000} s`);
+			this.logger.error(
+				{ failed: service.name, code, signal, restartInMs: delay, attempt: service.failures },
+				`${service.name} exited unexpectedly (${signal ?? `exit code ${code}`}); restarting in ${delay / 1000} s`
+			);
 			service.timer = setTimeout(() => {
 				service.timer = undefined;
 				if (this.stopping) return;

@@ -14,17 +14,22 @@ test('the tRPC API answers over HTTP: catalogue, a query, a clear error', async 
 	// The simulated feed's history is still being ingested when the server starts.
 	let result: { buckets: string[]; series: Array<{ label: string }> } = { buckets: [], series: [] };
 	await expect
-		.poll(async () => {
-			const query = await request.get(url);
-			expect(query.status()).toBe(200);
-			result = (await query.json()).result.data;
-			return result.series.length;
-		}, { timeout: 90_000 })
+		.poll(
+			async () => {
+				const query = await request.get(url);
+				expect(query.status()).toBe(200);
+				result = (await query.json()).result.data;
+				return result.series.length;
+			},
+			{ timeout: 90_000 }
+		)
 		.toBeGreaterThan(20); // provinces with cases today
 	expect(result.buckets).toEqual([today]);
 	expect(result.series[0]!.label).toMatch(/^\p{Script=Han}+$/u);
 
-	const bad = await request.get(`/api/trpc/indicators.query?input=${input({ indicators: ['caseVolume'], from: today, to: today, grain: 'day', region: { adcode: 0 } })}`);
+	const bad = await request.get(
+		`/api/trpc/indicators.query?input=${input({ indicators: ['caseVolume'], from: today, to: today, grain: 'day', region: { adcode: 0 } })}`
+	);
 	expect(bad.status()).toBe(400);
 	expect((await bad.json()).error.message).toBe('to：须晚于 from');
 });

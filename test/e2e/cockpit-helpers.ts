@@ -26,7 +26,10 @@ export async function allReady(page: Page) {
 
 /** Runs `tianshu <args>` against the run's warehouse; `line` resolves with the first stdout line matching. */
 export function startProcess(args: string[], env: Record<string, string>): { child: ChildProcess; line: (pattern: RegExp) => Promise<string> } {
-	const child = spawn(process.execPath, ['bin/tianshu.js', ...args], { env: { ...process.env, CLICKHOUSE_URL: warehouseUrl, TIANSHU_WAREHOUSE_DATA: warehouseData, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, ['bin/tianshu.js', ...args], {
+		env: { ...process.env, CLICKHOUSE_URL: warehouseUrl, TIANSHU_WAREHOUSE_DATA: warehouseData, ...env },
+		stdio: ['pipe', 'pipe', 'pipe']
+	});
 	const lines = createInterface({ input: child.stdout! });
 	const seen: string[] = [];
 	const waiters: Array<{ pattern: RegExp; resolve: (l: string) => void }> = [];
@@ -34,6 +37,7 @@ export function startProcess(args: string[], env: Record<string, string>): { chi
 		seen.push(l);
 		for (const w of waiters.filter((w) => w.pattern.test(l))) w.resolve(l);
 	});
-	const line = (pattern: RegExp) => new Promise<string>((resolve) => (seen.find((l) => pattern.test(l)) ? resolve(seen.find((l) => pattern.test(l))!) : waiters.push({ pattern, resolve })));
+	const line = (pattern: RegExp) =>
+		new Promise<string>((resolve) => (seen.find((l) => pattern.test(l)) ? resolve(seen.find((l) => pattern.test(l))!) : waiters.push({ pattern, resolve })));
 	return { child, line };
 }

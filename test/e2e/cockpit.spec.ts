@@ -11,7 +11,9 @@ import { allReady, apiPanel, startProcess, untilDataToday } from './cockpit-help
 async function expectFits(page: Page) {
 	const fit = await page.evaluate(() => {
 		const canvas = document.querySelector('[data-testid=cockpit]')!.getBoundingClientRect();
-		const overflowing = [...document.querySelectorAll('[data-testid^=panel-] > .body')].filter((b) => b.scrollHeight > b.clientHeight + 1).map((b) => b.parentElement!.dataset.testid);
+		const overflowing = [...document.querySelectorAll('[data-testid^=panel-] > .body')]
+			.filter((b) => b.scrollHeight > b.clientHeight + 1)
+			.map((b) => b.parentElement!.dataset.testid);
 		return {
 			scroll: document.documentElement.scrollWidth > innerWidth || document.documentElement.scrollHeight > innerHeight,
 			inside: canvas.left >= -0.5 && canvas.top >= -0.5 && canvas.right <= innerWidth + 0.5 && canvas.bottom <= innerHeight + 0.5,
@@ -55,7 +57,9 @@ test('the KPIs on screen equal the API for the same instant, and the economy sce
 		.poll(
 			async () => {
 				const api = (await apiPanel(request, 440000, 'kpis')).kpis.map((k: { code: string; value: number | null }) => `${k.code}=${k.value ?? ''}`);
-				const screen = await page.locator('[data-kpi]').evaluateAll((tiles) => tiles.map((t) => `${(t as HTMLElement).dataset.kpi}=${(t as HTMLElement).dataset.value}`));
+				const screen = await page
+					.locator('[data-kpi]')
+					.evaluateAll((tiles) => tiles.map((t) => `${(t as HTMLElement).dataset.kpi}=${(t as HTMLElement).dataset.value}`));
 				return screen.join(' ') === api.join(' ');
 			},
 			{ timeout: 60_000, intervals: [500] }
@@ -75,7 +79,10 @@ test('a new batch of events changes the KPI on screen without a reload', async (
 	const county = 632726; // 曲麻莱县: a quiet county, so the batch stands out
 	// Push is authenticated: a source granted cases, issued in the app database `tianshu start` runs beside its warehouse.
 	const appdb = { TIANSHU_APPDB_DATA: `${process.env.TIANSHU_E2E_DATA}/appdb` };
-	const issued = spawnSync(process.execPath, ['bin/tianshu.js', 'source', 'add', `e2e-${Date.now()}`, '--types', 'case'], { env: { ...process.env, ...appdb }, encoding: 'utf8' });
+	const issued = spawnSync(process.execPath, ['bin/tianshu.js', 'source', 'add', `e2e-${Date.now()}`, '--types', 'case'], {
+		env: { ...process.env, ...appdb },
+		encoding: 'utf8'
+	});
 	expect(issued.status, issued.stderr).toBe(0);
 	const headers = { Authorization: `Bearer ${issued.stdout.trim()}` };
 	const worker = startProcess(['ingest', '--http', '0'], appdb);
@@ -89,7 +96,21 @@ test('a new batch of events changes the KPI on screen without a reload', async (
 		await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1)); // gone if the page reloads
 		const ts = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
 		const batch = Array.from({ length: 30 }, (_, i) =>
-			JSON.stringify({ type: 'case', event_id: `e2e-${Date.now()}-${i}`, case_id: `e2e-${Date.now()}-${i}`, status: 'submitted', ts, adcode: county, department: '市场监管局', item_code: 'E2E', item_name: '测试事项', channel: 'web', promised_days: 1, trips: 0, cross_province: false })
+			JSON.stringify({
+				type: 'case',
+				event_id: `e2e-${Date.now()}-${i}`,
+				case_id: `e2e-${Date.now()}-${i}`,
+				status: 'submitted',
+				ts,
+				adcode: county,
+				department: '市场监管局',
+				item_code: 'E2E',
+				item_name: '测试事项',
+				channel: 'web',
+				promised_days: 1,
+				trips: 0,
+				cross_province: false
+			})
 		).join('\n');
 		const res = await fetch(endpoint, { method: 'POST', body: batch, headers });
 		expect((await res.json()).accepted).toBe(30);

@@ -32,4 +32,3 @@ test('a killed server greys the freshness marker; restarted, the wall resumes by
 		web.child.kill('SIGTERM');
 	}
 });
-

@@ -31,10 +31,25 @@ interface LogLine {
 function startProduct(dir: string) {
 	const env = { ...process.env };
 	// Its own embedded warehouse and app database, whatever the run's environment names.
-	for (const k of ['CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'DATABASE_URL', 'PORT', 'TIANSHU_WAREHOUSE_DATA', 'TIANSHU_APPDB_DATA']) delete env[k];
+	for (const k of ['CLICKHOUSE_URL', 'CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD', 'DATABASE_URL', 'PORT', 'TIANSHU_WAREHOUSE_DATA', 'TIANSHU_APPDB_DATA'])
+		delete env[k];
 	const child = spawn(
 		process.execPath,
-		['bin/tianshu.js', 'start', '--no-build', '--data', path.join(dir, 'warehouse'), '--warehouse-port', String(warehousePort), '--port', String(webPort), '--simulate-days', '0.05', '--simulate-rate', '20'],
+		[
+			'bin/tianshu.js',
+			'start',
+			'--no-build',
+			'--data',
+			path.join(dir, 'warehouse'),
+			'--warehouse-port',
+			String(warehousePort),
+			'--port',
+			String(webPort),
+			'--simulate-days',
+			'0.05',
+			'--simulate-rate',
+			'20'
+		],
 		{ env: { ...env, LOG_LEVEL: 'info' }, stdio: ['pipe', 'pipe', 'pipe'] }
 	);
 	const seen: LogLine[] = [];
@@ -93,10 +108,13 @@ test('each part killed in turn under a live wall: the wall resumes by itself, no
 		await product.next((l) => typeof l.msg === 'string' && l.msg.startsWith('天枢已就绪'));
 		const url = `http://127.0.0.1:${webPort}`;
 		await expect
-			.poll(async () => {
-				const res = await fetch(`${url}/api/trpc/cockpit.panel?input=${input({ adcode: 0, panel: 'kpis' })}`);
-				return res.ok ? (await res.json()).result.data.data.kpis[0].value : 0;
-			}, { timeout: 180_000 })
+			.poll(
+				async () => {
+					const res = await fetch(`${url}/api/trpc/cockpit.panel?input=${input({ adcode: 0, panel: 'kpis' })}`);
+					return res.ok ? (await res.json()).result.data.data.kpis[0].value : 0;
+				},
+				{ timeout: 180_000 }
+			)
 			.toBeGreaterThan(0);
 		await page.setViewportSize({ width: 1920, height: 1080 });
 		await page.goto(`${url}/cockpit?adcode=0&rotate=0`);
@@ -135,14 +153,24 @@ test('each part killed in turn under a live wall: the wall resumes by itself, no
 				const expected = countOf(cases, status);
 				expect(expected, `the feed has ${status} cases`).toBeGreaterThan(0);
 				expect(await one(`SELECT countIf(status = '${status}') AS n FROM case_events`), `raw ${status}`).toBe(expected);
-				for (const t of ['case_stats_day', 'case_stats_hour', 'case_stats_minute', 'case_region_stats_day', 'case_region_stats_hour', 'case_city_stats_day', 'case_city_stats_hour']) {
+				for (const t of [
+					'case_stats_day',
+					'case_stats_hour',
+					'case_stats_minute',
+					'case_region_stats_day',
+					'case_region_stats_hour',
+					'case_city_stats_day',
+					'case_city_stats_hour'
+				]) {
 					expect(await one(`SELECT sum(${status}) AS n FROM ${t}`), `${t}.${status}`).toBe(expected);
 				}
 			}
 			// The API agrees: 办件量 (submitted cases) over everything the feed holds.
 			const from = '2020-01-01';
 			const to = new Date(Date.now() + 32 * 3600_000).toISOString().slice(0, 10);
-			const res = await fetch(`${url}/api/trpc/indicators.query?input=${input({ indicators: ['caseVolume'], from, to, grain: 'total', region: { adcode: 0 } })}`);
+			const res = await fetch(
+				`${url}/api/trpc/indicators.query?input=${input({ indicators: ['caseVolume'], from, to, grain: 'total', region: { adcode: 0 } })}`
+			);
 			expect(res.status).toBe(200);
 			expect((await res.json()).result.data.series[0].total.caseVolume).toBe(countOf(cases, 'submitted'));
 		} finally {

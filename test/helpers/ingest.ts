@@ -19,7 +19,12 @@ import { freshDatabase } from './warehouse.ts';
 /** A fresh database with the schema and reference data, ready for ingest. */
 export async function ingestDatabase(prefix: string) {
 	const db = await freshDatabase(prefix);
-	await migrate({ admin: db.admin, warehouse: db.warehouse, database: db.database, migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations')) });
+	await migrate({
+		admin: db.admin,
+		warehouse: db.warehouse,
+		database: db.database,
+		migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations'))
+	});
 	await seed(db.warehouse, path.join(projectRoot, 'ingest', 'reference'));
 	return db;
 }
@@ -30,7 +35,13 @@ export async function simulateToFile(file: string, options: { seed: number; rate
 	const sim = new Simulator({ seed: options.seed, rate: options.rate }, regions, economies, parseTimestamp(options.from));
 	const events = [...sim.advance(parseTimestamp(options.to))];
 	const out = createWriteStream(file);
-	for (let i = 0; i < events.length; i += 10_000) out.write(events.slice(i, i + 10_000).map((e) => `${JSON.stringify(e)}\n`).join(''));
+	for (let i = 0; i < events.length; i += 10_000)
+		out.write(
+			events
+				.slice(i, i + 10_000)
+				.map((e) => `${JSON.stringify(e)}\n`)
+				.join('')
+		);
 	await new Promise<void>((r) => out.end(r));
 	return events;
 }
@@ -135,7 +146,11 @@ export async function ingestDatabaseOn(own: OwnWarehouse, prefix: string) {
 }
 
 /** Runs `tianshu <args>` against a test database on the run's warehouse; resolves with its exit code and output. */
-export function runTianshu(database: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runTianshu(
+	database: string,
+	args: string[],
+	env: Record<string, string> = {}
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
 	const child = spawn(process.execPath, [tianshuBin, ...args], {
 		cwd: projectRoot,
 		env: { ...process.env, CLICKHOUSE_URL: inject('warehouseUrl'), CLICKHOUSE_DATABASE: database, LOG_LEVEL: 'warn', ...env },

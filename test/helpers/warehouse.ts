@@ -9,7 +9,9 @@ export function testConfig(database = 'default', role: WarehouseRole = 'writer')
 }
 
 /** A client on a fresh database of its own, so test files never see each other's tables. */
-export async function freshDatabase(prefix: string): Promise<{ database: string; warehouse: Warehouse; admin: Warehouse; config: WarehouseConfig; drop(): Promise<void> }> {
+export async function freshDatabase(
+	prefix: string
+): Promise<{ database: string; warehouse: Warehouse; admin: Warehouse; config: WarehouseConfig; drop(): Promise<void> }> {
 	const database = `${prefix}_${randomBytes(4).toString('hex')}`;
 	const config = testConfig(database);
 	const admin = createWarehouse(testConfig('default'));

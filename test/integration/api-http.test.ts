@@ -54,7 +54,12 @@ async function serve(scope: Scope, warehouse: Warehouse = db.warehouse): Promise
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
 			const body = chunks.length && req.method !== 'GET' ? Buffer.concat(chunks).toString('utf8') : undefined;
-			const request = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body, signal: closed.signal });
+			const request = new Request(`http://127.0.0.1${req.url}`, {
+				method: req.method,
+				headers: req.headers as Record<string, string>,
+				body,
+				signal: closed.signal
+			});
 			handleTrpc(request, { context: () => ({ warehouse, hub, scope }), log: logger })
 				.then(async (response) => {
 					res.writeHead(response.status, Object.fromEntries(response.headers));
@@ -81,14 +86,31 @@ async function close(s: Served) {
 beforeAll(async () => {
 	dir = mkdtempSync(path.join(tmpdir(), 'tianshu-api-http-'));
 	db = await ingestDatabase('apihttp');
-	const event = (id: string, adcode: number) => ({ type: 'case', event_id: id, case_id: id, status: 'submitted', ts: caseAt, adcode, department: '测试局', item_code: 'T1', item_name: '测试事项', channel: 'web', promised_days: 5, trips: 0, cross_province: false });
+	const event = (id: string, adcode: number) => ({
+		type: 'case',
+		event_id: id,
+		case_id: id,
+		status: 'submitted',
+		ts: caseAt,
+		adcode,
+		department: '测试局',
+		item_code: 'T1',
+		item_name: '测试事项',
+		channel: 'web',
+		promised_days: 5,
+		trips: 0,
+		cross_province: false
+	});
 	const lines = [
 		...Array.from({ length: SHENZHEN_CASES }, (_, i) => event(`sz-${i}`, 440305)),
 		...Array.from({ length: GUANGZHOU_CASES }, (_, i) => event(`gz-${i}`, 440103))
 	];
 	writeFileSync(path.join(dir, 'cases.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
 	const year = Number(today.slice(0, 4));
-	writeFileSync(path.join(dir, 'values.csv'), ['indicator,adcode,period,value,unit,release_ts', `retailSales,440000,${year}-01,123,亿元,${year}-01-28T10:00:00+08:00`].join('\n') + '\n');
+	writeFileSync(
+		path.join(dir, 'values.csv'),
+		['indicator,adcode,period,value,unit,release_ts', `retailSales,440000,${year}-01,123,亿元,${year}-01-28T10:00:00+08:00`].join('\n') + '\n'
+	);
 	for (const f of ['cases.ndjson', 'values.csv']) {
 		const r = await runIngest(db.database, ['--file', path.join(dir, f), '--once']).done;
 		expect(r.code, r.stderr).toBe(0);
@@ -114,7 +136,11 @@ const VALID: Record<string, unknown> = {
 	'hotline.overview': { adcode: 440000, days: 7 }
 };
 const PATHS = Object.keys(VALID);
-const SUBSCRIPTIONS = new Set(Object.entries((appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> }).procedures).filter(([, p]) => p._def.type === 'subscription').map(([k]) => k));
+const SUBSCRIPTIONS = new Set(
+	Object.entries((appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> }).procedures)
+		.filter(([, p]) => p._def.type === 'subscription')
+		.map(([k]) => k)
+);
 
 const HAN = /\p{Script=Han}/u;
 /** An English sentence (three words in a row); identifiers such as `caseVolume` are single words. */
@@ -161,7 +187,9 @@ const input = (v: unknown) => (v === undefined ? '' : `?input=${encodeURICompone
 /** The error objects of a reply: one, or one per call of a batch. */
 function errorsOf(body: unknown): Array<{ message: string; data?: { httpStatus?: number; code?: string; requestId?: string } }> {
 	const items = Array.isArray(body) ? body : [body];
-	return items.flatMap((i) => ((i as { error?: unknown })?.error ? [(i as { error: { message: string; data?: { httpStatus?: number; code?: string; requestId?: string } } }).error] : []));
+	return items.flatMap((i) =>
+		(i as { error?: unknown })?.error ? [(i as { error: { message: string; data?: { httpStatus?: number; code?: string; requestId?: string } } }).error] : []
+	);
 }
 
 /** The rules every reply keeps, whatever was asked. */
@@ -182,12 +210,36 @@ function expectSafe(r: Reply, served: Served, what: string) {
 		expect(e.data?.httpStatus ?? 400, `${what}: ${e.message}`).toBeLessThan(500);
 		if (!sseErrors.includes(e as never)) expect(e.data?.requestId, what).toBe(r.requestId);
 	}
-	if (r.status >= 400) expect(served.log.some((l) => l.requestId === r.requestId), `${what}: a log line with the request id`).toBe(true);
+	if (r.status >= 400)
+		expect(
+			served.log.some((l) => l.requestId === r.requestId),
+			`${what}: a log line with the request id`
+		).toBe(true);
 }
 
 // Extreme values a field may get instead of its own.
 const extreme = fc.oneof(
-	fc.constantFrom(8640000000000001, -8640000000000001, 1e308, -1, 0, 2 ** 53, 2 ** 31, 0.5, 'NaN', 'Infinity', '-0', '1e999', '', null, true, [], {}, '0x10', '２０２６-０１-０１'),
+	fc.constantFrom(
+		8640000000000001,
+		-8640000000000001,
+		1e308,
+		-1,
+		0,
+		2 ** 53,
+		2 ** 31,
+		0.5,
+		'NaN',
+		'Infinity',
+		'-0',
+		'1e999',
+		'',
+		null,
+		true,
+		[],
+		{},
+		'0x10',
+		'２０２６-０１-０１'
+	),
 	fc.string({ maxLength: 30 }),
 	fc.string({ unit: 'binary', minLength: 1000, maxLength: 20_000 }),
 	fc.double(),
@@ -263,7 +315,11 @@ describe('over HTTP, against a real warehouse', () => {
 	it('unknown keys are refused, never turned into live topics', async () => {
 		const before = served.hub.activeTopics;
 		for (let i = 0; i < 5; i++) {
-			const r = await call(served.url, 'live.query', input({ ...(VALID['live.query'] as object), query: { ...(VALID['live.query'] as { query: object }).query, [`x${i}`]: i } }));
+			const r = await call(
+				served.url,
+				'live.query',
+				input({ ...(VALID['live.query'] as object), query: { ...(VALID['live.query'] as { query: object }).query, [`x${i}`]: i } })
+			);
 			expect(r.status).toBe(400);
 			expect(errorsOf(r.body)[0]!.message).toContain(`x${i}`);
 			expectSafe(r, served, 'unknown key');
@@ -272,7 +328,13 @@ describe('over HTTP, against a real warehouse', () => {
 	});
 
 	it('malformed requests, batches and bodies get a 4xx with a Chinese message', { timeout: 120_000 }, async () => {
-		const raw = ['?input=%7B', '?input=undefined', '?input=' + encodeURIComponent('{"adcode":'), '?batch=1&input=[]', '?batch=1&input=' + encodeURIComponent('"x"')];
+		const raw = [
+			'?input=%7B',
+			'?input=undefined',
+			'?input=' + encodeURIComponent('{"adcode":'),
+			'?batch=1&input=[]',
+			'?batch=1&input=' + encodeURIComponent('"x"')
+		];
 		for (const q of raw) expectSafe(await call(served.url, 'regions.get', q), served, q);
 		for (const p of ['nope', 'regions', 'regions.get.x', '__proto__', 'constructor', '%00', '..%2F..%2Fetc', '%', '%E0%A4%A', 'regions.get%2C%']) {
 			const r = await call(served.url, p, '');
@@ -280,7 +342,11 @@ describe('over HTTP, against a real warehouse', () => {
 			expectSafe(r, served, p);
 		}
 		// Batches: within the cap they answer; beyond it they are refused at once.
-		const ok = await call(served.url, ['regions.get', 'regions.children'].join(','), `?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { adcode: 440300 }, 1: { adcode: 440000 } }))}`);
+		const ok = await call(
+			served.url,
+			['regions.get', 'regions.children'].join(','),
+			`?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { adcode: 440300 }, 1: { adcode: 440000 } }))}`
+		);
 		expect(ok.status).toBe(200);
 		const many = Array.from({ length: MAX_BATCH + 1 }, () => 'indicators.catalogue').join(',');
 		const refused = await call(served.url, many, '?batch=1');
@@ -288,11 +354,19 @@ describe('over HTTP, against a real warehouse', () => {
 		expect(errorsOf(refused.body)[0]!.message).toContain(`最多 ${MAX_BATCH} 个`);
 		expectSafe(refused, served, 'batch over the cap');
 		// A huge POST body.
-		const big = await call(served.url, 'regions.get', '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ adcode: 440300, pad: 'x'.repeat(200_000) }) });
+		const big = await call(served.url, 'regions.get', '', {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ adcode: 440300, pad: 'x'.repeat(200_000) })
+		});
 		expect(big.status).toBe(413);
 		expectSafe(big, served, 'huge body');
 		// A mutation-style POST to a query is refused, not crashed.
-		expectSafe(await call(served.url, 'regions.get', '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"adcode":440300}' }), served, 'POST query');
+		expectSafe(
+			await call(served.url, 'regions.get', '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"adcode":440300}' }),
+			served,
+			'POST query'
+		);
 	});
 
 	it('random paths — any text, half-encoded — stay within the rules', { timeout: 120_000 }, async () => {
@@ -310,7 +384,12 @@ describe('over HTTP, against a real warehouse', () => {
 	it('random batches of random calls stay within the rules', { timeout: 300_000 }, async () => {
 		await fc.assert(
 			fc.asyncProperty(
-				fc.array(fc.constantFrom(...PATHS.filter((p) => !SUBSCRIPTIONS.has(p))).chain((p) => fc.tuple(fc.constant(p), fc.oneof(fc.constant(VALID[p]), mutated(VALID[p])))), { minLength: 1, maxLength: 30 }),
+				fc.array(
+					fc
+						.constantFrom(...PATHS.filter((p) => !SUBSCRIPTIONS.has(p)))
+						.chain((p) => fc.tuple(fc.constant(p), fc.oneof(fc.constant(VALID[p]), mutated(VALID[p])))),
+					{ minLength: 1, maxLength: 30 }
+				),
 				async (calls) => {
 					const inputs = Object.fromEntries(calls.map(([, v], i) => [i, v]));
 					const r = await call(served.url, calls.map(([p]) => p).join(','), `?batch=1&input=${encodeURIComponent(JSON.stringify(inputs))}`);
@@ -333,7 +412,13 @@ describe('a city deployment (TIANSHU_SCOPE=440300)', () => {
 	afterAll(async () => close(served));
 
 	const data = (r: Reply) => (r.body as { result: { data: unknown } }).result.data;
-	const query = (adcode: number) => ({ indicators: ['caseVolume'], from: bj(Date.now() - 2 * 24 * HOUR).slice(0, 10), to: tomorrow, grain: 'total', region: { adcode } });
+	const query = (adcode: number) => ({
+		indicators: ['caseVolume'],
+		from: bj(Date.now() - 2 * 24 * HOUR).slice(0, 10),
+		to: tomorrow,
+		grain: 'total',
+		region: { adcode }
+	});
 
 	it('sees 深圳’s service data and not 广州’s nor the province’s', async () => {
 		const own = await call(served.url, 'indicators.query', input(query(440300)));
@@ -349,7 +434,9 @@ describe('a city deployment (TIANSHU_SCOPE=440300)', () => {
 		expect((await call(served.url, 'reviews.overview', input({ adcode: 440000 }))).status).toBe(403);
 		expect((await call(served.url, 'ingest.health', '')).status).toBe(403);
 		// The stream is refused before it opens.
-		expect((await call(served.url, 'cockpit.live', input({ adcode: 440100, panels: ['kpis'] }), { headers: { accept: 'text/event-stream' } })).status).toBe(403);
+		expect((await call(served.url, 'cockpit.live', input({ adcode: 440100, panels: ['kpis'] }), { headers: { accept: 'text/event-stream' } })).status).toBe(
+			403
+		);
 	});
 
 	it('opens its own cockpit: every panel of 深圳 answers, the economy panel with 广东’s published statistics', { timeout: 120_000 }, async () => {
@@ -357,7 +444,9 @@ describe('a city deployment (TIANSHU_SCOPE=440300)', () => {
 			const r = await call(served.url, 'cockpit.panel', input({ adcode: 440300, panel }));
 			expect(r.status, `${panel}: ${r.text.slice(0, 300)}`).toBe(200);
 		}
-		const economy = data(await call(served.url, 'cockpit.panel', input({ adcode: 440300, panel: 'economy' }))) as { data: { region: { adcode: number }; lastRelease: string | null } };
+		const economy = data(await call(served.url, 'cockpit.panel', input({ adcode: 440300, panel: 'economy' }))) as {
+			data: { region: { adcode: number }; lastRelease: string | null };
+		};
 		expect(economy.data.region.adcode).toBe(440000);
 		expect(economy.data.lastRelease).not.toBeNull();
 		// Published statistics of the regions above are public; of a sibling province they are not.
@@ -368,7 +457,13 @@ describe('a city deployment (TIANSHU_SCOPE=440300)', () => {
 		// Navigation shows the way down to 深圳 and nothing beside it.
 		const children = data(await call(served.url, 'regions.children', input({ adcode: 440000 }))) as Array<{ adcode: number }>;
 		expect(children.map((c) => c.adcode)).toEqual([440300]);
-		expect((data(await call(served.url, 'cockpit.panel', input({ adcode: 440300, panel: 'kpis' }))) as { data: { kpis: Array<{ code: string; value: number | null }> } }).data.kpis.find((k) => k.code === 'caseVolume')).toBeTruthy();
+		expect(
+			(
+				data(await call(served.url, 'cockpit.panel', input({ adcode: 440300, panel: 'kpis' }))) as {
+					data: { kpis: Array<{ code: string; value: number | null }> };
+				}
+			).data.kpis.find((k) => k.code === 'caseVolume')
+		).toBeTruthy();
 	});
 });
 

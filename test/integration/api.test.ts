@@ -42,16 +42,35 @@ function counting(warehouse: Warehouse) {
 	return { warehouse: proxy as Warehouse, counter };
 }
 
-const base: QueryInput = { indicators: ['caseVolume', 'onTimeRate', 'positiveRate'], from: '2026-11-01', to: '2026-11-08', grain: 'day', region: { adcode: 440000, by: 'children' } };
+const base: QueryInput = {
+	indicators: ['caseVolume', 'onTimeRate', 'positiveRate'],
+	from: '2026-11-01',
+	to: '2026-11-08',
+	grain: 'day',
+	region: { adcode: 440000, by: 'children' }
+};
 
 describe('safety', () => {
 	const hostile = fc.oneof(
 		fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
-		fc.constantFrom("'; DROP TABLE case_events; --", "\\' OR 1=1 --", '{region:UInt32}', '`x`', '"', '\\', '\t\n', '\u0000', '中文😀', "') UNION SELECT * FROM system.users --")
+		fc.constantFrom(
+			"'; DROP TABLE case_events; --",
+			"\\' OR 1=1 --",
+			'{region:UInt32}',
+			'`x`',
+			'"',
+			'\\',
+			'\t\n',
+			'\u0000',
+			'中文😀',
+			"') UNION SELECT * FROM system.users --"
+		)
 	);
 
 	it('hostile strings in every filter stay parameters: the SQL never changes shape', () => {
-		const reference = plan(QueryRequest.parse({ ...base, indicators: ['caseVolume'], filters: { department: ['x'], item: ['y'], channel: ['web'] } }), { all: true }).queries.map((q) => q.sql);
+		const reference = plan(QueryRequest.parse({ ...base, indicators: ['caseVolume'], filters: { department: ['x'], item: ['y'], channel: ['web'] } }), {
+			all: true
+		}).queries.map((q) => q.sql);
 		fc.assert(
 			fc.property(hostile, hostile, (department, item) => {
 				const r = QueryRequest.safeParse({ ...base, indicators: ['caseVolume'], filters: { department: [department], item: [item], channel: ['web'] } });
@@ -78,7 +97,12 @@ describe('safety', () => {
 			{ numRuns: 40 }
 		);
 		// The tables are all still there.
-		const [n] = await (await db.warehouse.query({ query: "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name IN ('case_events', 'regions')", format: 'JSONEachRow' })).json<{ n: number }>();
+		const [n] = await (
+			await db.warehouse.query({
+				query: "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name IN ('case_events', 'regions')",
+				format: 'JSONEachRow'
+			})
+		).json<{ n: number }>();
 		expect(n!.n).toBe(2);
 	});
 
@@ -90,7 +114,9 @@ describe('safety', () => {
 		expect((err as TRPCError).message).toContain('grain');
 		const unknown = await caller.indicators.query({ ...base, indicators: ['gdpPerCapita'] } as never).catch((e: TRPCError) => e);
 		expect((unknown as TRPCError).message).toContain('未知指标 "gdpPerCapita"');
-		const noMinute = await caller.indicators.query({ ...base, indicators: ['positiveRate'], grain: 'minute', from: '2026-11-01T09:00', to: '2026-11-01T10:00' }).catch((e: TRPCError) => e);
+		const noMinute = await caller.indicators
+			.query({ ...base, indicators: ['positiveRate'], grain: 'minute', from: '2026-11-01T09:00', to: '2026-11-01T10:00' })
+			.catch((e: TRPCError) => e);
 		expect((noMinute as TRPCError).message).toContain('好评率（positiveRate）没有按分钟的数据');
 	});
 });
@@ -116,7 +142,10 @@ describe('the live hub', () => {
 		const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 100, ceilingMs: 60_000 });
 		const controller = new AbortController();
 		const caller = createCaller({ warehouse, hub, scope: { all: true } }, { signal: controller.signal });
-		const input = { window: 'last7d' as const, query: { indicators: ['caseVolume', 'positiveRate'], grain: 'day' as const, region: { adcode: 440000, by: 'children' as const } } };
+		const input = {
+			window: 'last7d' as const,
+			query: { indicators: ['caseVolume', 'positiveRate'], grain: 'day' as const, region: { adcode: 440000, by: 'children' as const } }
+		};
 		const streams = await Promise.all(Array.from({ length: 200 }, () => caller.live.query(input)));
 		const iterators = streams.map((s) => (s as AsyncIterable<unknown>)[Symbol.asyncIterator]());
 		const first = await Promise.all(iterators.map((it) => it.next()));
@@ -124,7 +153,11 @@ describe('the live hub', () => {
 		expect(hub.activeTopics).toBe(1);
 		const afterFirst = counter.rollupQueries;
 		// New data arrives: the watermark moves, and the topic is computed once more for everyone.
-		await db.warehouse.insert({ table: 'ingest_watermark', values: [{ worker: 'test', version: Date.now() * 1000, updated_at: Date.now() }], format: 'JSONEachRow' });
+		await db.warehouse.insert({
+			table: 'ingest_watermark',
+			values: [{ worker: 'test', version: Date.now() * 1000, updated_at: Date.now() }],
+			format: 'JSONEachRow'
+		});
 		const second = await Promise.all(iterators.map((it) => it.next()));
 		expect(second.every((r) => !r.done)).toBe(true);
 		const ids = (rs: IteratorResult<unknown>[]) => new Set(rs.map((r) => (r.value as [string, unknown])[0]));
@@ -146,16 +179,39 @@ describe('freshness', () => {
 		const appdb = await startAppDb('pglite');
 		const headers = { Authorization: `Bearer ${(await addSource(appdb.db, 'fresh', ['case'])).token}` };
 		const run = runIngest(db.database, ['--http', '0'], { DATABASE_URL: appdb.url });
-		const endpoint = await new Promise<string>((resolve) => createInterface({ input: run.child.stdout! }).on('line', (l) => l.includes('push endpoint ready') && resolve(JSON.parse(l).url)));
+		const endpoint = await new Promise<string>((resolve) =>
+			createInterface({ input: run.child.stdout! }).on('line', (l) => l.includes('push endpoint ready') && resolve(JSON.parse(l).url))
+		);
 		// A ceiling far beyond the test's timeout: only the watermark can trigger the update.
 		const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 100, ceilingMs: 600_000 });
 		const controller = new AbortController();
 		const caller = createCaller({ warehouse: db.warehouse, hub, scope: { all: true } }, { signal: controller.signal });
-		const stream = (await caller.live.query({ window: 'today', query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: 440305 } } })) as AsyncIterable<[string, { series: Array<{ total: Record<string, number> }> }]>;
+		const stream = (await caller.live.query({
+			window: 'today',
+			query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: 440305 } }
+		})) as AsyncIterable<[string, { series: Array<{ total: Record<string, number> }> }]>;
 		const it = stream[Symbol.asyncIterator]();
 		const before = (await it.next()).value![1].series[0]?.total.caseVolume ?? 0;
 		const ts = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
-		const res = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify({ type: 'case', event_id: 'fresh-1', case_id: 'fresh-1', status: 'submitted', ts, adcode: 440305, department: '测试', item_code: 'T', item_name: '测试', channel: 'web', promised_days: 1, trips: 0, cross_province: false }) });
+		const res = await fetch(endpoint, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({
+				type: 'case',
+				event_id: 'fresh-1',
+				case_id: 'fresh-1',
+				status: 'submitted',
+				ts,
+				adcode: 440305,
+				department: '测试',
+				item_code: 'T',
+				item_name: '测试',
+				channel: 'web',
+				promised_days: 1,
+				trips: 0,
+				cross_province: false
+			})
+		});
 		expect((await res.json()).accepted).toBe(1);
 		let after = before;
 		while (after === before) after = (await it.next()).value![1].series[0]?.total.caseVolume ?? 0;

@@ -37,7 +37,9 @@ describe.each(appDbKinds)('the app database on %s', (kind) => {
 
 	describe('migrations', () => {
 		it('are recorded once each with the sha256 of their file', async () => {
-			const rows = await t.db.query<{ version: number; name: string; checksum: string }>('SELECT version, name, checksum FROM schema_migrations ORDER BY version');
+			const rows = await t.db.query<{ version: number; name: string; checksum: string }>(
+				'SELECT version, name, checksum FROM schema_migrations ORDER BY version'
+			);
 			const files = appDbMigrations();
 			expect(rows.length).toBeGreaterThan(0);
 			expect(rows).toEqual(files.map((f) => ({ version: f.version, name: f.name, checksum: f.checksum })));
@@ -67,7 +69,9 @@ describe.each(appDbKinds)('the app database on %s', (kind) => {
 			const { token, source } = await addSource(t.db, 'stats-bureau', parseEventTypes('statistics'));
 			expect(token).toMatch(/^tsk_[A-Za-z0-9_-]{43}$/);
 			expect(source).toMatchObject({ name: 'stats-bureau', eventTypes: ['indicator', 'target'], revokedAt: null });
-			const [row] = await t.db.query<{ whole: string; token_sha256: string }>("SELECT row_to_json(s)::text AS whole, token_sha256 FROM ingest_sources AS s WHERE name = 'stats-bureau'");
+			const [row] = await t.db.query<{ whole: string; token_sha256: string }>(
+				"SELECT row_to_json(s)::text AS whole, token_sha256 FROM ingest_sources AS s WHERE name = 'stats-bureau'"
+			);
 			expect(row!.token_sha256).toBe(sha256(token));
 			expect(row!.whole).not.toContain(token);
 			expect(row!.whole).not.toContain(token.slice(4, 20));
@@ -243,4 +247,3 @@ describe('the embedded app database process', () => {
 		expect(tianshu(['source', 'list'], env).stdout).toMatch(/survivor\s+review/);
 	});
 });
-

@@ -43,7 +43,8 @@ beforeAll(async () => {
 	expect(result.code, result.stderr).toBe(0);
 	// The web's own /healthz reads the warehouse named by the environment: this one.
 	Object.assign(process.env, { CLICKHOUSE_URL: inject('warehouseUrl'), CLICKHOUSE_DATABASE: db.database, TIANSHU_WAREHOUSE_DATA: inject('warehouseDir') });
-	if (db.config.username !== 'default' || db.config.password) Object.assign(process.env, { CLICKHOUSE_USER: db.config.username, CLICKHOUSE_PASSWORD: db.config.password });
+	if (db.config.username !== 'default' || db.config.password)
+		Object.assign(process.env, { CLICKHOUSE_USER: db.config.username, CLICKHOUSE_PASSWORD: db.config.password });
 }, 240_000);
 afterAll(async () => {
 	await db?.drop();
@@ -75,13 +76,32 @@ async function scalar(sql: string, params: Record<string, unknown> = {}): Promis
 /** A GET of a tRPC procedure through tRPC's own HTTP handler, in-process. */
 async function get(warehouse: Warehouse, hub: LiveHub, procedure: string, input: unknown): Promise<{ status: number; body: any }> {
 	const url = `http://127.0.0.1/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`;
-	const res = await fetchRequestHandler({ endpoint: '/api/trpc', req: new Request(url), router: appRouter, createContext: () => ({ warehouse, hub, scope: all }) });
+	const res = await fetchRequestHandler({
+		endpoint: '/api/trpc',
+		req: new Request(url),
+		router: appRouter,
+		createContext: () => ({ warehouse, hub, scope: all })
+	});
 	return { status: res.status, body: await res.json() };
 }
 
 /** The request of issue 10 that took 55 s and 480 MB: 13 indicators by hour over two months, every province by item and channel, compared. */
 const HEAVY: QueryInput = {
-	indicators: ['caseVolume', 'acceptedVolume', 'completedVolume', 'onTimeRate', 'earlyRate', 'avgDuration', 'p90Duration', 'fullyOnlineRate', 'zeroTripRate', 'crossProvinceVolume', 'positiveRate', 'negativeCount', 'reviewRate'],
+	indicators: [
+		'caseVolume',
+		'acceptedVolume',
+		'completedVolume',
+		'onTimeRate',
+		'earlyRate',
+		'avgDuration',
+		'p90Duration',
+		'fullyOnlineRate',
+		'zeroTripRate',
+		'crossProvinceVolume',
+		'positiveRate',
+		'negativeCount',
+		'reviewRate'
+	],
 	from: local(now - 60 * DAY).slice(0, 10),
 	to: local(now).slice(0, 10),
 	grain: 'hour',
@@ -91,7 +111,13 @@ const HEAVY: QueryInput = {
 };
 
 /** Heavy (hour grain over more than a week) but within the cap: every province by hour for eight days. */
-const ALLOWED_HEAVY: QueryInput = { indicators: ['caseVolume'], from: local(now - 8 * DAY).slice(0, 10), to: local(now + DAY).slice(0, 10), grain: 'hour', region: { adcode: 0, by: 'children' } };
+const ALLOWED_HEAVY: QueryInput = {
+	indicators: ['caseVolume'],
+	from: local(now - 8 * DAY).slice(0, 10),
+	to: local(now + DAY).slice(0, 10),
+	grain: 'hour',
+	region: { adcode: 0, by: 'children' }
+};
 
 describe('the work cap', () => {
 	it('counts sub-regions from the region tree as the planner splits them', async () => {
@@ -127,7 +153,13 @@ describe('the work cap', () => {
 	});
 
 	it('refuses, never truncates, a reply over the row limit (the estimate was wrong), and the SQL itself is bounded', async () => {
-		const request = QueryRequest.parse({ indicators: ['caseVolume'], from: local(now - DAY).slice(0, 10), to: local(now + DAY).slice(0, 10), grain: 'hour', region: { adcode: 440000, by: 'children' } });
+		const request = QueryRequest.parse({
+			indicators: ['caseVolume'],
+			from: local(now - DAY).slice(0, 10),
+			to: local(now + DAY).slice(0, 10),
+			grain: 'hour',
+			region: { adcode: 440000, by: 'children' }
+		});
 		// Rows the warehouse returns: one per (city, hour) with any case event in the range, counted from the raw table.
 		const utc = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 		const rows = await scalar(
@@ -158,7 +190,18 @@ describe('heavy queries wait their turn', () => {
 		let release!: () => void;
 		const blocker = queue.run(() => new Promise<void>((r) => (release = r)));
 		const filler = queue.run(async () => undefined);
-		const light = await runQuery(db.warehouse, QueryRequest.parse({ indicators: ['caseVolume'], from: local(now).slice(0, 10), to: local(now + DAY).slice(0, 10), grain: 'total', region: { adcode: 440000 } }), all, { queue });
+		const light = await runQuery(
+			db.warehouse,
+			QueryRequest.parse({
+				indicators: ['caseVolume'],
+				from: local(now).slice(0, 10),
+				to: local(now + DAY).slice(0, 10),
+				grain: 'total',
+				region: { adcode: 440000 }
+			}),
+			all,
+			{ queue }
+		);
 		expect(light.series).toHaveLength(1);
 		release();
 		await Promise.all([blocker, filler]);

@@ -42,10 +42,15 @@ afterAll(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-const panel = <P extends keyof PanelData>(name: P, adcode: number, scope: Parameters<typeof computePanel>[0]['scope'] = all) => computePanel({ warehouse: db.warehouse, scope }, name, adcode, now);
+const panel = <P extends keyof PanelData>(name: P, adcode: number, scope: Parameters<typeof computePanel>[0]['scope'] = all) =>
+	computePanel({ warehouse: db.warehouse, scope }, name, adcode, now);
 
 async function scalar(sql: string, params: Record<string, unknown> = {}): Promise<number> {
-	const rs = await db.warehouse.query({ query: `SELECT toFloat64(${sql.startsWith('(') ? sql : `(${sql})`}) AS v`, query_params: params, format: 'JSONEachRow' });
+	const rs = await db.warehouse.query({
+		query: `SELECT toFloat64(${sql.startsWith('(') ? sql : `(${sql})`}) AS v`,
+		query_params: params,
+		format: 'JSONEachRow'
+	});
 	return Number((await rs.json<{ v: number | null }>())[0]?.v ?? Number.NaN);
 }
 
@@ -57,14 +62,18 @@ describe('the cockpit panels equal the raw events at the same instant', () => {
 	it('KPIs: today so far and its 环比 against yesterday up to the same hour', async () => {
 		const kpis = await panel('kpis', 440000);
 		const w = todaySoFar(now);
-		const count = (from: number, to: number) => scalar(`SELECT countIf(status = 'submitted') FROM case_events WHERE province_code = 440000 AND ${inRange}`, range(from, to));
+		const count = (from: number, to: number) =>
+			scalar(`SELECT countIf(status = 'submitted') FROM case_events WHERE province_code = 440000 AND ${inRange}`, range(from, to));
 		const today = await count(w.from, w.to);
 		const yesterday = await count(w.from - DAY, w.to - DAY);
 		const volume = kpis.kpis.find((k) => k.code === 'caseVolume')!;
 		expect(today).toBeGreaterThan(0);
 		expect(volume.value).toBe(today);
 		expect(volume.dod).toBeCloseTo(change('count', today, yesterday)!, 9);
-		const onTime = await scalar(`SELECT countIf(status = 'completed' AND on_time) / countIf(status = 'completed') * 100 FROM case_events WHERE province_code = 440000 AND ${inRange}`, range(w.from, w.to));
+		const onTime = await scalar(
+			`SELECT countIf(status = 'completed' AND on_time) / countIf(status = 'completed') * 100 FROM case_events WHERE province_code = 440000 AND ${inRange}`,
+			range(w.from, w.to)
+		);
 		expect(kpis.kpis.find((k) => k.code === 'onTimeRate')!.value).toBeCloseTo(onTime, 9);
 		const tickets = await scalar(`SELECT countIf(status = 'created') FROM hotline_events WHERE province_code = 440000 AND ${inRange}`, range(w.from, w.to));
 		expect(kpis.kpis.find((k) => k.code === 'ticketVolume')!.value).toBe(tickets);
@@ -124,7 +133,9 @@ describe('the cockpit panels equal the raw events at the same instant', () => {
 		const raw = new Map((await rs.json<{ p: number; n: number }>()).map((x) => [Number(x.p), Number(x.n)]));
 		expect(new Map(m.regions.filter((x) => x.value).map((x) => [x.adcode, x.value]))).toEqual(raw);
 		expect(m.geo).toBe('china');
-		const recent = await scalar(`SELECT countIf(status = 'submitted') FROM case_events WHERE ts >= toDateTime64({from:String}, 3, 'UTC')`, { from: utc(now - 14 * 60_000) });
+		const recent = await scalar(`SELECT countIf(status = 'submitted') FROM case_events WHERE ts >= toDateTime64({from:String}, 3, 'UTC')`, {
+			from: utc(now - 14 * 60_000)
+		});
 		expect(m.live.reduce((a, e) => a + e.cases, 0)).toBe(recent);
 	});
 
@@ -166,8 +177,13 @@ describe('the cockpit API', () => {
 		await expect(caller.cockpit.panel({ adcode: 110000, panel: 'kpis' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 		// Streams are refused before they open.
 		await expect(caller.cockpit.live({ adcode: 110000, panels: ['kpis'] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-		await expect(caller.live.query({ window: 'today', query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: 110000 } } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-		await expect(caller.live.query({ window: 'today', query: { indicators: ['nope'], grain: 'total', region: { adcode: 440000 } } })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'query.indicators.0：未知指标 "nope"' });
+		await expect(
+			caller.live.query({ window: 'today', query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: 110000 } } })
+		).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		await expect(caller.live.query({ window: 'today', query: { indicators: ['nope'], grain: 'total', region: { adcode: 440000 } } })).rejects.toMatchObject({
+			code: 'BAD_REQUEST',
+			message: 'query.indicators.0：未知指标 "nope"'
+		});
 		const e = await caller.cockpit.panel({ adcode: 123, panel: 'kpis' }).catch((x: TRPCError) => x);
 		expect(e).toBeInstanceOf(TRPCError);
 		expect((e as TRPCError).code).toBe('BAD_REQUEST');
@@ -195,7 +211,12 @@ describe('the cockpit API', () => {
 		const streams = await Promise.all(Array.from({ length: 100 }, () => caller.cockpit.live(input)));
 		const iterators = streams.map((s) => (s as AsyncIterable<[string, { panel: string; mapIndicator?: string }]>)[Symbol.asyncIterator]());
 		// Each wall gets the three topics (KPIs, the map twice), in any order.
-		const firsts = await Promise.all(iterators.map(async (it) => new Set(await Promise.all([it.next(), it.next(), it.next()]).then((r) => r.map((x) => `${x.value![1].panel}:${x.value![1].mapIndicator ?? ''}`)))));
+		const firsts = await Promise.all(
+			iterators.map(
+				async (it) =>
+					new Set(await Promise.all([it.next(), it.next(), it.next()]).then((r) => r.map((x) => `${x.value![1].panel}:${x.value![1].mapIndicator ?? ''}`)))
+			)
+		);
 		for (const got of firsts) expect(got).toEqual(new Set(['kpis:', 'map:caseVolume', 'map:onTimeRate']));
 		expect(h.activeTopics).toBe(3);
 		const key = (panel: string, mapIndicator?: string) => JSON.stringify({ cockpit: panel, adcode: 440000, mapIndicator, scope: all });
@@ -227,7 +248,11 @@ describe('the cockpit API', () => {
 		const pending = back.it.next().then((r) => (resumed = r.value![0]));
 		await new Promise((r) => setTimeout(r, 500));
 		expect(resumed).toBeUndefined();
-		await db.warehouse.insert({ table: 'ingest_watermark', values: [{ worker: 'test', version: Date.now() * 1000, updated_at: Date.now() }], format: 'JSONEachRow' });
+		await db.warehouse.insert({
+			table: 'ingest_watermark',
+			values: [{ worker: 'test', version: Date.now() * 1000, updated_at: Date.now() }],
+			format: 'JSONEachRow'
+		});
 		await pending;
 		expect(Number(resumed)).toBeGreaterThan(Number(first));
 		// Reconnecting with an older id: the latest value at once.

@@ -28,7 +28,13 @@ beforeAll(async () => {
 	writeFileSync(path.join(dir, 'values.csv'), `${values.join('\n')}\n`);
 	writeFileSync(
 		path.join(dir, 'targets.csv'),
-		['indicator,adcode,year,value,unit,release_ts', 'retailSales,440000,2026,1200,亿元,2026-01-20T10:00:00+08:00', 'retailSales,440000,2026,1250,亿元,2026-01-25T10:00:00+08:00', 'unemploymentRate,440000,2026,5.5,%,2026-01-20T10:00:00+08:00', 'gdp,440000,2026,five,%,2026-01-20T10:00:00+08:00'].join('\n') + '\n'
+		[
+			'indicator,adcode,year,value,unit,release_ts',
+			'retailSales,440000,2026,1200,亿元,2026-01-20T10:00:00+08:00',
+			'retailSales,440000,2026,1250,亿元,2026-01-25T10:00:00+08:00',
+			'unemploymentRate,440000,2026,5.5,%,2026-01-20T10:00:00+08:00',
+			'gdp,440000,2026,five,%,2026-01-20T10:00:00+08:00'
+		].join('\n') + '\n'
 	);
 	for (const f of ['values.csv', 'targets.csv']) expect((await runIngest(db.database, ['--file', path.join(dir, f), '--once']).done).code).toBe(0);
 }, 120_000);
@@ -37,7 +43,8 @@ afterAll(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-const caller = (scope: { all: true } | { adcodes: number[] } = { all: true }) => createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), scope });
+const caller = (scope: { all: true } | { adcodes: number[] } = { all: true }) =>
+	createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), scope });
 
 describe('economy.overview', () => {
 	it('gives 累计, 同比, 目标完成率 against 时序进度 and the status, from the latest releases', async () => {
@@ -66,7 +73,9 @@ describe('economy.overview', () => {
 	});
 
 	it('keeps to the caller’s scope', async () => {
-		const err = await caller({ adcodes: [330000] }).economy.overview({ adcode: 440000, year: 2026 }).catch((e: TRPCError) => e);
+		const err = await caller({ adcodes: [330000] })
+			.economy.overview({ adcode: 440000, year: 2026 })
+			.catch((e: TRPCError) => e);
 		expect((err as TRPCError).code).toBe('FORBIDDEN');
 	});
 });

@@ -59,11 +59,21 @@ function expectedFigures(events: Event[]) {
 	const negative = reviews.filter((e) => (e.rating as number) <= 2);
 	return {
 		ids: { case: cases.length, review: reviews.length, review_action: of('review_action').length, ticket: tickets.length, warning: of('warning').length },
-		cases: { submitted: count(cases, 'submitted'), accepted: count(cases, 'accepted'), completed: count(cases, 'completed'), rejected: count(cases, 'rejected') },
+		cases: {
+			submitted: count(cases, 'submitted'),
+			accepted: count(cases, 'accepted'),
+			completed: count(cases, 'completed'),
+			rejected: count(cases, 'rejected')
+		},
 		reviews: { reviews: reviews.length, negative: negative.length },
 		reasons: negative.reduce((s, e) => s + ((e.tags as unknown[] | undefined)?.length ?? 0), 0),
 		actions: of('review_action').length,
-		tickets: { created: count(tickets, 'created'), answered: count(tickets, 'answered'), dispatched: count(tickets, 'dispatched'), closed: count(tickets, 'closed') }
+		tickets: {
+			created: count(tickets, 'created'),
+			answered: count(tickets, 'answered'),
+			dispatched: count(tickets, 'dispatched'),
+			closed: count(tickets, 'closed')
+		}
 	};
 }
 
@@ -73,7 +83,14 @@ async function one<T>(warehouse: Warehouse, query: string): Promise<T> {
 }
 
 const CASE_ROLLUPS = ['case_stats_day', 'case_stats_hour', 'case_region_stats_day', 'case_region_stats_hour', 'case_city_stats_day', 'case_city_stats_hour'];
-const REVIEW_ROLLUPS = ['review_stats_day', 'review_stats_hour', 'review_region_stats_day', 'review_region_stats_hour', 'review_city_stats_day', 'review_city_stats_hour'];
+const REVIEW_ROLLUPS = [
+	'review_stats_day',
+	'review_stats_hour',
+	'review_region_stats_day',
+	'review_region_stats_hour',
+	'review_city_stats_day',
+	'review_city_stats_hour'
+];
 const HOTLINE_ROLLUPS = ['hotline_stats_day', 'hotline_stats_hour'];
 const RAW: Record<string, [string, string]> = {
 	case: ['case_events', 'event_id'],
@@ -88,12 +105,22 @@ async function storedFigures(warehouse: Warehouse) {
 	const raw: Record<string, { rows: number; ids: number }> = {};
 	for (const [type, [table, id]] of Object.entries(RAW)) raw[type] = await one(warehouse, `SELECT count() AS rows, uniqExact(${id}) AS ids FROM ${table}`);
 	const rollups: Record<string, unknown> = {};
-	for (const t of CASE_ROLLUPS) rollups[t] = await one(warehouse, `SELECT sum(submitted) AS submitted, sum(accepted) AS accepted, sum(completed) AS completed, sum(rejected) AS rejected FROM ${t}`);
+	for (const t of CASE_ROLLUPS)
+		rollups[t] = await one(
+			warehouse,
+			`SELECT sum(submitted) AS submitted, sum(accepted) AS accepted, sum(completed) AS completed, sum(rejected) AS rejected FROM ${t}`
+		);
 	rollups.case_stats_minute = await one(warehouse, 'SELECT sum(submitted) AS submitted, sum(completed) AS completed FROM case_stats_minute');
 	for (const t of REVIEW_ROLLUPS) rollups[t] = await one(warehouse, `SELECT sum(reviews) AS reviews, sum(negative) AS negative FROM ${t}`);
 	rollups.review_reason_stats_day = (await one<{ n: number }>(warehouse, 'SELECT sum(negative) AS n FROM review_reason_stats_day')).n;
-	rollups.review_action_stats_day = (await one<{ n: number }>(warehouse, 'SELECT sum(verified + rectified + followed_up + appealed) AS n FROM review_action_stats_day')).n;
-	for (const t of HOTLINE_ROLLUPS) rollups[t] = await one(warehouse, `SELECT sum(created) AS created, sum(answered) AS answered, sum(dispatched) AS dispatched, sum(closed) AS closed FROM ${t}`);
+	rollups.review_action_stats_day = (
+		await one<{ n: number }>(warehouse, 'SELECT sum(verified + rectified + followed_up + appealed) AS n FROM review_action_stats_day')
+	).n;
+	for (const t of HOTLINE_ROLLUPS)
+		rollups[t] = await one(
+			warehouse,
+			`SELECT sum(created) AS created, sum(answered) AS answered, sum(dispatched) AS dispatched, sum(closed) AS closed FROM ${t}`
+		);
 	return { raw, rollups };
 }
 
@@ -115,7 +142,10 @@ function figuresOf(expected: ReturnType<typeof expectedFigures>) {
 async function apiTotals(warehouse: Warehouse, from: number, to: number) {
 	const local = (ms: number) => beijingLocal(ms);
 	const ask = async (indicators: string[], grain: 'minute' | 'hour' | 'day', by: 'self' | 'children') => {
-		const range = grain === 'day' ? { from: local(from - 24 * HOUR).slice(0, 10), to: local(to + 24 * HOUR).slice(0, 10) } : { from: local(from - HOUR), to: local(to + HOUR) };
+		const range =
+			grain === 'day'
+				? { from: local(from - 24 * HOUR).slice(0, 10), to: local(to + 24 * HOUR).slice(0, 10) }
+				: { from: local(from - HOUR), to: local(to + HOUR) };
 		const result = await runQuery(warehouse, QueryRequest.parse({ indicators, ...range, grain, region: { adcode: 0, by } }), { all: true });
 		const total: Record<string, number> = {};
 		for (const s of result.series) for (const code of indicators) total[code] = (total[code] ?? 0) + Number(s.total[code] ?? 0);
@@ -154,10 +184,21 @@ describe('pushed bodies', () => {
 	beforeAll(async () => {
 		db = await ingestDatabase('once_push');
 		const logger = pino({ level: 'silent' });
-		worker = new IngestWorker({ warehouse: db.warehouse, regions: await RegionIndex.load(db.warehouse), logger, flushIntervalMs: 0, metricsIntervalMs: 3_600_000 });
+		worker = new IngestWorker({
+			warehouse: db.warehouse,
+			regions: await RegionIndex.load(db.warehouse),
+			logger,
+			flushIntervalMs: 0,
+			metricsIntervalMs: 3_600_000
+		});
 		const types = new Set(['case', 'review', 'review_action', 'ticket', 'indicator', 'warning', 'target'] as const);
 		// The token check is not under test here: one source, every type granted.
-		server = createPushServer({ worker, warehouse: db.warehouse, logger, sources: { authenticate: async (token) => (token === 'once' ? { name: 'once', types } : null) } });
+		server = createPushServer({
+			worker,
+			warehouse: db.warehouse,
+			logger,
+			sources: { authenticate: async (token) => (token === 'once' ? { name: 'once', types } : null) }
+		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
 	}, 120_000);
@@ -258,7 +299,10 @@ describe('tianshu rollups rebuild', () => {
 			const expected = figuresOf(expectedFigures(events));
 			// The state before migration 0008: copies of a quarter of the events stored again, views and all.
 			for (const [table, id] of Object.values(RAW)) {
-				await db.warehouse.command({ query: `INSERT INTO ${table} SELECT * FROM ${table} WHERE cityHash64(${id}) % 4 = 0`, clickhouse_settings: { insert_deduplicate: 0 } });
+				await db.warehouse.command({
+					query: `INSERT INTO ${table} SELECT * FROM ${table} WHERE cityHash64(${id}) % 4 = 0`,
+					clickhouse_settings: { insert_deduplicate: 0 }
+				});
 			}
 			expect(await storedFigures(db.warehouse)).not.toEqual(expected);
 
@@ -271,7 +315,12 @@ describe('tianshu rollups rebuild', () => {
 			expect(rebuilt.code, rebuilt.stderr).toBe(0);
 			expect(await storedFigures(db.warehouse)).toEqual(expected);
 			expect(await apiTotals(db.warehouse, from, to)).toEqual(apiExpected(expectedFigures(events)));
-			const [left] = await (await db.warehouse.query({ query: "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name LIKE '%rebuild%'", format: 'JSONEachRow' })).json<{ n: number }>();
+			const [left] = await (
+				await db.warehouse.query({
+					query: "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name LIKE '%rebuild%'",
+					format: 'JSONEachRow'
+				})
+			).json<{ n: number }>();
 			expect(left!.n).toBe(0);
 		} finally {
 			await db.drop();

@@ -102,7 +102,10 @@ describe('simulate and seek', () => {
 
 	it('refuses a broken methodology file with the path of the problem', () => {
 		const file = path.join(dir, 'broken.json');
-		writeFileSync(file, JSON.stringify({ id: 'x', name: 'x', root: { id: 'r', children: [{ id: 'a', column: 'a', normalisation: { kind: 'minMax', scale: [100, 0] } }] } }));
+		writeFileSync(
+			file,
+			JSON.stringify({ id: 'x', name: 'x', root: { id: 'r', children: [{ id: 'a', column: 'a', normalisation: { kind: 'minMax', scale: [100, 0] } }] } })
+		);
 		const r = tianshu('compute', '--methodology', file, '--data', data);
 		expect(r.code).toBe(1);
 		expect(r.stderr).toContain('root.children.0.normalisation.scale');

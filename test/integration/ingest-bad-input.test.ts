@@ -62,7 +62,12 @@ describe('a corpus of broken lines among valid ones', () => {
 		['an impossible date', line(review('feb-30', { ts: '2026-02-30T09:00:00+08:00' })), 'schema_violation']
 	];
 	const sqlLooking = `'); DROP TABLE reviews; -- \\" OR 1=1 /* 中文 😀`;
-	const valid = [review('ok-1'), review('ok-sql', { comment: sqlLooking, tags: ["x'); DELETE FROM regions; --"] }), review('ok-2', { ts: '2026-11-20 10:16:00' }), review('ok-3', { rating: 1, tags: ['态度不好'] })];
+	const valid = [
+		review('ok-1'),
+		review('ok-sql', { comment: sqlLooking, tags: ["x'); DELETE FROM regions; --"] }),
+		review('ok-2', { ts: '2026-11-20 10:16:00' }),
+		review('ok-3', { rating: 1, tags: ['态度不好'] })
+	];
 
 	let result: Awaited<ReturnType<typeof runIngest>['done']>;
 

@@ -53,9 +53,34 @@ const caseEvent = (mark: string, i: number) => ({
 	cross_province: false
 });
 // A forged national retail sales of 1 亿元 and a forged GDP target: the issue's attack. `unit` carries the test's mark.
-const indicator = (mark: string, releaseMs = Date.now() - 3600_000, period = '2026-10') => ({ type: 'indicator', indicator: 'retailSales', adcode: 0, period, value: 1, unit: mark, release_ts: iso(releaseMs) });
-const target = (mark: string, releaseMs = Date.now() - 3600_000) => ({ type: 'target', indicator: 'gdp', adcode: 0, year: 2026, value: 0.1, unit: mark, release_ts: iso(releaseMs) });
-const warning = (mark: string) => ({ type: 'warning', warning_id: `${mark}-w`, ts: iso(Date.now() - 60_000), adcode: 440300, source: '舆情', severity: 'critical', title: '伪造预警', detail: '' });
+const indicator = (mark: string, releaseMs = Date.now() - 3600_000, period = '2026-10') => ({
+	type: 'indicator',
+	indicator: 'retailSales',
+	adcode: 0,
+	period,
+	value: 1,
+	unit: mark,
+	release_ts: iso(releaseMs)
+});
+const target = (mark: string, releaseMs = Date.now() - 3600_000) => ({
+	type: 'target',
+	indicator: 'gdp',
+	adcode: 0,
+	year: 2026,
+	value: 0.1,
+	unit: mark,
+	release_ts: iso(releaseMs)
+});
+const warning = (mark: string) => ({
+	type: 'warning',
+	warning_id: `${mark}-w`,
+	ts: iso(Date.now() - 60_000),
+	adcode: 440300,
+	source: '舆情',
+	severity: 'critical',
+	title: '伪造预警',
+	detail: ''
+});
 const ndjson = (events: unknown[]) => `${events.map((e) => JSON.stringify(e)).join('\n')}\n`;
 
 function push(body: string, headers: Record<string, string> = {}) {
@@ -136,12 +161,18 @@ describe('a source pushing types it was not granted', () => {
 		expect(res.status).toBe(200);
 		const body = await res.json();
 		expect(body).toMatchObject({ accepted: 2, rejected: 3 });
-		expect(body.rejectedLines.map((l: { line: number; reason: string }) => `${l.line}:${l.reason}`)).toEqual(['2:type_not_granted', '4:type_not_granted', '5:type_not_granted']);
+		expect(body.rejectedLines.map((l: { line: number; reason: string }) => `${l.line}:${l.reason}`)).toEqual([
+			'2:type_not_granted',
+			'4:type_not_granted',
+			'5:type_not_granted'
+		]);
 		expect(await stored('svc')).toEqual({ cases: 2, reviews: 0, warnings: 0, indicators: 0, targets: 0, dead: 3 });
 		const dead = await rows<{ reason: string; step: string; source: string; type_hint: string }>(
 			"SELECT reason, step, source, type_hint FROM ingest_dead_letter WHERE raw LIKE '%svc%' ORDER BY position"
 		);
-		expect(dead).toEqual(['indicator', 'target', 'warning'].map((t) => ({ reason: 'type_not_granted', step: 'validate', source: 'push:city-service', type_hint: t })));
+		expect(dead).toEqual(
+			['indicator', 'target', 'warning'].map((t) => ({ reason: 'type_not_granted', step: 'validate', source: 'push:city-service', type_hint: t }))
+		);
 		const [src] = await rows<{ source: string }>("SELECT DISTINCT source FROM case_events WHERE event_id LIKE 'svc%'");
 		expect(src!.source).toBe('push:city-service');
 		expect((await metrics()).dropsByReason.type_not_granted).toBe(before + 3);
@@ -163,7 +194,10 @@ describe('a statistics source', () => {
 
 	it('cannot release a figure or a target in the future (beyond 5 minutes of clock skew)', async () => {
 		const later = Date.now() + 3600_000;
-		const res = await push(ndjson([indicator('stat-future', later), target('stat-future', later), indicator('stat-future', Date.now() + 24 * 3600_000 * 300)]), bearer(tokens.stats!));
+		const res = await push(
+			ndjson([indicator('stat-future', later), target('stat-future', later), indicator('stat-future', Date.now() + 24 * 3600_000 * 300)]),
+			bearer(tokens.stats!)
+		);
 		const body = await res.json();
 		expect(body).toMatchObject({ accepted: 0, rejected: 3 });
 		expect(body.rejectedLines.map((l: { reason: string }) => l.reason)).toEqual(['release_in_future', 'release_in_future', 'release_in_future']);

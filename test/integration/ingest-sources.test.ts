@@ -87,13 +87,23 @@ describe('ingest sources', () => {
 			renameSync(file, `${file}.1`);
 			appendFileSync(`${file}.1`, warnings('follow-3', 10)); // late writes to the old file still count
 			writeFileSync(file, warnings('follow-4', 60));
-			await until(async () => (await count('follow-2')).n === 40 && (await count('follow-3')).n === 10 && (await count('follow-4')).n === 60, 'the rotated lines');
+			await until(
+				async () => (await count('follow-2')).n === 40 && (await count('follow-3')).n === 10 && (await count('follow-4')).n === 60,
+				'the rotated lines'
+			);
 			appendFileSync(file, warnings('follow-5', 25));
 			await until(async () => (await count('follow-5')).n === 25, 'lines appended to the new file');
 		} finally {
 			run.child.kill('SIGTERM');
 			expect((await run.done).code).toBe(0);
 		}
-		for (const [p, n] of [['follow-1', 100], ['follow-2', 40], ['follow-3', 10], ['follow-4', 60], ['follow-5', 25]] as const) expect(await count(p)).toEqual({ n, u: n });
+		for (const [p, n] of [
+			['follow-1', 100],
+			['follow-2', 40],
+			['follow-3', 10],
+			['follow-4', 60],
+			['follow-5', 25]
+		] as const)
+			expect(await count(p)).toEqual({ n, u: n });
 	});
 });

@@ -45,7 +45,10 @@ function expectedFigures(events: Array<Record<string, unknown>>) {
 }
 
 async function storedFigures(db: Db) {
-	const [c] = await rows<{ n: number; a: number; b: number }>(db, "SELECT count() AS n, sum(promised_days) AS a, countIf(status = 'completed') AS b FROM case_events");
+	const [c] = await rows<{ n: number; a: number; b: number }>(
+		db,
+		"SELECT count() AS n, sum(promised_days) AS a, countIf(status = 'completed') AS b FROM case_events"
+	);
 	const [r] = await rows<{ n: number; a: number; b: number }>(db, 'SELECT count() AS n, sum(rating) AS a, countIf(rating <= 2) AS b FROM reviews');
 	const [ra] = await rows<{ n: number; a: number; b: number }>(db, "SELECT count() AS n, 0 AS a, countIf(action = 'rectify') AS b FROM review_actions");
 	const [t] = await rows<{ n: number; a: number; b: number }>(db, "SELECT count() AS n, 0 AS a, countIf(ticket_type = 'complaint') AS b FROM hotline_events");
@@ -78,7 +81,10 @@ describe('tianshu ingest', () => {
 	});
 
 	it('derives region columns, Beijing deadlines and on-time flags at ingest', async () => {
-		const [bad] = await rows<{ n: number }>(db, 'SELECT count() AS n FROM case_events AS c LEFT JOIN (SELECT adcode, province_code FROM regions FINAL) AS r USING adcode WHERE r.province_code != c.province_code');
+		const [bad] = await rows<{ n: number }>(
+			db,
+			'SELECT count() AS n FROM case_events AS c LEFT JOIN (SELECT adcode, province_code FROM regions FINAL) AS r USING adcode WHERE r.province_code != c.province_code'
+		);
 		expect(bad!.n).toBe(0);
 		const [facts] = await rows<{ completed: number; with_flag: number; late: number; negative_duration: number }>(
 			db,

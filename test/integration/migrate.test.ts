@@ -50,7 +50,12 @@ describe('tianshu migrate', () => {
 			expect(err).toBeInstanceOf(MigrationError);
 			expect((err as Error).message).toMatch(/0001_create_reference_tables\.sql was changed after it was applied/);
 			expect((err as Error).message).toMatch(/add a new migration instead/);
-			const tables = await (await db.warehouse.query({ query: "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'never'", format: 'JSONEachRow' })).json<{ n: number }>();
+			const tables = await (
+				await db.warehouse.query({
+					query: "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'never'",
+					format: 'JSONEachRow'
+				})
+			).json<{ n: number }>();
 			expect(tables[0]!.n).toBe(0);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
@@ -77,7 +82,8 @@ describe('tianshu migrate', () => {
 	it('every CREATE in a migration is idempotent, so an interrupted run can be repeated', () => {
 		for (const m of readMigrations(migrationsDir)) {
 			for (const sql of statementsOf(m.sql)) {
-				if (/^CREATE\b/i.test(sql)) expect(sql, `${m.name}: ${sql.slice(0, 60)}`).toMatch(/^CREATE\s+(TABLE|DATABASE|(MATERIALIZED\s+)?VIEW)\s+IF\s+NOT\s+EXISTS\b/i);
+				if (/^CREATE\b/i.test(sql))
+					expect(sql, `${m.name}: ${sql.slice(0, 60)}`).toMatch(/^CREATE\s+(TABLE|DATABASE|(MATERIALIZED\s+)?VIEW)\s+IF\s+NOT\s+EXISTS\b/i);
 			}
 		}
 	});

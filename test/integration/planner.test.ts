@@ -34,26 +34,59 @@ const RAW: Record<string, { table: string; expr: string }> = {
 	caseVolume: { table: 'case_events', expr: "countIf(status = 'submitted')" },
 	acceptedVolume: { table: 'case_events', expr: "countIf(status = 'accepted')" },
 	completedVolume: { table: 'case_events', expr: "countIf(status = 'completed')" },
-	onTimeRate: { table: 'case_events', expr: "if(countIf(status = 'completed') = 0, NULL, countIf(status = 'completed' AND on_time) / countIf(status = 'completed') * 100)" },
-	earlyRate: { table: 'case_events', expr: "if(countIf(status = 'completed') = 0, NULL, countIf(status = 'completed' AND toDate(ts, 'Asia/Shanghai') < due_date) / countIf(status = 'completed') * 100)" },
-	avgDuration: { table: 'case_events', expr: "if(countIf(status = 'completed' AND duration_s IS NOT NULL) = 0, NULL, sumIf(duration_s, status = 'completed') / countIf(status = 'completed' AND duration_s IS NOT NULL) / 3600)" },
+	onTimeRate: {
+		table: 'case_events',
+		expr: "if(countIf(status = 'completed') = 0, NULL, countIf(status = 'completed' AND on_time) / countIf(status = 'completed') * 100)"
+	},
+	earlyRate: {
+		table: 'case_events',
+		expr: "if(countIf(status = 'completed') = 0, NULL, countIf(status = 'completed' AND toDate(ts, 'Asia/Shanghai') < due_date) / countIf(status = 'completed') * 100)"
+	},
+	avgDuration: {
+		table: 'case_events',
+		expr: "if(countIf(status = 'completed' AND duration_s IS NOT NULL) = 0, NULL, sumIf(duration_s, status = 'completed') / countIf(status = 'completed' AND duration_s IS NOT NULL) / 3600)"
+	},
 	// The same estimator on the raw rows (interpolated, from a reservoir exact up to 8192 values): the rollup must agree exactly.
-	p90Duration: { table: 'case_events', expr: "if(countIf(status = 'completed' AND duration_s IS NOT NULL) = 0, NULL, quantileIf(0.9)(assumeNotNull(duration_s), status = 'completed' AND duration_s IS NOT NULL) / 3600)" },
-	fullyOnlineRate: { table: 'case_events', expr: "if(countIf(status = 'completed') = 0, NULL, countIf(status = 'completed' AND trips = 0 AND channel IN ('web', 'mobile')) / countIf(status = 'completed') * 100)" },
-	zeroTripRate: { table: 'case_events', expr: "if(countIf(status = 'completed') = 0, NULL, countIf(status = 'completed' AND trips = 0) / countIf(status = 'completed') * 100)" },
+	p90Duration: {
+		table: 'case_events',
+		expr: "if(countIf(status = 'completed' AND duration_s IS NOT NULL) = 0, NULL, quantileIf(0.9)(assumeNotNull(duration_s), status = 'completed' AND duration_s IS NOT NULL) / 3600)"
+	},
+	fullyOnlineRate: {
+		table: 'case_events',
+		expr: "if(countIf(status = 'completed') = 0, NULL, countIf(status = 'completed' AND trips = 0 AND channel IN ('web', 'mobile')) / countIf(status = 'completed') * 100)"
+	},
+	zeroTripRate: {
+		table: 'case_events',
+		expr: "if(countIf(status = 'completed') = 0, NULL, countIf(status = 'completed' AND trips = 0) / countIf(status = 'completed') * 100)"
+	},
 	crossProvinceVolume: { table: 'case_events', expr: "countIf(status = 'submitted' AND cross_province)" },
 	positiveRate: { table: 'reviews', expr: 'if(count() = 0, NULL, countIf(rating >= 3) / count() * 100)' },
 	negativeCount: { table: 'reviews', expr: 'countIf(rating <= 2)' },
 	ticketVolume: { table: 'hotline_events', expr: "countIf(status = 'created')" },
 	answerRate: { table: 'hotline_events', expr: "if(countIf(status = 'created') = 0, NULL, countIf(status = 'answered') / countIf(status = 'created') * 100)" },
-	satisfactionRate: { table: 'hotline_events', expr: "if(countIf(status = 'closed' AND satisfied IS NOT NULL) = 0, NULL, countIf(status = 'closed' AND satisfied = true) / countIf(status = 'closed' AND satisfied IS NOT NULL) * 100)" },
-	followUpRate: { table: 'hotline_events', expr: "if(countIf(status = 'closed') = 0, NULL, countIf(status = 'closed' AND satisfied IS NOT NULL) / countIf(status = 'closed') * 100)" },
-	ticketOnTimeRate: { table: 'hotline_events', expr: "if(countIf(status = 'closed' AND due_ts IS NOT NULL) = 0, NULL, countIf(status = 'closed' AND ts <= due_ts) / countIf(status = 'closed' AND due_ts IS NOT NULL) * 100)" }
+	satisfactionRate: {
+		table: 'hotline_events',
+		expr: "if(countIf(status = 'closed' AND satisfied IS NOT NULL) = 0, NULL, countIf(status = 'closed' AND satisfied = true) / countIf(status = 'closed' AND satisfied IS NOT NULL) * 100)"
+	},
+	followUpRate: {
+		table: 'hotline_events',
+		expr: "if(countIf(status = 'closed') = 0, NULL, countIf(status = 'closed' AND satisfied IS NOT NULL) / countIf(status = 'closed') * 100)"
+	},
+	ticketOnTimeRate: {
+		table: 'hotline_events',
+		expr: "if(countIf(status = 'closed' AND due_ts IS NOT NULL) = 0, NULL, countIf(status = 'closed' AND ts <= due_ts) / countIf(status = 'closed' AND due_ts IS NOT NULL) * 100)"
+	}
 };
 // Two-source indicators: numerator and denominator from different raw tables.
 const RAW_RATIO: Record<string, [{ table: string; expr: string }, { table: string; expr: string }]> = {
-	reviewRate: [{ table: 'reviews', expr: 'count()' }, { table: 'case_events', expr: "countIf(status = 'completed')" }],
-	rectifiedRate: [{ table: 'review_actions', expr: "countIf(action = 'rectify')" }, { table: 'reviews', expr: 'countIf(rating <= 2)' }]
+	reviewRate: [
+		{ table: 'reviews', expr: 'count()' },
+		{ table: 'case_events', expr: "countIf(status = 'completed')" }
+	],
+	rectifiedRate: [
+		{ table: 'review_actions', expr: "countIf(action = 'rectify')" },
+		{ table: 'reviews', expr: 'countIf(rating <= 2)' }
+	]
 };
 
 const PERIOD: Record<string, string> = {
@@ -92,14 +125,28 @@ async function raw(table: string, expr: string, grain: string, regionWhere: stri
 		        GROUP BY period, region`,
 		format: 'JSONEachRow'
 	});
-	return new Map((await rs.json<{ period: string; region: number; v: number | null }>()).map((r) => [`${r.period}|${r.region}`, r.v === null ? null : Number(r.v)]));
+	return new Map(
+		(await rs.json<{ period: string; region: number; v: number | null }>()).map((r) => [`${r.period}|${r.region}`, r.v === null ? null : Number(r.v)])
+	);
 }
 
 const CASES = [
 	{ name: 'national, by province, by day', region: { adcode: 0, by: 'children' as const }, grain: 'day', where: '1', key: 'province_code' },
-	{ name: 'a province by city, by hour', region: { adcode: 440000, by: 'children' as const }, grain: 'hour', where: 'province_code = 440000', key: 'city_code' },
+	{
+		name: 'a province by city, by hour',
+		region: { adcode: 440000, by: 'children' as const },
+		grain: 'hour',
+		where: 'province_code = 440000',
+		key: 'city_code'
+	},
 	{ name: 'a city by county, for the month', region: { adcode: 440300, by: 'children' as const }, grain: 'month', where: 'city_code = 440300', key: 'adcode' },
-	{ name: 'a municipality by district, in total', region: { adcode: 310000, by: 'children' as const }, grain: 'total', where: 'province_code = 310000', key: 'adcode' },
+	{
+		name: 'a municipality by district, in total',
+		region: { adcode: 310000, by: 'children' as const },
+		grain: 'total',
+		where: 'province_code = 310000',
+		key: 'adcode'
+	},
 	{ name: 'one county, by day', region: { adcode: 440305, by: 'self' as const }, grain: 'day', where: 'adcode = 440305', key: '0' }
 ];
 
@@ -141,7 +188,11 @@ describe('deadlines', () => {
 	// The week's 差评 fall due in the two weeks after it (5 working days); those whose
 	// handling the simulation cut off are past their deadline now.
 	it('差评超期数 by deadline day and province equals the raw reviews and rectifications', async () => {
-		const result = await runQuery(db.warehouse, QueryRequest.parse({ indicators: ['overdueNegativeCount'], from: '2026-10-26', to: '2026-11-16', grain: 'day', region: { adcode: 0, by: 'children' } }), { all: true });
+		const result = await runQuery(
+			db.warehouse,
+			QueryRequest.parse({ indicators: ['overdueNegativeCount'], from: '2026-10-26', to: '2026-11-16', grain: 'day', region: { adcode: 0, by: 'children' } }),
+			{ all: true }
+		);
 		const expected = await rawOverdue('day', '1', 'province_code', '2026-10-26', '2026-11-16');
 		let total = 0;
 		for (const s of result.series) {
@@ -155,7 +206,11 @@ describe('deadlines', () => {
 	});
 
 	it('has a 12345 on-time rate below 100 % from the tickets that carry a deadline', async () => {
-		const result = await runQuery(db.warehouse, QueryRequest.parse({ indicators: ['ticketOnTimeRate'], from: '2026-10-26', to: '2026-11-02', grain: 'total', region: { adcode: 0 } }), { all: true });
+		const result = await runQuery(
+			db.warehouse,
+			QueryRequest.parse({ indicators: ['ticketOnTimeRate'], from: '2026-10-26', to: '2026-11-02', grain: 'total', region: { adcode: 0 } }),
+			{ all: true }
+		);
 		const rate = result.series[0]!.values.ticketOnTimeRate![0]!;
 		expect(rate).toBeGreaterThan(50);
 		expect(rate).toBeLessThan(100);
@@ -166,7 +221,15 @@ describe('the detailed rollups (department, item)', () => {
 	it('by department within a province, by day, filtered to two channels, equals the raw events', async () => {
 		const result = await runQuery(
 			db.warehouse,
-			QueryRequest.parse({ indicators: ['caseVolume', 'onTimeRate', 'positiveRate'], from: '2026-10-26', to: '2026-11-02', grain: 'day', region: { adcode: 440000 }, groupBy: ['department'], filters: { channel: ['web', 'mobile'] } }),
+			QueryRequest.parse({
+				indicators: ['caseVolume', 'onTimeRate', 'positiveRate'],
+				from: '2026-10-26',
+				to: '2026-11-02',
+				grain: 'day',
+				region: { adcode: 440000 },
+				groupBy: ['department'],
+				filters: { channel: ['web', 'mobile'] }
+			}),
 			{ all: true }
 		);
 		expect(result.series.length).toBeGreaterThan(5);
@@ -178,7 +241,12 @@ describe('the detailed rollups (department, item)', () => {
 				        GROUP BY period, department`,
 				format: 'JSONEachRow'
 			});
-			const expected = new Map((await rs.json<{ period: string; department: string; v: number | null }>()).map((r) => [`${r.period}|${r.department}`, r.v === null ? null : Number(r.v)]));
+			const expected = new Map(
+				(await rs.json<{ period: string; department: string; v: number | null }>()).map((r) => [
+					`${r.period}|${r.department}`,
+					r.v === null ? null : Number(r.v)
+				])
+			);
 			for (const s of result.series) {
 				result.buckets.forEach((bucket, i) => {
 					const want = expected.get(`${bucket}|${s.key.department}`) ?? (code === 'caseVolume' ? 0 : null);
@@ -193,14 +261,39 @@ describe('the detailed rollups (department, item)', () => {
 
 describe('Beijing days', () => {
 	it('counts an event at 23:30 Beijing time on the 1st on the 1st, and one at 00:30 on the 2nd', async () => {
-		const event = (id: string, ts: string) => ({ type: 'case', event_id: id, case_id: id, status: 'submitted', ts, adcode: 659001, department: '测试部门', item_code: 'T-1', item_name: '测试事项', channel: 'web', promised_days: 1, trips: 0, cross_province: false });
+		const event = (id: string, ts: string) => ({
+			type: 'case',
+			event_id: id,
+			case_id: id,
+			status: 'submitted',
+			ts,
+			adcode: 659001,
+			department: '测试部门',
+			item_code: 'T-1',
+			item_name: '测试事项',
+			channel: 'web',
+			promised_days: 1,
+			trips: 0,
+			cross_province: false
+		});
 		const file = path.join(dir, 'midnight.ndjson');
-		writeFileSync(file, [event('late', '2026-11-01T23:30:00+08:00'), event('early', '2026-11-02T00:30:00+08:00')].map((e) => JSON.stringify(e)).join('\n') + '\n');
+		writeFileSync(
+			file,
+			[event('late', '2026-11-01T23:30:00+08:00'), event('early', '2026-11-02T00:30:00+08:00')].map((e) => JSON.stringify(e)).join('\n') + '\n'
+		);
 		expect((await runIngest(db.database, ['--file', file, '--once']).done).code).toBe(0);
-		const result = await runQuery(db.warehouse, QueryRequest.parse({ indicators: ['caseVolume'], from: '2026-11-01', to: '2026-11-03', grain: 'day', region: { adcode: 659001 } }), { all: true });
+		const result = await runQuery(
+			db.warehouse,
+			QueryRequest.parse({ indicators: ['caseVolume'], from: '2026-11-01', to: '2026-11-03', grain: 'day', region: { adcode: 659001 } }),
+			{ all: true }
+		);
 		expect(result.buckets).toEqual(['2026-11-01', '2026-11-02']);
 		expect(result.series[0]!.values.caseVolume).toEqual([1, 1]);
-		const hourly = await runQuery(db.warehouse, QueryRequest.parse({ indicators: ['caseVolume'], from: '2026-11-01T23:00', to: '2026-11-02T01:00', grain: 'hour', region: { adcode: 659001 } }), { all: true });
+		const hourly = await runQuery(
+			db.warehouse,
+			QueryRequest.parse({ indicators: ['caseVolume'], from: '2026-11-01T23:00', to: '2026-11-02T01:00', grain: 'hour', region: { adcode: 659001 } }),
+			{ all: true }
+		);
 		expect(hourly.buckets).toEqual(['2026-11-01 23:00', '2026-11-02 00:00']);
 		expect(hourly.series[0]!.values.caseVolume).toEqual([1, 1]);
 	});
@@ -210,7 +303,14 @@ describe('comparison periods and empty buckets', () => {
 	it('fills buckets without data and compares with the previous period', async () => {
 		const result = await runQuery(
 			db.warehouse,
-			QueryRequest.parse({ indicators: ['caseVolume', 'onTimeRate'], from: '2026-10-30', to: '2026-11-05', grain: 'day', region: { adcode: 440000 }, compare: 'previousPeriod' }),
+			QueryRequest.parse({
+				indicators: ['caseVolume', 'onTimeRate'],
+				from: '2026-10-30',
+				to: '2026-11-05',
+				grain: 'day',
+				region: { adcode: 440000 },
+				compare: 'previousPeriod'
+			}),
 			{ all: true }
 		);
 		expect(result.buckets).toHaveLength(6);

@@ -19,7 +19,12 @@ async function rows<T>(query: string, query_params?: Record<string, unknown>): P
 
 beforeAll(async () => {
 	db = await freshDatabase('seed');
-	await migrate({ admin: db.admin, warehouse: db.warehouse, database: db.database, migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations')) });
+	await migrate({
+		admin: db.admin,
+		warehouse: db.warehouse,
+		database: db.database,
+		migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations'))
+	});
 });
 afterAll(async () => db.drop());
 

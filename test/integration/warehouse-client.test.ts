@@ -60,10 +60,10 @@ describe('bound parameters reach the engine exactly as ClickHouse binds them', (
 	});
 
 	it('Nullable(String) NULL and a non-NULL value', async () => {
-		const row = await one<{ a: string | null; b: string | null; an: number }>(
-			'SELECT {a:Nullable(String)} AS a, {b:Nullable(String)} AS b, isNull(a) AS an',
-			{ a: null, b: 'x' }
-		);
+		const row = await one<{ a: string | null; b: string | null; an: number }>('SELECT {a:Nullable(String)} AS a, {b:Nullable(String)} AS b, isNull(a) AS an', {
+			a: null,
+			b: 'x'
+		});
 		expect(row).toEqual({ a: null, b: 'x', an: 1 });
 	});
 
@@ -163,18 +163,20 @@ describe('settings sent with a query apply to that query only', () => {
 	});
 
 	it('an unknown setting is refused with UNKNOWN_SETTING', async () => {
-		const err = await wh
-			.query({ query: 'SELECT 1', clickhouse_settings: { no_such_setting: 1 } as never })
-			.then(() => undefined, (e: unknown) => e);
+		const err = await wh.query({ query: 'SELECT 1', clickhouse_settings: { no_such_setting: 1 } as never }).then(
+			() => undefined,
+			(e: unknown) => e
+		);
 		expect(err).toBeInstanceOf(ClickHouseError);
 		expect((err as ClickHouseError).code).toBe('115');
 		expect((err as ClickHouseError).type).toBe('UNKNOWN_SETTING');
 	});
 
 	it('max_execution_time stops a long query with TIMEOUT_EXCEEDED', async () => {
-		const err = await wh
-			.query({ query: 'SELECT count() FROM numbers(100000000000)', clickhouse_settings: { max_execution_time: 0.3 } })
-			.then(() => undefined, (e: unknown) => e);
+		const err = await wh.query({ query: 'SELECT count() FROM numbers(100000000000)', clickhouse_settings: { max_execution_time: 0.3 } }).then(
+			() => undefined,
+			(e: unknown) => e
+		);
 		expect((err as ClickHouseError).code).toBe('159');
 		expect((await one<{ x: number }>('SELECT 1 AS x')).x).toBe(1);
 	});
@@ -187,7 +189,10 @@ describe('errors come back as ClickHouseError with the right code, and the next 
 		['an unknown function', 'SELECT no_such_function(1)', '46', 'UNKNOWN_FUNCTION'],
 		['a missing parameter', 'SELECT {p:String}', '456', 'UNKNOWN_QUERY_PARAMETER']
 	])('%s', async (_label, query, code, type) => {
-		const err = await wh.query({ query }).then(() => undefined, (e: unknown) => e);
+		const err = await wh.query({ query }).then(
+			() => undefined,
+			(e: unknown) => e
+		);
 		expect(err).toBeInstanceOf(ClickHouseError);
 		expect((err as ClickHouseError).code).toBe(code);
 		expect((err as ClickHouseError).type).toBe(type);
@@ -196,7 +201,10 @@ describe('errors come back as ClickHouseError with the right code, and the next 
 
 	it('an unknown database is refused with UNKNOWN_DATABASE', async () => {
 		const other = createWarehouse({ ...db.config, database: 'no_such_database' });
-		const err = await other.query({ query: 'SELECT 1' }).then(() => undefined, (e: unknown) => e);
+		const err = await other.query({ query: 'SELECT 1' }).then(
+			() => undefined,
+			(e: unknown) => e
+		);
 		await other.close();
 		expect((err as ClickHouseError).code).toBe('81');
 	});
@@ -231,7 +239,12 @@ describe('volume', () => {
 					for (let i = 0; i < ROWS; i++) yield { id: i, region: 440000 + (i % 100), name: `办件${i}`, value: i / 10 };
 				})()
 			);
-		const first = await gzipClient.insert({ table: 'bulk', values: rows(), format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'bulk-1' } });
+		const first = await gzipClient.insert({
+			table: 'bulk',
+			values: rows(),
+			format: 'JSONEachRow',
+			clickhouse_settings: { insert_deduplication_token: 'bulk-1' }
+		});
 		expect(Number(first.summary?.written_rows)).toBe(ROWS);
 		await gzipClient.insert({ table: 'bulk', values: rows(), format: 'JSONEachRow', clickhouse_settings: { insert_deduplication_token: 'bulk-1' } });
 		await gzipClient.close();

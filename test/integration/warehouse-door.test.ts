@@ -206,7 +206,8 @@ describe('the reader reads, and only reads', () => {
 
 	it('runs under the configured limits', async () => {
 		const rs = await reader.query({
-			query: "SELECT getSetting('readonly') AS ro, getSetting('max_execution_time') AS t, getSetting('max_memory_usage') AS m, getSetting('max_result_rows') AS r",
+			query:
+				"SELECT getSetting('readonly') AS ro, getSetting('max_execution_time') AS t, getSetting('max_memory_usage') AS m, getSetting('max_result_rows') AS r",
 			format: 'JSONEachRow'
 		});
 		// The defaults of the warehouse's configuration: 30 s, 4 GiB, 1 000 000 rows.
@@ -215,11 +216,17 @@ describe('the reader reads, and only reads', () => {
 		const r = await raw('POST', {}, { body: 'SELECT number FROM numbers(3000000) FORMAT TSV', headers: asReader() });
 		expect(r.text).toMatch(/Code: 396\. DB::Exception: Limit for result exceeded, max rows: 1\.00 million.*\(TOO_MANY_ROWS_OR_BYTES\)/);
 		expect(r.text.split('\n').length).toBeLessThan(1_000_000);
-		expect(await (await reader.query({ query: 'SELECT count() AS c FROM (SELECT arrayJoin(range(1000000)))', format: 'JSONEachRow' })).json()).toEqual([{ c: 1000000 }]);
+		expect(await (await reader.query({ query: 'SELECT count() AS c FROM (SELECT arrayJoin(range(1000000)))', format: 'JSONEachRow' })).json()).toEqual([
+			{ c: 1000000 }
+		]);
 	});
 
 	it('may still choose how results are written', async () => {
-		const rs = await reader.query({ query: 'SELECT toUInt64(1) AS v', format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 1 } });
+		const rs = await reader.query({
+			query: 'SELECT toUInt64(1) AS v',
+			format: 'JSONEachRow',
+			clickhouse_settings: { output_format_json_quote_64bit_integers: 1 }
+		});
 		expect(await rs.json()).toEqual([{ v: '1' }]);
 	});
 
@@ -255,7 +262,11 @@ describe('the reader reads, and only reads', () => {
 
 describe('GET only reads, for anyone', () => {
 	it('the writer’s DDL and INSERT over GET are refused; its SELECT over GET works', async () => {
-		for (const query of [`DROP TABLE ${db.database}.facts`, `CREATE TABLE ${db.database}.by_get (n UInt8) ENGINE = Memory`, `INSERT INTO ${db.database}.facts VALUES (5)`]) {
+		for (const query of [
+			`DROP TABLE ${db.database}.facts`,
+			`CREATE TABLE ${db.database}.by_get (n UInt8) ENGINE = Memory`,
+			`INSERT INTO ${db.database}.facts VALUES (5)`
+		]) {
 			const r = await raw('GET', { query }, { headers: asWriter() });
 			expect([r.status, r.code]).toEqual([403, '164']);
 		}
@@ -329,8 +340,17 @@ describe('the credentials file', () => {
 			expect(statSync(file).mode & 0o777).toBe(0o600);
 			expect(creds.reader.password).not.toBe(credentials.reader.password);
 			// This warehouse's limits are its own configuration.
-			const small = createWarehouse({ url: first.url, username: creds.reader.user, password: creds.reader.password, database: 'default', embedded: false, role: 'reader' });
-			await expect(small.query({ query: 'SELECT number FROM numbers(6)', format: 'JSONEachRow' }).then((rs) => rs.json())).rejects.toMatchObject({ code: '396' });
+			const small = createWarehouse({
+				url: first.url,
+				username: creds.reader.user,
+				password: creds.reader.password,
+				database: 'default',
+				embedded: false,
+				role: 'reader'
+			});
+			await expect(small.query({ query: 'SELECT number FROM numbers(6)', format: 'JSONEachRow' }).then((rs) => rs.json())).rejects.toMatchObject({
+				code: '396'
+			});
 			await expect(
 				small.query({ query: 'SELECT count() FROM numbers(10000000000) WHERE sleepEachRow(0) = 0', format: 'JSONEachRow' }).then((rs) => rs.json())
 			).rejects.toMatchObject({ code: '159' });
@@ -350,7 +370,14 @@ describe('the credentials file', () => {
 		try {
 			expect(readFileSync(file, 'utf8')).toBe(made);
 			expect(statSync(file).mode & 0o777).toBe(0o600);
-			const again = createWarehouse({ url: second.url, username: creds.writer.user, password: creds.writer.password, database: 'default', embedded: false, role: 'writer' });
+			const again = createWarehouse({
+				url: second.url,
+				username: creds.writer.user,
+				password: creds.writer.password,
+				database: 'default',
+				embedded: false,
+				role: 'writer'
+			});
 			expect(await (await again.query({ query: 'SELECT 1 AS one', format: 'JSONEachRow' })).json()).toEqual([{ one: 1 }]);
 			await again.close();
 		} finally {

@@ -101,7 +101,12 @@ describe('bad requests get a clear error and the next request works', () => {
 		// More abandoned streams than the pool has connections (4): a leaked one would starve the queries after.
 		for (let i = 0; i < 6; i++) {
 			const controller = new AbortController();
-			const res = await fetch(url(), { method: 'POST', body: 'SELECT number FROM numbers(100000000000) FORMAT TSV', headers: auth(), signal: controller.signal });
+			const res = await fetch(url(), {
+				method: 'POST',
+				body: 'SELECT number FROM numbers(100000000000) FORMAT TSV',
+				headers: auth(),
+				signal: controller.signal
+			});
 			await res.body!.getReader().read();
 			controller.abort();
 		}

@@ -15,7 +15,9 @@ import { untrack } from 'svelte';
 
 use([BarChart, GaugeChart, LineChart, PieChart, GridComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
 
-export type ChartOption = ComposeOption<BarSeriesOption | GaugeSeriesOption | LineSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | MarkLineComponentOption>;
+export type ChartOption = ComposeOption<
+	BarSeriesOption | GaugeSeriesOption | LineSeriesOption | PieSeriesOption | GridComponentOption | LegendComponentOption | MarkLineComponentOption
+>;
 
 export interface ChartParams {
 	option: ChartOption;

@@ -12,7 +12,15 @@ const services: ServicesPanel = {
 	lateToday: 1,
 	onTimeRate: 90
 };
-const reviews = (positiveRate: number | null): ReviewsPanel => ({ positiveRate, positiveRateToday: null, negative: 0, negativeWaiting: 0, negativeLate: 0, rectifiedRate: null, reasons: [] });
+const reviews = (positiveRate: number | null): ReviewsPanel => ({
+	positiveRate,
+	positiveRateToday: null,
+	negative: 0,
+	negativeWaiting: 0,
+	negativeLate: 0,
+	rectifiedRate: null,
+	reasons: []
+});
 type Series = Array<{ name?: string; data: unknown[] }>;
 
 describe('cockpit chart options', () => {
@@ -24,12 +32,14 @@ describe('cockpit chart options', () => {
 
 	it('keeps every axis label at 14 px or more (legible on a wall)', () => {
 		for (const option of [hourlyOption(services), durationOption(services)]) {
-			for (const axis of [option.xAxis, option.yAxis] as Array<{ axisLabel?: { fontSize?: number } }>) expect(axis.axisLabel!.fontSize).toBeGreaterThanOrEqual(14);
+			for (const axis of [option.xAxis, option.yAxis] as Array<{ axisLabel?: { fontSize?: number } }>)
+				expect(axis.axisLabel!.fontSize).toBeGreaterThanOrEqual(14);
 		}
 	});
 
 	it('colours the satisfaction gauge by level and clamps it to its 95–100 scale', () => {
-		const colour = (v: number | null) => ((satisfactionOption(reviews(v)).series as Array<{ progress: { itemStyle: { color: string } }; data: Array<{ value: number }> }>)[0]!);
+		const colour = (v: number | null) =>
+			(satisfactionOption(reviews(v)).series as Array<{ progress: { itemStyle: { color: string } }; data: Array<{ value: number }> }>)[0]!;
 		expect(colour(99.5).progress.itemStyle.color).toBe(WALL.green);
 		expect(colour(98).progress.itemStyle.color).toBe(WALL.amber);
 		expect(colour(90).progress.itemStyle.color).toBe(WALL.red);

@@ -33,12 +33,40 @@ export function hourlyOption(s: ServicesPanel): ChartOption {
 	return {
 		...motion,
 		grid: { left: 48, right: 12, top: 34, bottom: 26 },
-		legend: { top: 0, right: 0, itemWidth: 22, itemHeight: 10, textStyle: { color: WALL.text, fontSize: 14, fontFamily: WALL.font }, data: ['今日', '上周同日'] },
-		xAxis: { type: 'category', data: s.hours, axisLabel: { ...axisLabel, interval: 3 }, axisLine: { lineStyle: { color: WALL.grid } }, axisTick: { show: false } },
+		legend: {
+			top: 0,
+			right: 0,
+			itemWidth: 22,
+			itemHeight: 10,
+			textStyle: { color: WALL.text, fontSize: 14, fontFamily: WALL.font },
+			data: ['今日', '上周同日']
+		},
+		xAxis: {
+			type: 'category',
+			data: s.hours,
+			axisLabel: { ...axisLabel, interval: 3 },
+			axisLine: { lineStyle: { color: WALL.grid } },
+			axisTick: { show: false }
+		},
 		yAxis: { type: 'value', axisLabel, splitLine, minInterval: 1 },
 		series: [
-			{ name: '上周同日', type: 'line', data: s.lastWeek, symbol: 'none', lineStyle: { color: WALL.lastYear, width: 2, type: 'dashed' }, itemStyle: { color: WALL.lastYear } },
-			{ name: '今日', type: 'line', data: s.today, symbol: 'none', lineStyle: { color: WALL.accent, width: 3 }, itemStyle: { color: WALL.accent }, areaStyle: { color: withAlpha(WALL.accent, 0.15) } }
+			{
+				name: '上周同日',
+				type: 'line',
+				data: s.lastWeek,
+				symbol: 'none',
+				lineStyle: { color: WALL.lastYear, width: 2, type: 'dashed' },
+				itemStyle: { color: WALL.lastYear }
+			},
+			{
+				name: '今日',
+				type: 'line',
+				data: s.today,
+				symbol: 'none',
+				lineStyle: { color: WALL.accent, width: 3 },
+				itemStyle: { color: WALL.accent },
+				areaStyle: { color: withAlpha(WALL.accent, 0.15) }
+			}
 		]
 	};
 }
@@ -50,14 +78,27 @@ export function channelOption(s: ServicesPanel): ChartOption {
 		...motion,
 		grid: { left: 84, right: 70, top: 4, bottom: 4 },
 		xAxis: { type: 'value', show: false },
-		yAxis: { type: 'category', data: rows.map((c) => c.nameZh), axisLabel: { ...axisLabel, color: WALL.text, fontSize: 15 }, axisLine: { show: false }, axisTick: { show: false } },
+		yAxis: {
+			type: 'category',
+			data: rows.map((c) => c.nameZh),
+			axisLabel: { ...axisLabel, color: WALL.text, fontSize: 15 },
+			axisLine: { show: false },
+			axisTick: { show: false }
+		},
 		series: [
 			{
 				type: 'bar',
 				data: rows.map((c) => c.value),
 				barWidth: 14,
 				itemStyle: { color: WALL.accent, borderRadius: 3 },
-				label: { show: true, position: 'right', color: WALL.text, fontSize: 15, fontFamily: WALL.font, formatter: ({ value }) => Number(value).toLocaleString('zh-CN') }
+				label: {
+					show: true,
+					position: 'right',
+					color: WALL.text,
+					fontSize: 15,
+					fontFamily: WALL.font,
+					formatter: ({ value }) => Number(value).toLocaleString('zh-CN')
+				}
 			}
 		]
 	};
@@ -68,7 +109,13 @@ export function durationOption(s: ServicesPanel): ChartOption {
 	return {
 		...motion,
 		grid: { left: 40, right: 8, top: 22, bottom: 24 },
-		xAxis: { type: 'category', data: s.durations.map((d) => d.label), axisLabel: { ...axisLabel, color: WALL.text }, axisTick: { show: false }, axisLine: { lineStyle: { color: WALL.grid } } },
+		xAxis: {
+			type: 'category',
+			data: s.durations.map((d) => d.label),
+			axisLabel: { ...axisLabel, color: WALL.text },
+			axisTick: { show: false },
+			axisLine: { lineStyle: { color: WALL.grid } }
+		},
 		yAxis: { type: 'value', axisLabel, splitLine, splitNumber: 2 },
 		series: [
 			{
@@ -104,7 +151,15 @@ export function satisfactionOption(r: ReviewsPanel): ChartOption {
 				pointer: { show: false },
 				anchor: { show: false },
 				title: { show: true, offsetCenter: [0, '42%'], color: WALL.muted, fontSize: 14, fontFamily: WALL.font },
-				detail: { valueAnimation: true, offsetCenter: [0, '2%'], fontSize: 30, fontWeight: 'bold', color: WALL.text, fontFamily: WALL.font, formatter: (x: number) => (v === null ? '—' : `${x.toFixed(x >= 99.995 ? 1 : 2)}%`) },
+				detail: {
+					valueAnimation: true,
+					offsetCenter: [0, '2%'],
+					fontSize: 30,
+					fontWeight: 'bold',
+					color: WALL.text,
+					fontFamily: WALL.font,
+					formatter: (x: number) => (v === null ? '—' : `${x.toFixed(x >= 99.995 ? 1 : 2)}%`)
+				},
 				data: [{ value: v === null ? 95 : Math.max(95, Math.min(100, v)), name: '近30天好评率' }]
 			}
 		]
@@ -118,11 +173,32 @@ export function trendOption(ind: EconomyPanel['indicators'][number], compact = f
 		...motion,
 		grid: compact ? { left: 52, right: 10, top: 30, bottom: 24 } : { left: 64, right: 16, top: 40, bottom: 30 },
 		legend: { top: 0, right: 0, itemWidth: 22, itemHeight: 10, textStyle: { color: WALL.text, fontSize: 14, fontFamily: WALL.font }, data: ['今年', '去年'] },
-		xAxis: { type: 'category', data: labels, axisLabel: { ...axisLabel, interval: compact ? 1 : 0 }, axisTick: { show: false }, axisLine: { lineStyle: { color: WALL.grid } } },
+		xAxis: {
+			type: 'category',
+			data: labels,
+			axisLabel: { ...axisLabel, interval: compact ? 1 : 0 },
+			axisTick: { show: false },
+			axisLine: { lineStyle: { color: WALL.grid } }
+		},
 		yAxis: { type: 'value', axisLabel, splitLine, scale: true, splitNumber: compact ? 2 : 4 },
 		series: [
-			{ name: '去年', type: 'line', data: ind.trend.lastYear, symbol: 'none', lineStyle: { color: WALL.lastYear, width: 2, type: 'dashed' }, itemStyle: { color: WALL.lastYear } },
-			{ name: '今年', type: 'line', data: ind.trend.thisYear, symbolSize: 6, lineStyle: { color: WALL.accent, width: 3 }, itemStyle: { color: WALL.accent }, connectNulls: false }
+			{
+				name: '去年',
+				type: 'line',
+				data: ind.trend.lastYear,
+				symbol: 'none',
+				lineStyle: { color: WALL.lastYear, width: 2, type: 'dashed' },
+				itemStyle: { color: WALL.lastYear }
+			},
+			{
+				name: '今年',
+				type: 'line',
+				data: ind.trend.thisYear,
+				symbolSize: 6,
+				lineStyle: { color: WALL.accent, width: 3 },
+				itemStyle: { color: WALL.accent },
+				connectNulls: false
+			}
 		]
 	};
 }

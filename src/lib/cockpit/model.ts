@@ -14,7 +14,16 @@ export type PanelName = (typeof PANELS)[number];
  * every tick of the live hub. The server paces its topics by this and the wall
  * judges each panel's freshness by it.
  */
-export const PANEL_MIN_INTERVAL_MS: Record<PanelName, number> = { header: 10_000, economy: 60_000, rankings: 60_000, reviews: 5_000, ticker: 5_000, services: 2_000, kpis: 0, map: 0 };
+export const PANEL_MIN_INTERVAL_MS: Record<PanelName, number> = {
+	header: 10_000,
+	economy: 60_000,
+	rankings: 60_000,
+	reviews: 5_000,
+	ticker: 5_000,
+	services: 2_000,
+	kpis: 0,
+	map: 0
+};
 
 /** Indicators a map can be coloured by. */
 export const MAP_INDICATORS = ['caseVolume', 'onTimeRate', 'positiveRate', 'ticketVolume'] as const;

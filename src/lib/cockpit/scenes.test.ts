@@ -17,11 +17,23 @@ describe('cockpit scenes', () => {
 	});
 
 	it('refuses a bad file with the field and the reason', () => {
-		const bad = SceneConfig.safeParse({ scenes: [{ id: 'a', nameZh: '甲', seconds: 1 }, { id: 'a', nameZh: '乙', seconds: 30, mapIndicator: 'gdp' }] });
+		const bad = SceneConfig.safeParse({
+			scenes: [
+				{ id: 'a', nameZh: '甲', seconds: 1 },
+				{ id: 'a', nameZh: '乙', seconds: 30, mapIndicator: 'gdp' }
+			]
+		});
 		expect(bad.success).toBe(false);
 		const messages = bad.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 		expect(messages.some((m) => m.startsWith('scenes.0.seconds'))).toBe(true);
 		expect(messages.some((m) => m.startsWith('scenes.1.mapIndicator'))).toBe(true);
-		expect(SceneConfig.safeParse({ scenes: [{ id: 'a', nameZh: '甲', seconds: 30 }, { id: 'a', nameZh: '乙', seconds: 30 }] }).error?.issues[0]?.message).toBe('duplicate scene id a');
+		expect(
+			SceneConfig.safeParse({
+				scenes: [
+					{ id: 'a', nameZh: '甲', seconds: 30 },
+					{ id: 'a', nameZh: '乙', seconds: 30 }
+				]
+			}).error?.issues[0]?.message
+		).toBe('duplicate scene id a');
 	});
 });

@@ -42,7 +42,11 @@ export function formatHours(h: number | null | undefined): string {
  * per cent for counts (▼3.2%). `good` says whether the change is good news,
  * given the indicator's polarity (null when there is no change to judge).
  */
-export function formatChange(kind: 'count' | 'rate' | 'duration', change: number | null, polarity: 'positive' | 'negative'): { text: string; arrow: '▲' | '▼' | '—'; good: boolean | null } {
+export function formatChange(
+	kind: 'count' | 'rate' | 'duration',
+	change: number | null,
+	polarity: 'positive' | 'negative'
+): { text: string; arrow: '▲' | '▼' | '—'; good: boolean | null } {
 	if (change === null || !Number.isFinite(change)) return { text: '—', arrow: '—', good: null };
 	const digits = Math.abs(change) >= 100 ? 0 : 1;
 	const rounded = Number(change.toFixed(digits));
@@ -51,5 +55,5 @@ export function formatChange(kind: 'count' | 'rate' | 'duration', change: number
 	const arrow = rounded > 0 ? '▲' : '▼';
 	const magnitude = Math.abs(rounded).toFixed(digits);
 	// Stryker disable next-line EqualityOperator: rounded is not 0 here, so > and >= agree.
-	return { text: kind === 'rate' ? `${magnitude}个点` : `${magnitude}%`, arrow, good: (rounded > 0) === (polarity === 'positive') };
+	return { text: kind === 'rate' ? `${magnitude}个点` : `${magnitude}%`, arrow, good: rounded > 0 === (polarity === 'positive') };
 }

@@ -30,14 +30,94 @@ export interface EconomicDef {
 }
 
 export const ECONOMY: readonly EconomicDef[] = [
-	{ code: 'gdp', nameZh: '地区生产总值', nameEn: 'GDP', unit: '亿元', frequency: 'quarter', measure: 'level', target: 'growth', polarity: 'positive', definition: '季度地区生产总值；累计增速按当年各季之和与上年同期比较（名义）' },
-	{ code: 'industrialValueAdded', nameZh: '规上工业增加值增速', nameEn: 'Industrial value added, growth', unit: '%', frequency: 'month', measure: 'growth', target: 'growth', polarity: 'positive', definition: '规模以上工业增加值同比增速；年内增速取各月平均' },
-	{ code: 'fixedAssetInvestment', nameZh: '固定资产投资增速', nameEn: 'Fixed-asset investment, YTD growth', unit: '%', frequency: 'month', measure: 'growth', target: 'growth', polarity: 'positive', definition: '固定资产投资（不含农户）累计同比增速；年内增速取最新一期' },
-	{ code: 'retailSales', nameZh: '社会消费品零售总额', nameEn: 'Retail sales', unit: '亿元', frequency: 'month', measure: 'level', target: 'level', polarity: 'positive', definition: '当月社会消费品零售总额；累计为当年各月之和' },
-	{ code: 'fiscalRevenue', nameZh: '一般公共预算收入', nameEn: 'General public budget revenue', unit: '亿元', frequency: 'month', measure: 'level', target: 'level', polarity: 'positive', definition: '当月一般公共预算收入；累计为当年各月之和' },
-	{ code: 'tradeTotal', nameZh: '进出口总额', nameEn: 'Imports and exports', unit: '亿元', frequency: 'month', measure: 'level', target: 'level', polarity: 'positive', definition: '当月货物进出口总额；累计为当年各月之和' },
-	{ code: 'unemploymentRate', nameZh: '城镇调查失业率', nameEn: 'Surveyed urban unemployment', unit: '%', frequency: 'month', measure: 'rate', target: 'ceiling', polarity: 'negative', definition: '城镇调查失业率（当月）；目标为上限' },
-	{ code: 'cpi', nameZh: '居民消费价格指数', nameEn: 'Consumer prices', unit: '上年=100', frequency: 'month', measure: 'index', target: 'ceiling', polarity: 'negative', definition: '居民消费价格指数（上年同月=100）；目标为上限' }
+	{
+		code: 'gdp',
+		nameZh: '地区生产总值',
+		nameEn: 'GDP',
+		unit: '亿元',
+		frequency: 'quarter',
+		measure: 'level',
+		target: 'growth',
+		polarity: 'positive',
+		definition: '季度地区生产总值；累计增速按当年各季之和与上年同期比较（名义）'
+	},
+	{
+		code: 'industrialValueAdded',
+		nameZh: '规上工业增加值增速',
+		nameEn: 'Industrial value added, growth',
+		unit: '%',
+		frequency: 'month',
+		measure: 'growth',
+		target: 'growth',
+		polarity: 'positive',
+		definition: '规模以上工业增加值同比增速；年内增速取各月平均'
+	},
+	{
+		code: 'fixedAssetInvestment',
+		nameZh: '固定资产投资增速',
+		nameEn: 'Fixed-asset investment, YTD growth',
+		unit: '%',
+		frequency: 'month',
+		measure: 'growth',
+		target: 'growth',
+		polarity: 'positive',
+		definition: '固定资产投资（不含农户）累计同比增速；年内增速取最新一期'
+	},
+	{
+		code: 'retailSales',
+		nameZh: '社会消费品零售总额',
+		nameEn: 'Retail sales',
+		unit: '亿元',
+		frequency: 'month',
+		measure: 'level',
+		target: 'level',
+		polarity: 'positive',
+		definition: '当月社会消费品零售总额；累计为当年各月之和'
+	},
+	{
+		code: 'fiscalRevenue',
+		nameZh: '一般公共预算收入',
+		nameEn: 'General public budget revenue',
+		unit: '亿元',
+		frequency: 'month',
+		measure: 'level',
+		target: 'level',
+		polarity: 'positive',
+		definition: '当月一般公共预算收入；累计为当年各月之和'
+	},
+	{
+		code: 'tradeTotal',
+		nameZh: '进出口总额',
+		nameEn: 'Imports and exports',
+		unit: '亿元',
+		frequency: 'month',
+		measure: 'level',
+		target: 'level',
+		polarity: 'positive',
+		definition: '当月货物进出口总额；累计为当年各月之和'
+	},
+	{
+		code: 'unemploymentRate',
+		nameZh: '城镇调查失业率',
+		nameEn: 'Surveyed urban unemployment',
+		unit: '%',
+		frequency: 'month',
+		measure: 'rate',
+		target: 'ceiling',
+		polarity: 'negative',
+		definition: '城镇调查失业率（当月）；目标为上限'
+	},
+	{
+		code: 'cpi',
+		nameZh: '居民消费价格指数',
+		nameEn: 'Consumer prices',
+		unit: '上年=100',
+		frequency: 'month',
+		measure: 'index',
+		target: 'ceiling',
+		polarity: 'negative',
+		definition: '居民消费价格指数（上年同月=100）；目标为上限'
+	}
 ];
 
 export interface Release {
@@ -69,7 +149,9 @@ export interface EconomicFigure {
 const pct = (a: number, b: number) => (b === 0 ? null : (a / b - 1) * 100);
 
 function periodsOf(def: EconomicDef, year: number): string[] {
-	return def.frequency === 'quarter' ? [1, 2, 3, 4].map((q) => `${year}-Q${q}`) : Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
+	return def.frequency === 'quarter'
+		? [1, 2, 3, 4].map((q) => `${year}-Q${q}`)
+		: Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
 }
 
 /** Figures for one indicator and year, from its releases (latest release per period) and target. */
@@ -78,7 +160,19 @@ export function economicFigure(def: EconomicDef, year: number, releases: Release
 	const thisYear = periodsOf(def, year).map((p) => byPeriod.get(p) ?? null);
 	const lastYear = periodsOf(def, year - 1).map((p) => byPeriod.get(p) ?? null);
 	const lastIndex = thisYear.reduce<number>((acc, v, i) => (v !== null ? i : acc), -1);
-	const figure: EconomicFigure = { code: def.code, period: null, value: null, yoy: null, mom: null, ytd: null, target, targetProgress: null, timeElapsed: null, status: null, trend: { thisYear, lastYear } };
+	const figure: EconomicFigure = {
+		code: def.code,
+		period: null,
+		value: null,
+		yoy: null,
+		mom: null,
+		ytd: null,
+		target,
+		targetProgress: null,
+		timeElapsed: null,
+		status: null,
+		trend: { thisYear, lastYear }
+	};
 	if (lastIndex < 0) return figure;
 	const value = thisYear[lastIndex]!;
 	const previous = lastIndex > 0 ? thisYear[lastIndex - 1] : lastYear.at(-1);
@@ -92,7 +186,12 @@ export function economicFigure(def: EconomicDef, year: number, releases: Release
 		figure.mom = previous !== null && previous !== undefined ? pct(value, previous) : null;
 		figure.ytd = reported.reduce<number>((s, v) => s + (v ?? 0), 0);
 		const lastYtd = lastYear.slice(0, lastIndex + 1);
-		const ytdGrowth = lastYtd.every((v) => v !== null) ? pct(figure.ytd, lastYtd.reduce<number>((s, v) => s + v!, 0)) : null;
+		const ytdGrowth = lastYtd.every((v) => v !== null)
+			? pct(
+					figure.ytd,
+					lastYtd.reduce<number>((s, v) => s + v!, 0)
+				)
+			: null;
 		if (def.target === 'level' && target) {
 			figure.targetProgress = (figure.ytd / target) * 100;
 			const gap = oneDecimal(figure.targetProgress - figure.timeElapsed);

@@ -14,7 +14,21 @@ describe('built-in methodologies', () => {
 
 describe('the 一体化政务服务能力 index', () => {
 	const m = builtinMethodology('capability')!;
-	const columns = ['positive_rate', 'on_time_rate', 'review_rate', 'rectified_rate', 'fully_online_rate', 'zero_trip_rate', 'at_most_one_trip_rate', 'channel_coverage', 'mobile_item_share', 'online_item_share', 'cross_province_item_share', 'guide_completeness', 'guide_consistency'];
+	const columns = [
+		'positive_rate',
+		'on_time_rate',
+		'review_rate',
+		'rectified_rate',
+		'fully_online_rate',
+		'zero_trip_rate',
+		'at_most_one_trip_rate',
+		'channel_coverage',
+		'mobile_item_share',
+		'online_item_share',
+		'cross_province_item_share',
+		'guide_completeness',
+		'guide_consistency'
+	];
 	const row = (unit: string, value: (c: string) => number | string) => ({ unit, ...Object.fromEntries(columns.map((c) => [c, value(c)])) });
 
 	it('scores rates on fixed goalposts: every indicator at 95 % gives 95, 非常高', () => {

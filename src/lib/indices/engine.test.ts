@@ -50,8 +50,8 @@ describe('ranks and grades', () => {
 	const scores = [96.73, 96.73, 93.93, 91.9, 91.9, 91.33, NaN];
 	it('shared: 1,1,3', () => expect(rankScores(scores, 'shared', 2)).toEqual([1, 1, 3, 4, 4, 6, null]));
 	it('dense: 1,1,2', () => expect(rankScores(scores, 'dense', 2)).toEqual([1, 1, 2, 3, 3, 4, null]));
-	it('by unrounded value', () => expect(rankScores([0.71550, 0.715533, 0.7], 'unrounded', 4)).toEqual([2, 1, 3]));
-	it('display rounding decides ties', () => expect(rankScores([0.71550, 0.715533, 0.7], 'shared', 4)).toEqual([1, 1, 3]));
+	it('by unrounded value', () => expect(rankScores([0.7155, 0.715533, 0.7], 'unrounded', 4)).toEqual([2, 1, 3]));
+	it('display rounding decides ties', () => expect(rankScores([0.7155, 0.715533, 0.7], 'shared', 4)).toEqual([1, 1, 3]));
 
 	it('bands with their boundary rule', () => {
 		const bands = parseMethodology({
@@ -77,7 +77,14 @@ describe('aggregation and missing data', () => {
 			root: {
 				id: 'total',
 				children: [
-					{ id: 'g1', weight: 3, children: [{ id: 'a', column: 'a', weight: 1 }, { id: 'b', column: 'b', weight: 3 }] },
+					{
+						id: 'g1',
+						weight: 3,
+						children: [
+							{ id: 'a', column: 'a', weight: 1 },
+							{ id: 'b', column: 'b', weight: 3 }
+						]
+					},
 					{ id: 'c', column: 'c', weight: 1 }
 				]
 			},
@@ -118,7 +125,18 @@ describe('aggregation and missing data', () => {
 	});
 
 	it('weighted geometric, and zero makes zero', () => {
-		const m = parseMethodology({ id: 'g', name: 'g', root: { id: 'r', aggregation: 'geometric', children: [{ id: 'a', column: 'a', weight: 1 }, { id: 'b', column: 'b', weight: 3 }] } });
+		const m = parseMethodology({
+			id: 'g',
+			name: 'g',
+			root: {
+				id: 'r',
+				aggregation: 'geometric',
+				children: [
+					{ id: 'a', column: 'a', weight: 1 },
+					{ id: 'b', column: 'b', weight: 3 }
+				]
+			}
+		});
 		const r = compute(m, [
 			{ unit: 'A', a: 16, b: 1 },
 			{ unit: 'B', a: 0, b: 50 }
@@ -129,7 +147,10 @@ describe('aggregation and missing data', () => {
 
 	it('explains a score by its indicators, and the gap to the unit above', () => {
 		const m = doc();
-		const p = prepare(m, rows.slice(0, 2).map((r) => ({ ...r, b: 70 })));
+		const p = prepare(
+			m,
+			rows.slice(0, 2).map((r) => ({ ...r, b: 70 }))
+		);
 		const ev = evaluate(p, normaliseAll(p));
 		const e = explain(p, ev, 'B');
 		expect(e.contributions.reduce((s, c) => s + c.points, 0)).toBeCloseTo(e.score!, 10);
@@ -141,14 +162,23 @@ describe('aggregation and missing data', () => {
 
 describe('methodology documents', () => {
 	it('name the path of every problem', () => {
-		expect(() => parseMethodology({ id: 'x', name: 'x', root: { id: 'r', children: [{ id: 'a' }, { id: 'a', column: 'b', weight: -1 }] } })).toThrow(MethodologyError);
-		expect(() => parseMethodology({ id: 'x', name: 'x', root: { id: 'r', children: [{ id: 'a', column: 'a', weight: -1 }] } })).toThrow(/root\.children\.0\.weight/);
+		expect(() => parseMethodology({ id: 'x', name: 'x', root: { id: 'r', children: [{ id: 'a' }, { id: 'a', column: 'b', weight: -1 }] } })).toThrow(
+			MethodologyError
+		);
+		expect(() => parseMethodology({ id: 'x', name: 'x', root: { id: 'r', children: [{ id: 'a', column: 'a', weight: -1 }] } })).toThrow(
+			/root\.children\.0\.weight/
+		);
 	});
 
 	it('refuse data without the columns they read, and duplicate units', () => {
 		const m = parseMethodology({ id: 'x', name: 'x', root: { id: 'r', children: [{ id: 'a', column: 'a' }] } });
 		expect(() => compute(m, [{ unit: 'A', b: 1 }])).toThrow(/no column 'a'/);
-		expect(() => compute(m, [{ unit: 'A', a: 1 }, { unit: 'A', a: 2 }])).toThrow(/appears twice/);
+		expect(() =>
+			compute(m, [
+				{ unit: 'A', a: 1 },
+				{ unit: 'A', a: 2 }
+			])
+		).toThrow(/appears twice/);
 		expect(() => compute(m, [{ a: 1 }])).toThrow(/no unit in column 'unit'/);
 	});
 });

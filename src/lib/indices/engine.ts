@@ -72,7 +72,14 @@ export function prepare(methodology: Methodology, rows: Row[]): Prepared {
 	const leafIndex = new Map(leaves.map((l, i) => [l, i]));
 	const build = (n: Group | Indicator): number => {
 		const node: Node = isGroup(n)
-			? { id: n.id, leaf: -1, children: n.children.map(build), weights: n.children.map((c) => c.weight), geometric: n.aggregation === 'geometric', rescale: n.rescale }
+			? {
+					id: n.id,
+					leaf: -1,
+					children: n.children.map(build),
+					weights: n.children.map((c) => c.weight),
+					geometric: n.aggregation === 'geometric',
+					rescale: n.rescale
+				}
 			: { id: n.id, leaf: leafIndex.get(n)!, children: [], weights: [], geometric: false };
 		nodes.push(node);
 		nodeIndex.set(n.id, nodes.length - 1);
@@ -306,7 +313,11 @@ export function explain(p: Prepared, ev: Evaluation, unit: string): Explanation 
 			const logSum = logs.reduce((s, x) => s + x, 0);
 			node.children.forEach((c, j) => {
 				const w = present[j] && wSum > 0 ? node.weights[j]! / wSum : 0;
-				const childPoints = node.geometric ? (logSum !== 0 ? (points * logs[j]!) / logSum : points * w) : w * ev.scores[c]![ui]! * (points / (ev.scores[k]![ui]! || 1));
+				const childPoints = node.geometric
+					? logSum !== 0
+						? (points * logs[j]!) / logSum
+						: points * w
+					: w * ev.scores[c]![ui]! * (points / (ev.scores[k]![ui]! || 1));
 				walk(c, share * w, present[j] ? childPoints : 0);
 			});
 		};
@@ -328,7 +339,9 @@ export function explain(p: Prepared, ev: Evaluation, unit: string): Explanation 
 		explanation.above = {
 			unit: p.units[above]!,
 			score: ev.scores[root]![above]!,
-			gap: [...theirs.entries()].map(([leaf, c]) => ({ indicator: c.indicator, points: c.points - (mine.get(leaf)?.points ?? 0) })).sort((a, b) => b.points - a.points)
+			gap: [...theirs.entries()]
+				.map(([leaf, c]) => ({ indicator: c.indicator, points: c.points - (mine.get(leaf)?.points ?? 0) }))
+				.sort((a, b) => b.points - a.points)
 		};
 	}
 	return explanation;

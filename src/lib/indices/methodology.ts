@@ -149,8 +149,10 @@ export const MethodologyDocument = z
 		};
 		walk(m.root);
 		m.grades.forEach((g, i) => {
-			if (i < m.grades.length - 1 && g.min === undefined) ctx.addIssue({ code: 'custom', message: `grade '${g.id}' needs a min (only the last band has none)` });
-			if (i > 0 && g.min !== undefined && m.grades[i - 1]!.min !== undefined && g.min > m.grades[i - 1]!.min!) ctx.addIssue({ code: 'custom', message: 'grades go from the highest band down' });
+			if (i < m.grades.length - 1 && g.min === undefined)
+				ctx.addIssue({ code: 'custom', message: `grade '${g.id}' needs a min (only the last band has none)` });
+			if (i > 0 && g.min !== undefined && m.grades[i - 1]!.min !== undefined && g.min > m.grades[i - 1]!.min!)
+				ctx.addIssue({ code: 'custom', message: 'grades go from the highest band down' });
 		});
 	});
 export type Methodology = z.output<typeof MethodologyDocument>;

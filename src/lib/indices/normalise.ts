@@ -61,7 +61,7 @@ function onto(scale: [number, number] | undefined, fraction: number): number {
 function averageRanks(values: Float64Array): Float64Array {
 	const idx = [...values.keys()].filter((i) => !Number.isNaN(values[i]!)).sort((a, b) => values[b]! - values[a]!);
 	const ranks = new Float64Array(values.length).fill(NaN);
-	for (let i = 0; i < idx.length; ) {
+	for (let i = 0; i < idx.length;) {
 		let j = i;
 		while (j + 1 < idx.length && values[idx[j + 1]!] === values[idx[i]!]) j++;
 		const mean = (i + j) / 2 + 1;

@@ -15,7 +15,10 @@ const normalisations = fc.constantFrom(
 /** A two-level methodology with 2–5 indicators, and 3–12 units of data on 0–100. */
 const scenario = fc
 	.record({
-		indicators: fc.array(fc.record({ weight: fc.double({ min: 0.1, max: 5, noNaN: true }), normalisation: normalisations, negative: fc.boolean() }), { minLength: 2, maxLength: 5 }),
+		indicators: fc.array(fc.record({ weight: fc.double({ min: 0.1, max: 5, noNaN: true }), normalisation: normalisations, negative: fc.boolean() }), {
+			minLength: 2,
+			maxLength: 5
+		}),
 		geometric: fc.boolean(),
 		units: fc.integer({ min: 3, max: 12 })
 	})
@@ -28,18 +31,30 @@ const scenario = fc
 					root: {
 						id: 'root',
 						aggregation: geometric ? 'geometric' : 'arithmetic',
-						children: indicators.map((i, k) => ({ id: `i${k}`, column: `c${k}`, weight: i.weight, normalisation: i.normalisation, polarity: i.negative ? 'negative' : 'positive', bounds: { min: 0, max: 100 } }))
+						children: indicators.map((i, k) => ({
+							id: `i${k}`,
+							column: `c${k}`,
+							weight: i.weight,
+							normalisation: i.normalisation,
+							polarity: i.negative ? 'negative' : 'positive',
+							bounds: { min: 0, max: 100 }
+						}))
 					},
 					ranking: { ties: 'unrounded', decimals: 6 }
 				})
 			),
 			rows: fc.array(
-				fc.tuple(...indicators.map(() => fc.double({ min: 1, max: 99, noNaN: true }))).map((values) => Object.fromEntries(values.map((v, k) => [`c${k}`, Math.round(v * 100) / 100]))),
+				fc
+					.tuple(...indicators.map(() => fc.double({ min: 1, max: 99, noNaN: true })))
+					.map((values) => Object.fromEntries(values.map((v, k) => [`c${k}`, Math.round(v * 100) / 100]))),
 				{ minLength: units, maxLength: units }
 			)
 		})
 	)
-	.map(({ methodology, rows }) => ({ methodology: methodology as Methodology, rows: rows.map((r, i): Record<string, number | string> => ({ unit: `u${i}`, ...r })) }));
+	.map(({ methodology, rows }) => ({
+		methodology: methodology as Methodology,
+		rows: rows.map((r, i): Record<string, number | string> => ({ unit: `u${i}`, ...r }))
+	}));
 
 describe('properties', () => {
 	it('raising an indicator with positive polarity never lowers a unit’s score (fixed goalposts)', () => {
@@ -76,11 +91,18 @@ describe('properties', () => {
 
 	it('uniform weights give the plain mean', () => {
 		fc.assert(
-			fc.property(fc.array(fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 10 }), (table) => {
-				const m = parseMethodology({ id: 'm', name: 'm', root: { id: 'r', children: [0, 1, 2, 3].map((k) => ({ id: `i${k}`, column: `c${k}`, weight: 7 })) } });
-				const rows = table.map((values, i) => ({ unit: `u${i}`, ...Object.fromEntries(values.map((v, k) => [`c${k}`, v])) }));
-				compute(m, rows).units.forEach((u, i) => expect(u.score!).toBeCloseTo(table[i]!.reduce((s, v) => s + v, 0) / 4, 9));
-			})
+			fc.property(
+				fc.array(fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 10 }),
+				(table) => {
+					const m = parseMethodology({
+						id: 'm',
+						name: 'm',
+						root: { id: 'r', children: [0, 1, 2, 3].map((k) => ({ id: `i${k}`, column: `c${k}`, weight: 7 })) }
+					});
+					const rows = table.map((values, i) => ({ unit: `u${i}`, ...Object.fromEntries(values.map((v, k) => [`c${k}`, v])) }));
+					compute(m, rows).units.forEach((u, i) => expect(u.score!).toBeCloseTo(table[i]!.reduce((s, v) => s + v, 0) / 4, 9));
+				}
+			)
 		);
 	});
 
@@ -106,7 +128,19 @@ describe('properties', () => {
 				const r = seekTarget(methodology, rows, unit, { rank });
 				if (!r.reachable) {
 					// Every indicator at its best bound still falls short.
-					const best = rows.map((row) => (row.unit !== unit ? row : { ...row, ...Object.fromEntries(methodology.root.children.map((l) => { const leaf = l as { column: string; polarity: string }; return [leaf.column, leaf.polarity === 'positive' ? 100 : 0]; })) }));
+					const best = rows.map((row) =>
+						row.unit !== unit
+							? row
+							: {
+									...row,
+									...Object.fromEntries(
+										methodology.root.children.map((l) => {
+											const leaf = l as { column: string; polarity: string };
+											return [leaf.column, leaf.polarity === 'positive' ? 100 : 0];
+										})
+									)
+								}
+					);
 					expect(compute(methodology, best).units.find((x) => x.unit === unit)!.rank!).toBeGreaterThan(rank);
 					return;
 				}

@@ -167,7 +167,9 @@ export function monteCarlo(methodology: Methodology, rows: Row[], options: Monte
 	return {
 		draws: options.draws,
 		units: p.units.map((unit, u) => {
-			const ranks = Array.from(rankSamples[u]!).filter((r) => r > 0).sort((a, b) => a - b);
+			const ranks = Array.from(rankSamples[u]!)
+				.filter((r) => r > 0)
+				.sort((a, b) => a - b);
 			const q = (x: number) => ranks[Math.min(ranks.length - 1, Math.max(0, Math.round(x * (ranks.length - 1))))]!;
 			return {
 				unit,
@@ -219,7 +221,8 @@ export function seekTarget(methodology: Methodology, rows: Row[], unit: string, 
 	const p = prepare(methodology, rows);
 	const u = p.units.indexOf(unit);
 	if (u < 0) throw new DataError(`no unit '${unit}'`);
-	if ('grade' in target && !methodology.grades.some((g) => g.id === target.grade)) throw new DataError(`no grade '${target.grade}' in methodology '${methodology.id}'`);
+	if ('grade' in target && !methodology.grades.some((g) => g.id === target.grade))
+		throw new DataError(`no grade '${target.grade}' in methodology '${methodology.id}'`);
 	if ('rank' in target && !(Number.isInteger(target.rank) && target.rank >= 1)) throw new DataError('the target rank must be a whole number ≥ 1');
 	const gradeOrder = methodology.grades.map((g) => g.id);
 	const unitColumn = methodology.unitColumn;
@@ -233,8 +236,19 @@ export function seekTarget(methodology: Methodology, rows: Row[], unit: string, 
 		'rank' in target ? s.rank !== null && s.rank <= target.rank : s.grade !== null && gradeOrder.indexOf(s.grade) <= gradeOrder.indexOf(target.grade);
 
 	const now = state(rows);
-	const describe = (s: typeof now) => `score ${s.score === null ? '—' : s.score.toFixed(methodology.ranking.decimals)}, rank ${s.rank ?? '—'}, grade ${s.grade ?? '—'}`;
-	if (met(now)) return { unit, target, reachable: true, alreadyMet: true, changes: [], cost: 0, after: now, message: `${unit} already meets the target (${describe(now)})` };
+	const describe = (s: typeof now) =>
+		`score ${s.score === null ? '—' : s.score.toFixed(methodology.ranking.decimals)}, rank ${s.rank ?? '—'}, grade ${s.grade ?? '—'}`;
+	if (met(now))
+		return {
+			unit,
+			target,
+			reachable: true,
+			alreadyMet: true,
+			changes: [],
+			cost: 0,
+			after: now,
+			message: `${unit} already meets the target (${describe(now)})`
+		};
 
 	// Candidate moves: each indicator toward its best feasible value.
 	const moves = p.leaves.flatMap((leaf, i) => {
@@ -310,5 +324,14 @@ export function seekTarget(methodology: Methodology, rows: Row[], unit: string, 
 	const changes = moves
 		.map((m, j) => ({ indicator: m.leaf.id, column: m.column, from: m.from, to: m.from + Math.sign(m.to - m.from) * amounts[j]! }))
 		.filter((c, j) => amounts[j]! > 0);
-	return { unit, target, reachable: true, alreadyMet: false, changes, cost: hi, after, message: `${unit} reaches the target with ${changes.length} change(s) (${describe(after)})` };
+	return {
+		unit,
+		target,
+		reachable: true,
+		alreadyMet: false,
+		changes,
+		cost: hi,
+		after,
+		message: `${unit} reaches the target with ${changes.length} change(s) (${describe(after)})`
+	};
 }

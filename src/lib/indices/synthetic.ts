@@ -19,7 +19,13 @@ export function syntheticEvaluation(units: number, indicators: number, seed = 1)
 				weight: 1 + g,
 				children: Array.from({ length: indicators }, (_, i) => i)
 					.filter((i) => i % groups === g)
-					.map((i) => ({ id: `i${i}`, column: `x${i}`, weight: 1 + (i % 3), normalisation: { kind: 'minMax' }, polarity: i % 7 === 0 ? 'negative' : 'positive' }))
+					.map((i) => ({
+						id: `i${i}`,
+						column: `x${i}`,
+						weight: 1 + (i % 3),
+						normalisation: { kind: 'minMax' },
+						polarity: i % 7 === 0 ? 'negative' : 'positive'
+					}))
 			}))
 		},
 		grades: [
@@ -31,7 +37,10 @@ export function syntheticEvaluation(units: number, indicators: number, seed = 1)
 	});
 	const rows = Array.from({ length: units }, (_, u) => {
 		const quality = random.next();
-		return { unit: `unit${u}`, ...Object.fromEntries(Array.from({ length: indicators }, (_, i) => [`x${i}`, Math.round((50 + 40 * quality + 15 * random.normal()) * 100) / 100])) };
+		return {
+			unit: `unit${u}`,
+			...Object.fromEntries(Array.from({ length: indicators }, (_, i) => [`x${i}`, Math.round((50 + 40 * quality + 15 * random.normal()) * 100) / 100]))
+		};
 	});
 	return { methodology, rows };
 }

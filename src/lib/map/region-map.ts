@@ -100,7 +100,9 @@ export class RegionMap {
 	private onClick = (event: MouseEvent) => {
 		const rect = this.node.getBoundingClientRect();
 		const s = this.scale();
-		const info = this.deck.pickObject({ x: (event.clientX - rect.left) / s, y: (event.clientY - rect.top) / s, layerIds: ['regions'] }) as PickingInfo<Feature<Geometry, { adcode: number | null }>> | null;
+		const info = this.deck.pickObject({ x: (event.clientX - rect.left) / s, y: (event.clientY - rect.top) / s, layerIds: ['regions'] }) as PickingInfo<
+			Feature<Geometry, { adcode: number | null }>
+		> | null;
 		const adcode = info?.object?.properties.adcode;
 		if (adcode && adcode !== this.state.focus) this.state.onSelect?.(adcode);
 	};

@@ -23,4 +23,3 @@ export function extent(values: Array<number | null>): [number, number] | null {
 	const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
 	return v.length ? [Math.min(...v), Math.max(...v)] : null;
 }
-

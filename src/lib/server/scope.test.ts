@@ -9,7 +9,15 @@ describe('the scope', () => {
 	});
 
 	it('lets it read the published statistics of the regions above it, and no one else’s', () => {
-		expect([440300, 440305, 440000, 0, 440100, 330000, 330100].map((a) => inScope(a, shenzhen, 'published'))).toEqual([true, true, true, true, false, false, false]);
+		expect([440300, 440305, 440000, 0, 440100, 330000, 330100].map((a) => inScope(a, shenzhen, 'published'))).toEqual([
+			true,
+			true,
+			true,
+			true,
+			false,
+			false,
+			false
+		]);
 	});
 
 	it('refuses with a typed error that names the region, whatever its text', () => {

@@ -93,7 +93,11 @@ export function regionFilter(adcode: number, scope: Scope): { where: string[]; p
 	if (scope.all !== true) {
 		// Only the levels the scope has: a city-level rollup has no county column to test.
 		const terms: string[] = [];
-		for (const [level, column] of [['province', 'province_code'], ['city', 'city_code'], ['county', 'adcode']] as const) {
+		for (const [level, column] of [
+			['province', 'province_code'],
+			['city', 'city_code'],
+			['county', 'adcode']
+		] as const) {
 			const codes = scope.adcodes.filter((a) => levelOf(a) === level);
 			if (!codes.length) continue;
 			params[`scope_${level}`] = codes;

@@ -34,7 +34,15 @@ export async function load({ url }) {
 			Promise.all(indicators.map((mapIndicator) => caller.cockpit.panel({ adcode, panel: 'map', mapIndicator, at })))
 		]);
 		const data = Object.fromEntries(panels.map((p) => [p.panel, p.data])) as Omit<PanelData, 'map'>;
-		return { adcode, at, scenes, scene: scene.id, rotate, panels: data, maps: Object.fromEntries(maps.map((m) => [m.mapIndicator!, m.data as PanelData['map']])) };
+		return {
+			adcode,
+			at,
+			scenes,
+			scene: scene.id,
+			rotate,
+			panels: data,
+			maps: Object.fromEntries(maps.map((m) => [m.mapIndicator!, m.data as PanelData['map']]))
+		};
 	} catch (e) {
 		if (e instanceof TRPCError && e.code === 'FORBIDDEN') error(403, `无权查看该地区：${adcode}`);
 		if (e instanceof TRPCError && e.code === 'BAD_REQUEST') error(400, `地区代码无效：${raw}（${e.message}）`);

@@ -21,6 +21,7 @@ export interface Context {
 export function scopeFromEnv(value: string | undefined = process.env.TIANSHU_SCOPE): Scope {
 	if (!value || !value.trim()) return { all: true };
 	const adcodes = value.split(',').map((s) => Number(s.trim()));
-	if (adcodes.some((a) => !Number.isInteger(a) || a < 110000 || a > 829999)) throw new Error(`TIANSHU_SCOPE must be comma-separated GB/T 2260 codes, got '${value}'`);
+	if (adcodes.some((a) => !Number.isInteger(a) || a < 110000 || a > 829999))
+		throw new Error(`TIANSHU_SCOPE must be comma-separated GB/T 2260 codes, got '${value}'`);
 	return { adcodes };
 }

@@ -29,7 +29,10 @@ describe('what a caller is told', () => {
 	});
 
 	it('anything else is an internal error whose reply carries only the request id', () => {
-		const secret = Object.assign(new Error("Code: 60. DB::Exception: Table tianshu.case_events doesn't exist. (SELECT * FROM case_events) at /work/main/src/x.ts:1:1"), { code: '60' });
+		const secret = Object.assign(
+			new Error("Code: 60. DB::Exception: Table tianshu.case_events doesn't exist. (SELECT * FROM case_events) at /work/main/src/x.ts:1:1"),
+			{ code: '60' }
+		);
 		const e = classify(thrown(secret));
 		expect(e.code).toBe('INTERNAL_SERVER_ERROR');
 		expect(publicMessage(e, '0123456789ab')).toBe('服务器内部错误（请求编号 0123456789ab）');

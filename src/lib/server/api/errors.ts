@@ -82,7 +82,8 @@ export function classify(error: unknown): TRPCError {
 	const busy = causes.find((e) => e instanceof BusyError);
 	if (busy) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: busy.message, cause: busy });
 	if (isWarehouseAway(error)) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: WAREHOUSE_AWAY, cause: error });
-	if (causes.some((e) => BUSY_CODES.has(codeOf(e) ?? '') && !(e instanceof TRPCError))) return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: '服务繁忙，请稍后重试', cause: error });
+	if (causes.some((e) => BUSY_CODES.has(codeOf(e) ?? '') && !(e instanceof TRPCError)))
+		return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: '服务繁忙，请稍后重试', cause: error });
 	if (error instanceof TRPCError) return error;
 	return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal', cause: error });
 }

@@ -87,7 +87,10 @@ async function refuseSubscription(url: URL, path: string, request: Request, cont
 	} catch (cause) {
 		const error = getTRPCErrorFromUnknown(cause);
 		const status = getHTTPStatusCodeFromError(error);
-		log[status >= 500 ? 'error' : 'warn']({ requestId: context.requestId, path, type: 'subscription', code: error.code, err: error.cause ?? error }, status >= 500 ? 'request failed' : 'request refused');
+		log[status >= 500 ? 'error' : 'warn'](
+			{ requestId: context.requestId, path, type: 'subscription', code: error.code, err: error.cause ?? error },
+			status >= 500 ? 'request failed' : 'request refused'
+		);
 		const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: 'subscription', path, input, ctx: context });
 		return new Response(JSON.stringify({ error: shape }), { status, headers: { 'content-type': 'application/json', 'x-request-id': context.requestId ?? '' } });
 	}

@@ -25,7 +25,10 @@ describe('process guards', () => {
 		const r = run(true);
 		expect(r.status, r.stderr).toBe(0);
 		expect(r.stdout).toContain('still serving');
-		const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; err?: { message: string } });
+		const lines = r.stdout
+			.split('\n')
+			.filter((l) => l.startsWith('{'))
+			.map((l) => JSON.parse(l) as { msg: string; err?: { message: string } });
 		expect(lines.map((l) => [l.msg, l.err?.message])).toEqual([
 			['unhandled promise rejection; still serving', 'a forgotten query failed'],
 			['uncaught exception; still serving', 'a timer threw']

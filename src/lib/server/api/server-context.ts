@@ -20,7 +20,12 @@ export function serverContext(): Context {
 	// TIANSHU_LIVE_FLOOR_MS / TIANSHU_LIVE_CEILING_MS: how often topics may / must be recomputed (1 s / 15 s).
 	const ms = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 	// Failing topics are logged (and keep their last value): a wall that stops updating has a line to explain it.
-	hub ??= new LiveHub({ watermark: watermarkOf(wh), floorMs: ms('TIANSHU_LIVE_FLOOR_MS'), ceilingMs: ms('TIANSHU_LIVE_CEILING_MS'), logger: createLogger('web') });
+	hub ??= new LiveHub({
+		watermark: watermarkOf(wh),
+		floorMs: ms('TIANSHU_LIVE_FLOOR_MS'),
+		ceilingMs: ms('TIANSHU_LIVE_CEILING_MS'),
+		logger: createLogger('web')
+	});
 	// Read once: `tianshu web` has checked it before serving (see src/cli/web.ts).
 	scope ??= scopeFromEnv();
 	return { warehouse: wh, hub, scope };

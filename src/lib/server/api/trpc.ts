@@ -16,7 +16,11 @@ const t = initTRPC.context<Context>().create({
 		// A code and a Chinese message, the request id to find the log line; input errors say which field and why.
 		const requestId = ctx?.requestId;
 		const issues = error.cause instanceof ZodError ? error.cause.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message })) : undefined;
-		return { code: shape.code, message: publicMessage(error, requestId), data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, requestId, issues } };
+		return {
+			code: shape.code,
+			message: publicMessage(error, requestId),
+			data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, requestId, issues }
+		};
 	}
 });
 

@@ -91,6 +91,8 @@ export function appDbConfig(env: Record<string, string | undefined> = process.en
 	if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AppDbConfigError(`${files.server} names no valid port`);
 	// A process killed hard leaves the file behind: say so rather than "connection refused".
 	if (Number.isInteger(server.pid) && server.pid > 0 && !processAlive(server.pid))
-		throw new AppDbConfigError(`the app database in ${dir} is not running (its process ${server.pid} is gone; start it with \`tianshu appdb\` or \`npm start\`, or set DATABASE_URL)`);
+		throw new AppDbConfigError(
+			`the app database in ${dir} is not running (its process ${server.pid} is gone; start it with \`tianshu appdb\` or \`npm start\`, or set DATABASE_URL)`
+		);
 	return { url: embeddedUrl(port, readFileSync(files.password, 'utf8').trim()), embedded: true };
 }

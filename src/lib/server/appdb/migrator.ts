@@ -34,7 +34,8 @@ export async function migrateAppDb(db: AppDb, options: { migrations?: MigrationF
 		await tx.query('LOCK TABLE schema_migrations IN EXCLUSIVE MODE');
 		const done = await tx.query<AppliedMigration>('SELECT version, name, checksum FROM schema_migrations ORDER BY version');
 		const problems = historyProblems(done, migrations).map((p) => p.replace('schema/migrations', 'src/lib/server/appdb/migrations'));
-		if (problems.length) throw new MigrationError(`refusing to migrate the app database: applied migrations are append-only; add a new one instead.\n  ${problems.join('\n  ')}`);
+		if (problems.length)
+			throw new MigrationError(`refusing to migrate the app database: applied migrations are append-only; add a new one instead.\n  ${problems.join('\n  ')}`);
 		const versions = new Set(done.map((d) => d.version));
 		const names: string[] = [];
 		for (const m of migrations) {

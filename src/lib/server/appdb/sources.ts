@@ -46,7 +46,10 @@ export function parseEventTypes(list: string): EventType[] {
 		const group = TYPE_GROUPS[name];
 		if (group) group.forEach((t) => types.add(t));
 		else if ((EVENT_TYPES as readonly string[]).includes(name)) types.add(name as EventType);
-		else throw new SourceError(`unknown event type '${name.slice(0, 40)}': expected ${EVENT_TYPES.join(', ')} or a group (${Object.keys(TYPE_GROUPS).join(', ')})`);
+		else
+			throw new SourceError(
+				`unknown event type '${name.slice(0, 40)}': expected ${EVENT_TYPES.join(', ')} or a group (${Object.keys(TYPE_GROUPS).join(', ')})`
+			);
 	}
 	if (types.size === 0) throw new SourceError('name at least one event type');
 	return EVENT_TYPES.filter((t) => types.has(t));
@@ -71,7 +74,8 @@ const toSource = (r: SourceRow): Source => ({ name: r.name, eventTypes: r.event_
 
 /** Issues a source and its token. The token is returned here and nowhere else. */
 export async function addSource(db: Queryable, name: string, eventTypes: readonly EventType[]): Promise<{ source: Source; token: string }> {
-	if (!SOURCE_NAME.test(name)) throw new SourceError(`source name '${name.slice(0, 70)}' must be 1–63 lowercase letters, digits, '_', '.', '-', starting with a letter or digit`);
+	if (!SOURCE_NAME.test(name))
+		throw new SourceError(`source name '${name.slice(0, 70)}' must be 1–63 lowercase letters, digits, '_', '.', '-', starting with a letter or digit`);
 	if (eventTypes.length === 0) throw new SourceError('name at least one event type');
 	const token = newToken();
 	try {
@@ -134,7 +138,10 @@ export class SourceAuthenticator {
 		const now = Date.now();
 		const hit = this.cache.get(hash);
 		if (hit && now - hit.at < this.ttlMs) return hit.source;
-		const row = await this.db.one<{ name: string; event_types: string[] }>('SELECT name, event_types FROM ingest_sources WHERE token_sha256 = $1 AND revoked_at IS NULL', [hash]);
+		const row = await this.db.one<{ name: string; event_types: string[] }>(
+			'SELECT name, event_types FROM ingest_sources WHERE token_sha256 = $1 AND revoked_at IS NULL',
+			[hash]
+		);
 		const source = row ? { name: row.name, types: new Set(row.event_types as EventType[]) } : null;
 		this.cache.delete(hash);
 		if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);

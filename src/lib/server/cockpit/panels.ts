@@ -34,7 +34,6 @@ import { comparisonRange, regionNames, runQuery, type QueryResult } from '../pla
 
 type Ctx = Pick<Context, 'warehouse' | 'scope'>;
 
-
 const KPI_CODES = ['caseVolume', 'onTimeRate', 'fullyOnlineRate', 'positiveRate', 'ticketVolume'];
 const CHANNEL_NAMES: Record<string, string> = { counter: '窗口', web: '网厅', mobile: '移动端', kiosk: '自助终端', hotline: '12345' };
 
@@ -70,16 +69,34 @@ export async function header(ctx: Ctx, adcode: number): Promise<HeaderPanel> {
 	assertInScope(adcode, ctx.scope); // the scope, before anything is read
 	const chain = [adcode, Math.floor(adcode / 100) * 100, Math.floor(adcode / 10000) * 10000].filter((c, i, a) => c !== 0 && a.indexOf(c) === i);
 	const [regions, children, asOf] = await parallel(
-		() => rows<{ adcode: number; name: string; short_name: string }>(ctx, 'SELECT adcode, name, short_name FROM regions FINAL WHERE adcode IN {codes:Array(UInt32)}', { codes: chain }),
-		() => rows<{ adcode: number; name: string }>(ctx, 'SELECT adcode, name FROM regions FINAL WHERE parent_code = {parent:UInt32} ORDER BY adcode', { parent: adcode }),
-		() => rows<{ ts: string | null }>(ctx, "SELECT if(max(bucket) = 0, NULL, formatDateTime(max(bucket), '%Y-%m-%d %H:%i:00', 'Asia/Shanghai')) AS ts FROM case_stats_minute WHERE bucket > now() - INTERVAL 2 DAY", {})
+		() =>
+			rows<{ adcode: number; name: string; short_name: string }>(
+				ctx,
+				'SELECT adcode, name, short_name FROM regions FINAL WHERE adcode IN {codes:Array(UInt32)}',
+				{ codes: chain }
+			),
+		() =>
+			rows<{ adcode: number; name: string }>(ctx, 'SELECT adcode, name FROM regions FINAL WHERE parent_code = {parent:UInt32} ORDER BY adcode', {
+				parent: adcode
+			}),
+		() =>
+			rows<{ ts: string | null }>(
+				ctx,
+				"SELECT if(max(bucket) = 0, NULL, formatDateTime(max(bucket), '%Y-%m-%d %H:%i:00', 'Asia/Shanghai')) AS ts FROM case_stats_minute WHERE bucket > now() - INTERVAL 2 DAY",
+				{}
+			)
 	);
 	const byCode = new Map(regions.map((r) => [r.adcode, r]));
 	const self = adcode === 0 ? { adcode: 0, name: '全国', short_name: '全国' } : byCode.get(adcode);
 	if (!self) throw new PlanError(`没有该地区：${adcode}`);
 	const path = [{ adcode: 0, name: '全国' }, ...[...chain].reverse().map((c) => ({ adcode: c, name: byCode.get(c)?.name ?? String(c) }))];
 	const visible = ctx.scope.all ? children : children.filter((c) => inScope(c.adcode, ctx.scope));
-	return { region: { adcode, name: self.name, shortName: self.short_name, level: levelOf(adcode) }, path: adcode === 0 ? path.slice(0, 1) : path, children: visible, dataAsOf: asOf[0]?.ts ?? null };
+	return {
+		region: { adcode, name: self.name, shortName: self.short_name, level: levelOf(adcode) },
+		path: adcode === 0 ? path.slice(0, 1) : path,
+		children: visible,
+		dataAsOf: asOf[0]?.ts ?? null
+	};
 }
 
 /** Today so far against yesterday (环比) and the same day last year (同比), up to the same hour. */
@@ -100,7 +117,16 @@ export async function kpis(ctx: Ctx, adcode: number, now: number): Promise<KpiPa
 		const value = s?.total[code] ?? null;
 		return { ...l, value, dod: change(l.kind, value, s?.compareTotal?.[code] ?? null), yoy: change(l.kind, value, y?.total[code] ?? null) };
 	});
-	list.push({ code: 'warnings', nameZh: '今日预警', unit: '条', polarity: 'negative', kind: 'count', value: warnings.today, dod: change('count', warnings.today, warnings.yesterday), yoy: null });
+	list.push({
+		code: 'warnings',
+		nameZh: '今日预警',
+		unit: '条',
+		polarity: 'negative',
+		kind: 'count',
+		value: warnings.today,
+		dod: change('count', warnings.today, warnings.yesterday),
+		yoy: null
+	});
 	return { window: range(w.from, w.to), kpis: list };
 }
 
@@ -125,12 +151,13 @@ export async function services(ctx: Ctx, adcode: number, now: number): Promise<S
 		() => query(ctx, { indicators: ['caseVolume'], ...range(day, day + DAY), grain: 'hour', region: { adcode }, compare: 'previousWeek' }),
 		() => query(ctx, { indicators: ['caseVolume'], ...range(day, day + DAY), grain: 'total', region: { adcode }, groupBy: ['channel'] }),
 		() => query(ctx, { indicators: ['completedVolume', 'onTimeRate'], ...range(day, day + DAY), grain: 'total', region: { adcode } }),
-		() => rows<{ q: number[] }>(
-			ctx,
-			`SELECT quantilesIfMerge(0.1, 0.25, 0.5, 0.75, 0.9)(duration_digest) AS q FROM case_region_stats_day
+		() =>
+			rows<{ q: number[] }>(
+				ctx,
+				`SELECT quantilesIfMerge(0.1, 0.25, 0.5, 0.75, 0.9)(duration_digest) AS q FROM case_region_stats_day
 			 WHERE bucket >= {from:Date} AND bucket < {to:Date} ${andAll(f.where)}`,
-			{ ...f.params, from: date(day - 6 * DAY), to: date(day + DAY) }
-		)
+				{ ...f.params, from: date(day - 6 * DAY), to: date(day + DAY) }
+			)
 	);
 	const s = hourly.series[0];
 	const currentHour = Math.floor((now - day) / HOUR);
@@ -157,15 +184,22 @@ export async function reviews(ctx: Ctx, adcode: number, now: number): Promise<Re
 	const f = regionFilter(adcode, ctx.scope);
 	const and = andAll(f.where);
 	const [month, today, backlog, reasons] = await parallel(
-		() => query(ctx, { indicators: ['positiveRate', 'negativeCount', 'rectifiedRate'], ...range(day - 29 * DAY, day + DAY), grain: 'total', region: { adcode } }),
+		() =>
+			query(ctx, { indicators: ['positiveRate', 'negativeCount', 'rectifiedRate'], ...range(day - 29 * DAY, day + DAY), grain: 'total', region: { adcode } }),
 		() => query(ctx, { indicators: ['positiveRate'], ...range(day, day + DAY), grain: 'total', region: { adcode } }),
-		() => rows<{ waiting: number; late: number }>(ctx, `SELECT sum(open) - sum(overdue_open) AS waiting, sum(overdue_open) AS late FROM negative_review_status WHERE 1 ${and}`, f.params),
-		() => rows<{ tag: string; count: number }>(
-			ctx,
-			`SELECT tag, sum(negative) AS count FROM review_reason_stats_day WHERE bucket >= {from:Date} AND bucket < {to:Date} ${and}
+		() =>
+			rows<{ waiting: number; late: number }>(
+				ctx,
+				`SELECT sum(open) - sum(overdue_open) AS waiting, sum(overdue_open) AS late FROM negative_review_status WHERE 1 ${and}`,
+				f.params
+			),
+		() =>
+			rows<{ tag: string; count: number }>(
+				ctx,
+				`SELECT tag, sum(negative) AS count FROM review_reason_stats_day WHERE bucket >= {from:Date} AND bucket < {to:Date} ${and}
 			 GROUP BY tag ORDER BY count DESC, tag LIMIT 6`,
-			{ ...f.params, from: date(day - 29 * DAY), to: date(day + DAY) }
-		)
+				{ ...f.params, from: date(day - 29 * DAY), to: date(day + DAY) }
+			)
 	);
 	const m = month.series[0]?.total ?? {};
 	return {
@@ -198,8 +232,18 @@ export async function map(ctx: Ctx, adcode: number, now: number, indicator: MapI
 	const county = levelOf(adcode) === 'county';
 	const [values, cases, tickets] = await parallel(
 		() => query(ctx, { indicators: [indicator], ...range(day, day + DAY), grain: 'total', region: { adcode, by: county ? 'self' : 'children' } }),
-		() => rows<{ adcode: number; n: number }>(ctx, `SELECT adcode, sum(submitted) AS n FROM case_stats_minute WHERE bucket >= {from:DateTime('UTC')} ${and} GROUP BY adcode`, { ...f.params, from: utc(Math.floor(now / 60_000) * 60_000 - 14 * 60_000).slice(0, 19) }),
-		() => rows<{ adcode: number; n: number }>(ctx, `SELECT adcode, sum(created) AS n FROM hotline_stats_hour WHERE bucket >= {from:DateTime('UTC')} ${and} GROUP BY adcode`, { ...f.params, from: utc(Math.floor(now / HOUR) * HOUR).slice(0, 19) })
+		() =>
+			rows<{ adcode: number; n: number }>(
+				ctx,
+				`SELECT adcode, sum(submitted) AS n FROM case_stats_minute WHERE bucket >= {from:DateTime('UTC')} ${and} GROUP BY adcode`,
+				{ ...f.params, from: utc(Math.floor(now / 60_000) * 60_000 - 14 * 60_000).slice(0, 19) }
+			),
+		() =>
+			rows<{ adcode: number; n: number }>(
+				ctx,
+				`SELECT adcode, sum(created) AS n FROM hotline_stats_hour WHERE bucket >= {from:DateTime('UTC')} ${and} GROUP BY adcode`,
+				{ ...f.params, from: utc(Math.floor(now / HOUR) * HOUR).slice(0, 19) }
+			)
 	);
 	const live = new Map<number, { adcode: number; cases: number; tickets: number }>();
 	for (const r of cases) live.set(r.adcode, { adcode: r.adcode, cases: Number(r.n), tickets: 0 });
@@ -211,7 +255,9 @@ export async function map(ctx: Ctx, adcode: number, now: number, indicator: MapI
 	// Cases handled by the region's own departments (市本级, 省本级) carry its code, not a child's: not a shape on the map.
 	const regions = county
 		? [{ adcode, name: (await regionNames(ctx.warehouse, [adcode])).get(adcode) ?? String(adcode), value: values.series[0]?.total[indicator] ?? null }]
-		: values.series.filter((s) => Number(s.key.region) !== adcode && Number(s.key.region) !== 0).map((s) => ({ adcode: Number(s.key.region), name: s.label ?? String(s.key.region), value: s.total[indicator] ?? null }));
+		: values.series
+				.filter((s) => Number(s.key.region) !== adcode && Number(s.key.region) !== 0)
+				.map((s) => ({ adcode: Number(s.key.region), name: s.label ?? String(s.key.region), value: s.total[indicator] ?? null }));
 	return { indicator: label(indicator), regions, live: [...live.values()].filter((e) => e.cases + e.tickets > 0), geo: geoOf(adcode) };
 }
 
@@ -234,7 +280,13 @@ export async function rankings(ctx: Ctx, adcode: number, now: number): Promise<R
 	);
 	// Units are the sub-regions only: rows filed under the parent's own code (市本级) are not ranked.
 	const names = new Map(children.map((c) => [String(c.adcode), c.name]));
-	const score = (inputs: typeof current) => (inputs.length ? compute(methodology, inputs.filter((r) => names.has(String(r.unit)))).units : []);
+	const score = (inputs: typeof current) =>
+		inputs.length
+			? compute(
+					methodology,
+					inputs.filter((r) => names.has(String(r.unit)))
+				).units
+			: [];
 	const before = new Map(score(previous).map((u) => [u.unit, u.rank]));
 	const ranked = score(current)
 		.map((u) => ({ adcode: Number(u.unit), name: names.get(u.unit) ?? u.unit, score: u.score, rank: u.rank, previousRank: before.get(u.unit) ?? null }))
@@ -256,16 +308,46 @@ async function satisfactionInputs(ctx: Ctx, adcode: number, from: number, to: nu
 	const params = { ...f.params, from: date(from), to: date(to) };
 	const period = 'bucket >= {from:Date} AND bucket < {to:Date}';
 	const [reviewRows, caseRows, actionRows, deadlineRows] = await parallel(
-		() => rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, sum(reviews) AS reviews, sum(positive) AS positive, sum(negative) AS negative FROM review_region_stats_day WHERE ${period} ${and} GROUP BY unit`, params),
-		() => rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, sum(completed) AS completed_cases FROM case_region_stats_day WHERE ${period} ${and} GROUP BY unit`, params),
-		() => rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, sum(verified) AS replied, sum(rectified) AS rectified, sum(followed_up) AS followed_up FROM review_action_stats_day WHERE ${period} ${and} GROUP BY unit`, params),
-		() => rows<Record<string, number>>(ctx, `SELECT ${child} AS unit, countIf(rectified_ts IS NOT NULL AND overdue = 0) AS rectified_on_time FROM negative_review_status WHERE toDate(reviewed_ts, 'Asia/Shanghai') >= {from:Date} AND toDate(reviewed_ts, 'Asia/Shanghai') < {to:Date} ${and} GROUP BY unit`, params)
+		() =>
+			rows<Record<string, number>>(
+				ctx,
+				`SELECT ${child} AS unit, sum(reviews) AS reviews, sum(positive) AS positive, sum(negative) AS negative FROM review_region_stats_day WHERE ${period} ${and} GROUP BY unit`,
+				params
+			),
+		() =>
+			rows<Record<string, number>>(
+				ctx,
+				`SELECT ${child} AS unit, sum(completed) AS completed_cases FROM case_region_stats_day WHERE ${period} ${and} GROUP BY unit`,
+				params
+			),
+		() =>
+			rows<Record<string, number>>(
+				ctx,
+				`SELECT ${child} AS unit, sum(verified) AS replied, sum(rectified) AS rectified, sum(followed_up) AS followed_up FROM review_action_stats_day WHERE ${period} ${and} GROUP BY unit`,
+				params
+			),
+		() =>
+			rows<Record<string, number>>(
+				ctx,
+				`SELECT ${child} AS unit, countIf(rectified_ts IS NOT NULL AND overdue = 0) AS rectified_on_time FROM negative_review_status WHERE toDate(reviewed_ts, 'Asia/Shanghai') >= {from:Date} AND toDate(reviewed_ts, 'Asia/Shanghai') < {to:Date} ${and} GROUP BY unit`,
+				params
+			)
 	);
 	const units = new Map<number, Record<string, string | number>>();
 	for (const list of [reviewRows, caseRows, actionRows, deadlineRows]) {
 		for (const r of list) {
 			const u = Number(r.unit);
-			const row = units.get(u) ?? { unit: String(u), reviews: 0, positive: 0, negative: 0, completed_cases: 0, replied: 0, rectified: 0, followed_up: 0, rectified_on_time: 0 };
+			const row = units.get(u) ?? {
+				unit: String(u),
+				reviews: 0,
+				positive: 0,
+				negative: 0,
+				completed_cases: 0,
+				replied: 0,
+				rectified: 0,
+				followed_up: 0,
+				rectified_on_time: 0
+			};
 			for (const [k, v] of Object.entries(r)) if (k !== 'unit') row[k] = Number(v);
 			units.set(u, row);
 		}
@@ -283,19 +365,37 @@ export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<Tic
 	const county = levelOf(adcode) === 'county';
 	const by = county ? ('self' as const) : ('children' as const);
 	const [warnings, onTime, baseline, complaints] = await parallel(
-		() => rows<{ at: string; adcode: number; level: TickerItem['severity']; title: string }>(
-			ctx,
-			`SELECT formatDateTime(ts, '%m-%d %H:%i', 'Asia/Shanghai') AS at, adcode, toString(severity) AS level, title
+		() =>
+			rows<{ at: string; adcode: number; level: TickerItem['severity']; title: string }>(
+				ctx,
+				`SELECT formatDateTime(ts, '%m-%d %H:%i', 'Asia/Shanghai') AS at, adcode, toString(severity) AS level, title
 			 FROM risk_warnings WHERE ts >= {from:DateTime64(3, 'UTC')} ${and}
 			 ORDER BY ts DESC LIMIT 12`,
-			{ ...f.params, from: utc(now - DAY) }
-		),
+				{ ...f.params, from: utc(now - DAY) }
+			),
 		() => query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(day, day + DAY), grain: 'total', region: { adcode, by } }),
 		() => query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(day - 7 * DAY, day), grain: 'total', region: { adcode, by } }),
-		() => query(ctx, { indicators: ['ticketVolume'], ...range(w.from, w.to), grain: 'total', region: { adcode, by }, filters: { ticketType: ['complaint'] }, compare: 'previousWeek' })
+		() =>
+			query(ctx, {
+				indicators: ['ticketVolume'],
+				...range(w.from, w.to),
+				grain: 'total',
+				region: { adcode, by },
+				filters: { ticketType: ['complaint'] },
+				compare: 'previousWeek'
+			})
 	);
-	const names = await regionNames(ctx.warehouse, warnings.map((r) => r.adcode));
-	const items: TickerItem[] = warnings.map((r) => ({ kind: 'warning', severity: r.level, ts: r.at, region: names.get(r.adcode) ?? String(r.adcode), text: r.title }));
+	const names = await regionNames(
+		ctx.warehouse,
+		warnings.map((r) => r.adcode)
+	);
+	const items: TickerItem[] = warnings.map((r) => ({
+		kind: 'warning',
+		severity: r.level,
+		ts: r.at,
+		region: names.get(r.adcode) ?? String(r.adcode),
+		text: r.title
+	}));
 	const stamp = beijingLocal(now).slice(5).replace('T', ' ');
 	// A baseline needs enough completions to be one (a region new to the feed has none).
 	const base = new Map(baseline.series.map((s) => [JSON.stringify(s.key), (s.total.completedVolume ?? 0) >= 200 ? (s.total.onTimeRate ?? null) : null]));
@@ -303,14 +403,26 @@ export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<Tic
 		const rate = s.total.onTimeRate ?? null;
 		const before = base.get(JSON.stringify(s.key)) ?? null;
 		if (rate !== null && before !== null && (s.total.completedVolume ?? 0) >= 50 && before - rate >= 5) {
-			items.push({ kind: 'anomaly', severity: before - rate >= 10 ? 'high' : 'medium', ts: stamp, region: s.label ?? '本地区', text: `按时办结率今日 ${rate.toFixed(1)}%，较近7日 ${before.toFixed(1)}% 下降 ${(before - rate).toFixed(1)} 个百分点` });
+			items.push({
+				kind: 'anomaly',
+				severity: before - rate >= 10 ? 'high' : 'medium',
+				ts: stamp,
+				region: s.label ?? '本地区',
+				text: `按时办结率今日 ${rate.toFixed(1)}%，较近7日 ${before.toFixed(1)}% 下降 ${(before - rate).toFixed(1)} 个百分点`
+			});
 		}
 	}
 	for (const s of complaints.series) {
 		const n = s.total.ticketVolume ?? 0;
 		const was = s.compareTotal?.ticketVolume ?? 0;
 		if (n >= 20 && n >= 2 * Math.max(was, 1)) {
-			items.push({ kind: 'anomaly', severity: n >= 4 * Math.max(was, 1) ? 'high' : 'medium', ts: stamp, region: s.label ?? '本地区', text: `12345 投诉今日 ${n} 件，为上周同日同时段 ${was} 件的 ${(n / Math.max(was, 1)).toFixed(1)} 倍` });
+			items.push({
+				kind: 'anomaly',
+				severity: n >= 4 * Math.max(was, 1) ? 'high' : 'medium',
+				ts: stamp,
+				region: s.label ?? '本地区',
+				text: `12345 投诉今日 ${n} 件，为上周同日同时段 ${was} 件的 ${(n / Math.max(was, 1)).toFixed(1)} 倍`
+			});
 		}
 	}
 	return { items: items.slice(0, 20) };
@@ -323,7 +435,10 @@ export async function economy(ctx: Ctx, adcode: number, now: number): Promise<Ec
 	for (const code of candidates) {
 		const o = await economyOverview(ctx, code, year);
 		if (o.lastRelease || code === candidates.at(-1)) {
-			const name = code === 0 ? '全国' : ((await rows<{ name: string }>(ctx, 'SELECT name FROM regions FINAL WHERE adcode = {adcode:UInt32}', { adcode: code }))[0]?.name ?? String(code));
+			const name =
+				code === 0
+					? '全国'
+					: ((await rows<{ name: string }>(ctx, 'SELECT name FROM regions FINAL WHERE adcode = {adcode:UInt32}', { adcode: code }))[0]?.name ?? String(code));
 			return { region: { adcode: code, name }, year, lastRelease: o.lastRelease, indicators: o.indicators };
 		}
 	}
@@ -331,7 +446,13 @@ export async function economy(ctx: Ctx, adcode: number, now: number): Promise<Ec
 }
 
 /** One panel of a region at an instant. */
-export async function computePanel<P extends PanelName>(ctx: Ctx, panel: P, adcode: number, now: number, mapIndicator: MapIndicator = 'caseVolume'): Promise<PanelData[P]> {
+export async function computePanel<P extends PanelName>(
+	ctx: Ctx,
+	panel: P,
+	adcode: number,
+	now: number,
+	mapIndicator: MapIndicator = 'caseVolume'
+): Promise<PanelData[P]> {
 	// The API bounds `at` already; a panel computed for any other instant is refused here too (a 400, never a crash).
 	if (!Number.isSafeInteger(now) || Math.abs(now - Date.now()) > AHEAD_MS) throw new PlanError(`时间超出范围：${now}`);
 	const compute: { [K in PanelName]: () => Promise<PanelData[K]> } = {

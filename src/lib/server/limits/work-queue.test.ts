@@ -20,7 +20,12 @@ describe('the work queue', () => {
 		const q = new WorkQueue({ concurrency: 2, maxQueued: 3, queueTimeoutMs: 60_000 });
 		const log = { now: 0, max: 0 };
 		const gates = Array.from({ length: 7 }, () => gate(log));
-		const results = gates.map((g) => q.run(g.job).then((v) => v, (e: unknown) => e));
+		const results = gates.map((g) =>
+			q.run(g.job).then(
+				(v) => v,
+				(e: unknown) => e
+			)
+		);
 		await new Promise((r) => setTimeout(r, 10));
 		expect(log.now).toBe(2);
 		expect(q.queued).toBe(3);

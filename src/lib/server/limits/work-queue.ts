@@ -32,7 +32,8 @@ export class WorkQueue {
 	readonly refused = { 'queue-full': 0, 'queue-timeout': 0 };
 
 	constructor(readonly options: WorkQueueOptions) {
-		if (!(options.concurrency >= 1) || !(options.maxQueued >= 0) || !(options.queueTimeoutMs > 0)) throw new Error('work queue: concurrency ≥ 1, maxQueued ≥ 0, queueTimeoutMs > 0');
+		if (!(options.concurrency >= 1) || !(options.maxQueued >= 0) || !(options.queueTimeoutMs > 0))
+			throw new Error('work queue: concurrency ≥ 1, maxQueued ≥ 0, queueTimeoutMs > 0');
 	}
 
 	get active(): number {

@@ -49,11 +49,15 @@ describe('the live hub', () => {
 		const hub = new LiveHub({ watermark: busyFeed(), floorMs: 10, ceilingMs: 10_000 });
 		const controller = new AbortController();
 		let n = 0;
-		const it = hub.subscribe('flaky', async () => {
-			n++;
-			if (n === 2) throw new Error('warehouse hiccup');
-			return n;
-		}, controller.signal);
+		const it = hub.subscribe(
+			'flaky',
+			async () => {
+				n++;
+				if (n === 2) throw new Error('warehouse hiccup');
+				return n;
+			},
+			controller.signal
+		);
 		const values = (await take(it, 2)).map((t) => t.data);
 		expect(values).toEqual([1, 3]);
 		controller.abort();
@@ -127,7 +131,9 @@ describe('the live hub', () => {
 			if (n === 1) throw new Error('warehouse hiccup');
 			return n;
 		};
-		const failed = await Promise.all([hub.current('t', compute, { maxAgeMs: 60_000 }), hub.current('t', compute, { maxAgeMs: 60_000 })].map((p) => p.catch((e: Error) => e.message)));
+		const failed = await Promise.all(
+			[hub.current('t', compute, { maxAgeMs: 60_000 }), hub.current('t', compute, { maxAgeMs: 60_000 })].map((p) => p.catch((e: Error) => e.message))
+		);
 		expect(failed).toEqual(['warehouse hiccup', 'warehouse hiccup']);
 		expect((await hub.current('t', compute, { maxAgeMs: 60_000 })).data).toBe(2);
 		hub.stop();

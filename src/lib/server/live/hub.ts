@@ -87,7 +87,13 @@ export class LiveHub {
 	}
 
 	/** Values of a topic as they are computed; ends when `signal` aborts. */
-	async *subscribe<T>(key: string, compute: () => Promise<T>, signal?: AbortSignal, lastEventId?: number, options: { minIntervalMs?: number } = {}): AsyncGenerator<Tick<T>> {
+	async *subscribe<T>(
+		key: string,
+		compute: () => Promise<T>,
+		signal?: AbortSignal,
+		lastEventId?: number,
+		options: { minIntervalMs?: number } = {}
+	): AsyncGenerator<Tick<T>> {
 		let topic = this.topics.get(key) as Topic<T> | undefined;
 		if (!topic) {
 			topic = { key, compute, subscribers: new Set(), latestAt: 0, lastComputed: 0, computations: 0, minIntervalMs: options.minIntervalMs ?? 0 };

@@ -38,7 +38,9 @@ ORDER BY adcode`);
 		const out = render(`CREATE TABLE IF NOT EXISTS src (a UInt8) ENGINE = MergeTree ORDER BY a;
 CREATE TABLE IF NOT EXISTS dst (a UInt8, n AggregateFunction(count)) ENGINE = AggregatingMergeTree ORDER BY a;
 CREATE MATERIALIZED VIEW IF NOT EXISTS dst_mv TO dst AS SELECT a, countState() AS n FROM src GROUP BY a`);
-		expect(out.at(-1)).toBe('CREATE MATERIALIZED VIEW IF NOT EXISTS dst_mv ON CLUSTER prod TO dst_local AS SELECT a, countState() AS n FROM src_local GROUP BY a');
+		expect(out.at(-1)).toBe(
+			'CREATE MATERIALIZED VIEW IF NOT EXISTS dst_mv ON CLUSTER prod TO dst_local AS SELECT a, countState() AS n FROM src_local GROUP BY a'
+		);
 		expect(out[2]).toContain('ReplicatedAggregatingMergeTree(');
 	});
 
@@ -46,7 +48,9 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS dst_mv TO dst AS SELECT a, countState() A
 		const tables = new Set<string>();
 		renderForCluster(splitStatements('CREATE TABLE IF NOT EXISTS raw (a UInt8) ENGINE = MergeTree ORDER BY a'), 'prod', tables);
 		const later = renderForCluster(
-			splitStatements('CREATE TABLE IF NOT EXISTS r (a UInt8) ENGINE = AggregatingMergeTree ORDER BY a; CREATE MATERIALIZED VIEW IF NOT EXISTS r_mv TO r AS SELECT a FROM raw'),
+			splitStatements(
+				'CREATE TABLE IF NOT EXISTS r (a UInt8) ENGINE = AggregatingMergeTree ORDER BY a; CREATE MATERIALIZED VIEW IF NOT EXISTS r_mv TO r AS SELECT a FROM raw'
+			),
 			'prod',
 			tables
 		);
@@ -71,7 +75,9 @@ ALTER TABLE t MODIFY TTL toDate(now()) + 30`);
 
 	it('adds ON CLUSTER to databases and non-MergeTree tables', () => {
 		expect(render('CREATE DATABASE IF NOT EXISTS tianshu')).toEqual(['CREATE DATABASE IF NOT EXISTS tianshu ON CLUSTER prod']);
-		expect(render('CREATE TABLE IF NOT EXISTS m (a UInt8) ENGINE = Memory')).toEqual(['CREATE TABLE IF NOT EXISTS m ON CLUSTER prod (a UInt8) ENGINE = Memory']);
+		expect(render('CREATE TABLE IF NOT EXISTS m (a UInt8) ENGINE = Memory')).toEqual([
+			'CREATE TABLE IF NOT EXISTS m ON CLUSTER prod (a UInt8) ENGINE = Memory'
+		]);
 	});
 
 	it('refuses statements it cannot render rather than guessing', () => {

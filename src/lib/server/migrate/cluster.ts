@@ -41,9 +41,7 @@ export function renderForCluster(statements: Statement[], cluster: string, local
 			const args = [`'/clickhouse/tables/{shard}/{database}/${local}'`, `'{replica}'`];
 			if (engine[2]?.trim()) args.push(engine[2].trim());
 			const header = `CREATE TABLE ${m[1] ?? ''}${local} ${onCluster}`;
-			const replicated = sql
-				.replace(m[0], header)
-				.replace(engine[0], `ENGINE = Replicated${engine[1]}(${args.join(', ')})`);
+			const replicated = sql.replace(m[0], header).replace(engine[0], `ENGINE = Replicated${engine[1]}(${args.join(', ')})`);
 			out.push(replicated);
 			const shardBy = directives['shard_by'] ?? 'rand()';
 			out.push(
@@ -52,9 +50,7 @@ export function renderForCluster(statements: Statement[], cluster: string, local
 		} else if ((m = new RegExp(`^CREATE\\s+MATERIALIZED\\s+VIEW\\s+(IF\\s+NOT\\s+EXISTS\\s+)?${IDENT}`, 'i').exec(sql))) {
 			let view = insertAfter(sql, m[0], ` ${onCluster}`);
 			view = view.replace(new RegExp(`\\bTO\\s+${IDENT}`, 'i'), (all, t: string) => (localTables.has(t) ? `TO ${t}_local` : all));
-			view = view.replace(new RegExp(`\\b(FROM|JOIN)\\s+${IDENT}`, 'gi'), (all, kw: string, t: string) =>
-				localTables.has(t) ? `${kw} ${t}_local` : all
-			);
+			view = view.replace(new RegExp(`\\b(FROM|JOIN)\\s+${IDENT}`, 'gi'), (all, kw: string, t: string) => (localTables.has(t) ? `${kw} ${t}_local` : all));
 			out.push(view);
 		} else if ((m = new RegExp(`^CREATE\\s+VIEW\\s+(IF\\s+NOT\\s+EXISTS\\s+)?${IDENT}`, 'i').exec(sql))) {
 			// A plain view on every node, reading the Distributed tables: it sees all shards.

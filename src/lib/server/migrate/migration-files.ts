@@ -29,7 +29,9 @@ export function checksumOf(text: string | Buffer): string {
 
 /** Reads and checks the migration directory: names NNNN_verb_object.sql, numbered 1, 2, 3 … without gaps. */
 export function readMigrations(dir: string): MigrationFile[] {
-	const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+	const files = readdirSync(dir)
+		.filter((f) => f.endsWith('.sql'))
+		.sort();
 	const problems: string[] = [];
 	const migrations: MigrationFile[] = [];
 	for (const name of files) {
@@ -42,7 +44,8 @@ export function readMigrations(dir: string): MigrationFile[] {
 		migrations.push({ version: Number(m[1]), name, sql: bytes.toString('utf8'), checksum: checksumOf(bytes) });
 	}
 	migrations.forEach((mig, i) => {
-		if (mig.version !== i + 1) problems.push(`${mig.name}: expected version ${String(i + 1).padStart(4, '0')} (versions run 0001, 0002, … without gaps or repeats)`);
+		if (mig.version !== i + 1)
+			problems.push(`${mig.name}: expected version ${String(i + 1).padStart(4, '0')} (versions run 0001, 0002, … without gaps or repeats)`);
 	});
 	if (problems.length) throw new MigrationError(`bad migration files in ${dir}:\n  ${problems.join('\n  ')}`);
 	return migrations;

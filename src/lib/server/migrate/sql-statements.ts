@@ -19,7 +19,14 @@ export function splitStatements(text: string): Statement[] {
 	const push = (end: number) => {
 		const raw = text.slice(start, end);
 		const sql = stripComments(raw).trim();
-		if (sql) out.push({ sql: raw.trim().replace(/^(?:\s*--[^\n]*\n)+/, '').trim(), directives: directivesOf(raw) });
+		if (sql)
+			out.push({
+				sql: raw
+					.trim()
+					.replace(/^(?:\s*--[^\n]*\n)+/, '')
+					.trim(),
+				directives: directivesOf(raw)
+			});
 		start = end + 1;
 	};
 	while (i < n) {

@@ -3,7 +3,10 @@ import { plan } from './plan.ts';
 import { QueryRequest, type QueryInput } from './request.ts';
 
 const tableFor = (input: Partial<QueryInput>, scope: Parameters<typeof plan>[1] = { all: true }) =>
-	plan(QueryRequest.parse({ indicators: ['caseVolume'], from: '2026-11-01', to: '2026-11-08', grain: 'day', region: { adcode: 0, by: 'children' }, ...input }), scope).queries[0]!.table;
+	plan(
+		QueryRequest.parse({ indicators: ['caseVolume'], from: '2026-11-01', to: '2026-11-08', grain: 'day', region: { adcode: 0, by: 'children' }, ...input }),
+		scope
+	).queries[0]!.table;
 
 describe('the planner picks the smallest rollup that answers', () => {
 	it('reads the city-level rollup when no county is needed', () => {
@@ -34,7 +37,9 @@ describe('the planner picks the smallest rollup that answers', () => {
 
 describe('the scope in SQL', () => {
 	it('tests only the levels the scope has, so a city-level rollup can answer a scoped caller', () => {
-		const p = plan(QueryRequest.parse({ indicators: ['caseVolume'], from: '2026-11-01', to: '2026-11-08', grain: 'day', region: { adcode: 440300 } }), { adcodes: [440000] });
+		const p = plan(QueryRequest.parse({ indicators: ['caseVolume'], from: '2026-11-01', to: '2026-11-08', grain: 'day', region: { adcode: 440300 } }), {
+			adcodes: [440000]
+		});
 		expect(p.queries[0]!.table).toBe('case_city_stats_day');
 		expect(p.queries[0]!.sql).toContain('(has({scope_province:Array(UInt32)}, province_code))');
 		expect(p.queries[0]!.sql).not.toContain('adcode');

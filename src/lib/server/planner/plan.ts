@@ -115,7 +115,8 @@ export const beijingDateParam = beijingDate;
 export function plan(request: QueryRequest, scope: Scope, range: { from: number; to: number } = request): Plan {
 	const indicators = request.indicators.map((code) => indicator(code)!);
 	for (const ind of indicators) {
-		if (!ind.grains.includes(request.grain)) throw new PlanError(`${ind.nameZh}（${ind.code}）没有按${GRAIN_ZH[request.grain]}的数据；可选：${ind.grains.map((g) => GRAIN_ZH[g]).join('、')}`);
+		if (!ind.grains.includes(request.grain))
+			throw new PlanError(`${ind.nameZh}（${ind.code}）没有按${GRAIN_ZH[request.grain]}的数据；可选：${ind.grains.map((g) => GRAIN_ZH[g]).join('、')}`);
 	}
 	const usedDims = new Set<Dimension>([...request.groupBy, ...(Object.keys(request.filters) as Dimension[]).filter((k) => request.filters[k] !== undefined)]);
 	for (const ind of indicators) {
@@ -147,11 +148,17 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 		// The smallest rollup whose dimensions cover everything the request filters or groups by.
 		// The smallest rollup that covers the request: city level when no county is needed, then region level, then the detailed one.
 		const covers = (dims: Partial<Record<Dimension, string>>) => [...usedDims].every((d) => dims[d]);
-		const cityTable = family === 'minute' || !tables.cityLevel || !covers(tables.cityLevel.dims) || needsCounties(request, scope) ? undefined : tables.cityLevel[family];
+		const cityTable =
+			family === 'minute' || !tables.cityLevel || !covers(tables.cityLevel.dims) || needsCounties(request, scope) ? undefined : tables.cityLevel[family];
 		const regionalTable = family === 'minute' ? undefined : tables.regional?.[family];
 		const regional = regionalTable !== undefined && covers(tables.regional!.dims);
 		const table = cityTable ?? (regional ? regionalTable : tables[family]);
-		if (!table) throw new PlanError(request.grain === 'total' ? `该指标的合计须从北京时间零点起止（${source} 没有按${FAMILY_ZH[family]}的汇总）` : `${source} 没有按${FAMILY_ZH[family]}的汇总`);
+		if (!table)
+			throw new PlanError(
+				request.grain === 'total'
+					? `该指标的合计须从北京时间零点起止（${source} 没有按${FAMILY_ZH[family]}的汇总）`
+					: `${source} 没有按${FAMILY_ZH[family]}的汇总`
+			);
 		const dims = cityTable ? tables.cityLevel!.dims : regional ? tables.regional!.dims : family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
 		const params: Record<string, unknown> = {};
 		const where: string[] = [];
@@ -199,7 +206,6 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 	});
 	return { indicators, grain: request.grain, family, queries, aliases, keyColumns };
 }
-
 
 /**
  * The rollup family for a grain. A total over a range that does not start and

@@ -50,7 +50,10 @@ const localTime = z
 	});
 
 /** A region: 0 for the nation, or a GB/T 2260 code. */
-export const Adcode = z.number().int().refine((v) => v === 0 || (v >= 110000 && v <= 829999), '须为 0（全国）或六位行政区划代码（GB/T 2260）');
+export const Adcode = z
+	.number()
+	.int()
+	.refine((v) => v === 0 || (v >= 110000 && v <= 829999), '须为 0（全国）或六位行政区划代码（GB/T 2260）');
 const adcode = Adcode;
 const values = (max: number) => z.array(z.string().min(1).max(128)).min(1).max(max);
 
@@ -59,7 +62,10 @@ export const LastEventId = z.string().max(32);
 
 /** The fields of a request; unknown keys are refused (never silently ignored, never part of a topic). */
 export const QueryFields = z.strictObject({
-	indicators: z.array(z.enum(INDICATOR_CODES, { error: (i) => `未知指标 ${JSON.stringify(i.input)}` })).min(1).max(24),
+	indicators: z
+		.array(z.enum(INDICATOR_CODES, { error: (i) => `未知指标 ${JSON.stringify(i.input)}` }))
+		.min(1)
+		.max(24),
 	from: localTime,
 	to: localTime,
 	grain: z.enum(['minute', 'hour', 'day', 'month', 'total']),
@@ -68,12 +74,23 @@ export const QueryFields = z.strictObject({
 		.strictObject({
 			department: values(50).optional(),
 			item: values(200).optional(),
-			channel: z.array(z.enum(['counter', 'web', 'mobile', 'kiosk', 'hotline'])).min(1).max(5).optional(),
-			ticketType: z.array(z.enum(['complaint', 'request', 'advice', 'inquiry', 'praise'])).min(1).max(5).optional(),
+			channel: z
+				.array(z.enum(['counter', 'web', 'mobile', 'kiosk', 'hotline']))
+				.min(1)
+				.max(5)
+				.optional(),
+			ticketType: z
+				.array(z.enum(['complaint', 'request', 'advice', 'inquiry', 'praise']))
+				.min(1)
+				.max(5)
+				.optional(),
 			topic: values(50).optional()
 		})
 		.default({}),
-	groupBy: z.array(z.enum(['department', 'item', 'channel', 'ticketType', 'topic'])).max(2).default([]),
+	groupBy: z
+		.array(z.enum(['department', 'item', 'channel', 'ticketType', 'topic']))
+		.max(2)
+		.default([]),
 	compare: z.enum(['none', 'previousPeriod', 'previousDay', 'previousWeek', 'yoy', 'mom']).default('none')
 });
 
@@ -82,8 +99,15 @@ const GRAIN_ZH: Record<string, string> = { minute: '分钟', hour: '小时', day
 export const QueryRequest = QueryFields.superRefine((r, ctx) => {
 	if (r.to <= r.from) ctx.addIssue({ code: 'custom', path: ['to'], message: '须晚于 from' });
 	const span = r.to - r.from;
-	const limits: Record<string, number> = { minute: 2 * 86_400_000, hour: 62 * 86_400_000, day: 3 * 366 * 86_400_000, month: 20 * 366 * 86_400_000, total: 20 * 366 * 86_400_000 };
-	if (span > limits[r.grain]!) ctx.addIssue({ code: 'custom', path: ['grain'], message: `${GRAIN_ZH[r.grain]}粒度的序列最多跨 ${Math.round(limits[r.grain]! / 86_400_000)} 天` });
+	const limits: Record<string, number> = {
+		minute: 2 * 86_400_000,
+		hour: 62 * 86_400_000,
+		day: 3 * 366 * 86_400_000,
+		month: 20 * 366 * 86_400_000,
+		total: 20 * 366 * 86_400_000
+	};
+	if (span > limits[r.grain]!)
+		ctx.addIssue({ code: 'custom', path: ['grain'], message: `${GRAIN_ZH[r.grain]}粒度的序列最多跨 ${Math.round(limits[r.grain]! / 86_400_000)} 天` });
 });
 
 export type QueryRequest = z.output<typeof QueryRequest>;

@@ -167,7 +167,11 @@ async function execute(warehouse: Warehouse, request: QueryRequest, scope: Scope
 			if (before && compared) {
 				const cAliases = compared.aliases.get(ind.code)!;
 				s.compare![ind.code] = compareBuckets!.map((b) => valueOf(ind, cAliases, prev?.buckets.get(b)));
-				s.compareTotal![ind.code] = valueOf(ind, cAliases, compareTotals ? compareTotals.get(id)?.buckets.get('total') : prev ? sumBuckets(prev.buckets) : undefined);
+				s.compareTotal![ind.code] = valueOf(
+					ind,
+					cAliases,
+					compareTotals ? compareTotals.get(id)?.buckets.get('total') : prev ? sumBuckets(prev.buckets) : undefined
+				);
 			}
 		}
 		return s;
@@ -175,7 +179,15 @@ async function execute(warehouse: Warehouse, request: QueryRequest, scope: Scope
 	series.sort((a, b) => JSON.stringify(a.key).localeCompare(JSON.stringify(b.key)));
 	await labelRegions(warehouse, series);
 	return {
-		indicators: current.indicators.map(({ code, nameZh, nameEn, unit, polarity, kind, definition }) => ({ code, nameZh, nameEn, unit, polarity, kind, definition })),
+		indicators: current.indicators.map(({ code, nameZh, nameEn, unit, polarity, kind, definition }) => ({
+			code,
+			nameZh,
+			nameEn,
+			unit,
+			polarity,
+			kind,
+			definition
+		})),
 		grain: request.grain,
 		buckets,
 		compare: request.compare,
@@ -210,7 +222,9 @@ export function cardinalities(warehouse: Warehouse): Promise<Cardinalities> {
 
 async function loadCardinalities(warehouse: Warehouse): Promise<Cardinalities> {
 	const [regions, catalogue] = await Promise.all([
-		warehouse.query({ query: 'SELECT adcode, province_code, city_code FROM regions FINAL', format: 'JSONEachRow' }).then((rs) => rs.json<{ adcode: number; province_code: number; city_code: number }>()),
+		warehouse
+			.query({ query: 'SELECT adcode, province_code, city_code FROM regions FINAL', format: 'JSONEachRow' })
+			.then((rs) => rs.json<{ adcode: number; province_code: number; city_code: number }>()),
 		warehouse
 			.query({ query: 'SELECT uniqExact(item_code) AS items, uniqExact(department) AS departments FROM service_items FINAL', format: 'JSONEachRow' })
 			.then((rs) => rs.json<{ items: number; departments: number }>())
@@ -222,7 +236,8 @@ async function loadCardinalities(warehouse: Warehouse): Promise<Cardinalities> {
 		// (or a municipality's districts), a city → its counties.
 		const level = levelOf(r.adcode);
 		if (level === 'province') count(0);
-		if (level !== 'province' && r.adcode !== r.province_code && childColumn(r.province_code) === (level === 'city' ? 'city_code' : 'adcode')) count(r.province_code);
+		if (level !== 'province' && r.adcode !== r.province_code && childColumn(r.province_code) === (level === 'city' ? 'city_code' : 'adcode'))
+			count(r.province_code);
 		if (level === 'county' && r.city_code !== r.adcode) count(r.city_code);
 	}
 	return { children, items: Number(catalogue[0]?.items ?? 0), departments: Number(catalogue[0]?.departments ?? 0) };
@@ -250,6 +265,9 @@ export async function regionNames(warehouse: Warehouse, codes: number[]): Promis
 
 /** Short Chinese names for sub-region series. */
 async function labelRegions(warehouse: Warehouse, series: Series[]): Promise<void> {
-	const names = await regionNames(warehouse, series.map((s) => s.key.region).filter((c): c is number => typeof c === 'number'));
+	const names = await regionNames(
+		warehouse,
+		series.map((s) => s.key.region).filter((c): c is number => typeof c === 'number')
+	);
 	for (const s of series) if (typeof s.key.region === 'number') s.label = names.get(s.key.region) ?? String(s.key.region);
 }

@@ -42,23 +42,59 @@ export function regionRows(dir: string): RegionRow[] {
 	const rows: RegionRow[] = [];
 	for (const p of provinces) {
 		const adcode = pad6(p.code!);
-		rows.push({ adcode, name: p.name!, short_name: shortName(p.name!, 'province'), level: 'province', parent_code: 0, province_code: adcode, city_code: 0, source: REGION_SOURCE });
+		rows.push({
+			adcode,
+			name: p.name!,
+			short_name: shortName(p.name!, 'province'),
+			level: 'province',
+			parent_code: 0,
+			province_code: adcode,
+			city_code: 0,
+			source: REGION_SOURCE
+		});
 	}
 	for (const [adcode, name] of SPECIAL_PROVINCES) {
-		rows.push({ adcode, name, short_name: shortName(name, 'province'), level: 'province', parent_code: 0, province_code: adcode, city_code: 0, source: 'GB/T 2260' });
+		rows.push({
+			adcode,
+			name,
+			short_name: shortName(name, 'province'),
+			level: 'province',
+			parent_code: 0,
+			province_code: adcode,
+			city_code: 0,
+			source: 'GB/T 2260'
+		});
 	}
 	const provinceName = new Map(rows.map((r) => [r.adcode, r.short_name]));
 	for (const c of cities) {
 		const adcode = pad6(c.code!);
 		const province = pad6(c.provinceCode!);
-		rows.push({ adcode, name: c.name!, short_name: cityShortName(c.name!, provinceName.get(province) ?? ''), level: 'city', parent_code: province, province_code: province, city_code: adcode, source: REGION_SOURCE });
+		rows.push({
+			adcode,
+			name: c.name!,
+			short_name: cityShortName(c.name!, provinceName.get(province) ?? ''),
+			level: 'city',
+			parent_code: province,
+			province_code: province,
+			city_code: adcode,
+			source: REGION_SOURCE
+		});
 	}
 	const known = new Set(rows.map((r) => r.adcode));
 	for (const a of areas) {
 		// Cities without districts (东莞, 中山, 儋州) list themselves as their own county; the city row stands.
 		if (known.has(Number(a.code))) continue;
 		const city = pad6(a.cityCode!);
-		rows.push({ adcode: Number(a.code), name: a.name!, short_name: shortName(a.name!, 'county'), level: 'county', parent_code: city, province_code: pad6(a.provinceCode!), city_code: city, source: REGION_SOURCE });
+		rows.push({
+			adcode: Number(a.code),
+			name: a.name!,
+			short_name: shortName(a.name!, 'county'),
+			level: 'county',
+			parent_code: city,
+			province_code: pad6(a.provinceCode!),
+			city_code: city,
+			source: REGION_SOURCE
+		});
 	}
 	return rows;
 }
@@ -68,7 +104,14 @@ export function sourcesFor(column: string, sourceUrls: string): string {
 	const urls: string[] = [];
 	for (const part of sourceUrls.split(/\s;\s/)) {
 		const m = /^\s*([^:]+?):\s*(\S.*)$/.exec(part);
-		if (m && m[1]!.split('/').map((k) => k.trim()).includes(column)) urls.push(m[2]!.trim());
+		if (
+			m &&
+			m[1]!
+				.split('/')
+				.map((k) => k.trim())
+				.includes(column)
+		)
+			urls.push(m[2]!.trim());
 	}
 	return urls.join(' ; ');
 }

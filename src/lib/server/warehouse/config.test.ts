@@ -16,14 +16,19 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 describe('warehouseConfig', () => {
 	it('means the embedded warehouse when no URL is set', () => {
 		const dir = dataDir();
-		expect(warehouseConfig({ TIANSHU_WAREHOUSE_DATA: dir })).toMatchObject({ url: 'http://127.0.0.1:8123', database: 'tianshu', embedded: true, role: 'writer' });
+		expect(warehouseConfig({ TIANSHU_WAREHOUSE_DATA: dir })).toMatchObject({
+			url: 'http://127.0.0.1:8123',
+			database: 'tianshu',
+			embedded: true,
+			role: 'writer'
+		});
 		expect(warehouseConfig({ TIANSHU_WAREHOUSE_PORT: '9000', TIANSHU_WAREHOUSE_DATA: dir }).url).toBe('http://127.0.0.1:9000');
 	});
 
 	it('takes a server or cluster from CLICKHOUSE_*', () => {
-		expect(
-			warehouseConfig({ CLICKHOUSE_URL: 'https://ch.example:8443', CLICKHOUSE_USER: 'ts', CLICKHOUSE_PASSWORD: 'p', CLICKHOUSE_DATABASE: 'gov' })
-		).toEqual({ url: 'https://ch.example:8443', username: 'ts', password: 'p', database: 'gov', embedded: false, role: 'writer' });
+		expect(warehouseConfig({ CLICKHOUSE_URL: 'https://ch.example:8443', CLICKHOUSE_USER: 'ts', CLICKHOUSE_PASSWORD: 'p', CLICKHOUSE_DATABASE: 'gov' })).toEqual(
+			{ url: 'https://ch.example:8443', username: 'ts', password: 'p', database: 'gov', embedded: false, role: 'writer' }
+		);
 		// A server with no account named: ClickHouse's default user, as before.
 		expect(warehouseConfig({ CLICKHOUSE_URL: 'https://ch.example:8443' }, 'reader')).toMatchObject({ username: 'default', password: '' });
 	});

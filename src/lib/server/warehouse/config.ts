@@ -17,9 +17,7 @@ export const DEFAULT_DATABASE = 'tianshu';
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const EnvSchema = z.object({
-	CLICKHOUSE_URL: z
-		.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. http://clickhouse.internal:8123' })
-		.optional(),
+	CLICKHOUSE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. http://clickhouse.internal:8123' }).optional(),
 	CLICKHOUSE_USER: z.string().min(1, 'must not be empty when set').optional(),
 	CLICKHOUSE_PASSWORD: z.string().optional(),
 	TIANSHU_WAREHOUSE_DATA: z.string().optional(),

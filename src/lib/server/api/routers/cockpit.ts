@@ -27,7 +27,11 @@ const PanelInput = z.strictObject({
 
 const LiveInput = z.strictObject({
 	adcode,
-	panels: z.array(z.enum(PANELS)).min(1).max(PANELS.length).default([...PANELS]),
+	panels: z
+		.array(z.enum(PANELS))
+		.min(1)
+		.max(PANELS.length)
+		.default([...PANELS]),
 	/** The map in each of these colourings (scenes switch between them without a new stream). */
 	mapIndicators: z.array(z.enum(MAP_INDICATORS)).min(1).max(MAP_INDICATORS.length).default(['caseVolume']),
 	lastEventId: LastEventId.optional()
@@ -62,7 +66,8 @@ export const cockpitRouter = router({
 	panel: scopedProcedure.input(PanelInput).query(async ({ ctx, input }): Promise<PanelTick> => {
 		assertInScope(input.adcode, ctx.scope); // before a shared topic's value is handed out
 		const mapIndicator = input.panel === 'map' ? input.mapIndicator : undefined;
-		if (input.at !== undefined) return { panel: input.panel, mapIndicator, at: input.at, data: await computePanel(ctx, input.panel, input.adcode, input.at, mapIndicator) };
+		if (input.at !== undefined)
+			return { panel: input.panel, mapIndicator, at: input.at, data: await computePanel(ctx, input.panel, input.adcode, input.at, mapIndicator) };
 		// Now: the live topic's value when fresh, else one computation for every concurrent viewer — as the stream
 		// does, so a hundred viewers polling cost one query per panel per tick (a slow panel: per its interval);
 		// a value just past its age is answered while the next is computed, so no viewer waits behind it.
@@ -76,7 +81,9 @@ export const cockpitRouter = router({
 		const last = input.lastEventId === undefined ? undefined : Number(input.lastEventId);
 		// One abort listener per topic on the request's signal: a dozen is expected, not a leak.
 		if (signal) setMaxListeners(32, signal);
-		const topics = input.panels.flatMap((panel): Array<{ panel: PanelName; mapIndicator?: MapIndicator }> => (panel === 'map' ? input.mapIndicators.map((m) => ({ panel, mapIndicator: m })) : [{ panel }]));
+		const topics = input.panels.flatMap((panel): Array<{ panel: PanelName; mapIndicator?: MapIndicator }> =>
+			panel === 'map' ? input.mapIndicators.map((m) => ({ panel, mapIndicator: m })) : [{ panel }]
+		);
 		const streams = topics.map(({ panel, mapIndicator }) => {
 			const { key, compute } = panelTopic(ctx, input.adcode, panel, mapIndicator);
 			return ctx.hub.subscribe(key, compute, signal, Number.isFinite(last) ? last : undefined, { minIntervalMs: MIN_INTERVAL_MS[panel] });

@@ -11,7 +11,9 @@ export const economyRouter = router({
 	 * 累计, target, 目标完成率, 时序进度, red/amber/green, and the monthly trend with
 	 * last year's line. Latest release of every period.
 	 */
-	overview: scopedProcedure.input(z.strictObject({ adcode: Adcode, year: z.number().int().min(2000).max(2100) })).query(({ ctx, input }) => economyOverview(ctx, input.adcode, input.year))
+	overview: scopedProcedure
+		.input(z.strictObject({ adcode: Adcode, year: z.number().int().min(2000).max(2100) }))
+		.query(({ ctx, input }) => economyOverview(ctx, input.adcode, input.year))
 });
 
 /** The economic overview of a region for a year: published statistics, so regions above the scope answer too (../scope.ts). */
@@ -28,7 +30,11 @@ export async function economyOverview(ctx: Pick<Context, 'warehouse' | 'scope'>,
 			})
 			.then((r) => r.json<{ indicator: string; period: string; value: number; release_ts: string }>()),
 		ctx.warehouse
-			.query({ query: 'SELECT indicator, value FROM target_latest WHERE adcode = {adcode:UInt32} AND year = {year:UInt16}', query_params: input, format: 'JSONEachRow' })
+			.query({
+				query: 'SELECT indicator, value FROM target_latest WHERE adcode = {adcode:UInt32} AND year = {year:UInt16}',
+				query_params: input,
+				format: 'JSONEachRow'
+			})
 			.then((r) => r.json<{ indicator: string; value: number }>())
 	]);
 	const lastRelease = releases.reduce((m, r) => (r.release_ts > m ? r.release_ts : m), '');

@@ -15,7 +15,10 @@ export const ingestRouter = router({
 				})
 				.then((r) => r.json<Record<string, number | string>>()),
 			ctx.warehouse
-				.query({ query: 'SELECT reason, count() AS lines FROM ingest_dead_letter WHERE ingested_at > now() - INTERVAL 1 DAY GROUP BY reason ORDER BY lines DESC', format: 'JSONEachRow' })
+				.query({
+					query: 'SELECT reason, count() AS lines FROM ingest_dead_letter WHERE ingested_at > now() - INTERVAL 1 DAY GROUP BY reason ORDER BY lines DESC',
+					format: 'JSONEachRow'
+				})
 				.then((r) => r.json<{ reason: string; lines: number }>())
 		]);
 		return { workers, deadLetters: dead };

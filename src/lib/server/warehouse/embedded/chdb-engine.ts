@@ -317,9 +317,7 @@ export class ChdbEngine {
 
 	private evictIdlePools(): void {
 		if (this.pools.size <= this.options.maxKeys) return;
-		const idle = [...this.pools.values()]
-			.filter((p) => p.idle.length === p.size && p.waiters.length === 0)
-			.sort((a, b) => a.lastUsed - b.lastUsed);
+		const idle = [...this.pools.values()].filter((p) => p.idle.length === p.size && p.waiters.length === 0).sort((a, b) => a.lastUsed - b.lastUsed);
 		for (const pool of idle) {
 			if (this.pools.size <= this.options.maxKeys) break;
 			for (const c of pool.idle) this.closeConnection(c);

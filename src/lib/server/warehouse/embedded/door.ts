@@ -16,7 +16,10 @@ import { ErrorCode, WarehouseError } from './errors.ts';
  */
 export function checkCaller(headers: IncomingHttpHeaders, port: number): WarehouseError | undefined {
 	if (headers.origin !== undefined) {
-		return new WarehouseError(ErrorCode.ACCESS_DENIED, `Requests from a browser (Origin: ${printable(headers.origin)}) are not served by the embedded warehouse`);
+		return new WarehouseError(
+			ErrorCode.ACCESS_DENIED,
+			`Requests from a browser (Origin: ${printable(headers.origin)}) are not served by the embedded warehouse`
+		);
 	}
 	if (headers['sec-fetch-site'] !== undefined) {
 		return new WarehouseError(ErrorCode.ACCESS_DENIED, 'Requests from a browser (Sec-Fetch-Site) are not served by the embedded warehouse');

@@ -3,7 +3,7 @@ import { ErrorCode, WarehouseError, errorBody, httpStatusOf, toWarehouseError } 
 
 describe('ClickHouse error shape', () => {
 	it('reads code, message and type from the engine message', () => {
-		const e = toWarehouseError(new Error('Code: 60. DB::Exception: Unknown table expression identifier \'nope\'. (UNKNOWN_TABLE)'));
+		const e = toWarehouseError(new Error("Code: 60. DB::Exception: Unknown table expression identifier 'nope'. (UNKNOWN_TABLE)"));
 		expect([e.code, e.type, e.message]).toEqual([60, 'UNKNOWN_TABLE', "Unknown table expression identifier 'nope'"]);
 	});
 

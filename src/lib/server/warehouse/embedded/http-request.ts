@@ -56,11 +56,7 @@ export function parseClickHouseRequest(url: URL, newQueryId: () => string): Clic
 			if (!param) throw new WarehouseError(ErrorCode.BAD_ARGUMENTS, 'Empty query parameter name in URL parameter "param_"');
 			params[param] = value;
 		} else if (SESSION_PARAMETERS.has(name)) {
-			throw new WarehouseError(
-				48,
-				'Sessions (session_id) are not supported by the embedded warehouse; send settings with each query',
-				'NOT_IMPLEMENTED'
-			);
+			throw new WarehouseError(48, 'Sessions (session_id) are not supported by the embedded warehouse; send settings with each query', 'NOT_IMPLEMENTED');
 		} else if (!TRANSPORT_PARAMETERS.has(name)) {
 			settings[name] = value;
 		}

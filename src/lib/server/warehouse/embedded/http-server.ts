@@ -127,13 +127,7 @@ export function createWarehouseServer(options: WarehouseServerOptions): http.Ser
 		res.end(errorBody(err, version));
 	}
 
-	async function runInsert(
-		res: http.ServerResponse,
-		request: ClickHouseRequest,
-		target: Target,
-		body: AsyncGenerator<Buffer>,
-		first: Buffer
-	): Promise<void> {
+	async function runInsert(res: http.ServerResponse, request: ClickHouseRequest, target: Target, body: AsyncGenerator<Buffer>, first: Buffer): Promise<void> {
 		const insert = parseInsertStatement(request.query)!;
 		const total: InsertSummary = { rowsWritten: 0, bytesWritten: 0, rowsRead: 0, bytesRead: 0, elapsedNs: 0 };
 		const add = (s: InsertSummary) => {
@@ -189,13 +183,7 @@ export function createWarehouseServer(options: WarehouseServerOptions): http.Ser
 		res.end();
 	}
 
-	async function runQuery(
-		req: http.IncomingMessage,
-		res: http.ServerResponse,
-		request: ClickHouseRequest,
-		target: Target,
-		sql: string
-	): Promise<void> {
+	async function runQuery(req: http.IncomingMessage, res: http.ServerResponse, request: ClickHouseRequest, target: Target, sql: string): Promise<void> {
 		if (!sql.trim()) throw new WarehouseError(ErrorCode.SYNTAX_ERROR, 'Empty query');
 		const format = outputFormatOf(sql, request.defaultFormat);
 		const engineFormat = request.defaultFormat ?? 'TabSeparated';
@@ -232,14 +220,15 @@ export function createWarehouseServer(options: WarehouseServerOptions): http.Ser
 		try {
 			for await (const bytes of stream) {
 				if (clientGone) break;
-				if (!out.write(bytes)) await new Promise<void>((resolve) => {
-					const done = () => {
-						res.off('close', done);
-						resolve();
-					};
-					out.once('drain', done);
-					res.once('close', done);
-				});
+				if (!out.write(bytes))
+					await new Promise<void>((resolve) => {
+						const done = () => {
+							res.off('close', done);
+							resolve();
+						};
+						out.once('drain', done);
+						res.once('close', done);
+					});
 			}
 		} finally {
 			// Leaving the loop early (client gone) returns the generator, which cancels the engine stream.
@@ -252,7 +241,10 @@ export function createWarehouseServer(options: WarehouseServerOptions): http.Ser
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		const refused = checkCaller(req.headers, req.socket.localPort ?? 0);
 		if (refused) {
-			logger.warn({ remote: req.socket.remoteAddress, host: req.headers.host?.slice(0, 100), origin: req.headers.origin?.slice(0, 100), err: refused.message }, 'request refused');
+			logger.warn(
+				{ remote: req.socket.remoteAddress, host: req.headers.host?.slice(0, 100), origin: req.headers.origin?.slice(0, 100), err: refused.message },
+				'request refused'
+			);
 			sendError(res, refused, undefined);
 			return;
 		}
@@ -293,7 +285,11 @@ export function createWarehouseServer(options: WarehouseServerOptions): http.Ser
 			const readOnly = role === 'reader' || req.method === 'GET';
 			const target: Target = { database: request.database, settings };
 			if (parseInsertStatement(request.query)) {
-				if (readOnly) throw new WarehouseError(ErrorCode.READONLY, `Cannot execute query in readonly mode (${role === 'reader' ? 'the reader account' : 'GET'} cannot INSERT)`);
+				if (readOnly)
+					throw new WarehouseError(
+						ErrorCode.READONLY,
+						`Cannot execute query in readonly mode (${role === 'reader' ? 'the reader account' : 'GET'} cannot INSERT)`
+					);
 				const body = decodedChunks(bodyOf(req));
 				const firstStep = await body.next();
 				const first = firstStep.done ? Buffer.alloc(0) : firstStep.value;

@@ -12,7 +12,7 @@ describe('the read-only statement check', () => {
 		'SELECT 1 ;  ;\n',
 		"SELECT 'file(' AS s, 'a; DROP TABLE t' AS t -- file('/etc/passwd') ; KILL",
 		'SELECT number FROM numbers(10)',
-		'SELECT * FROM merge(currentDatabase(), \'^a\')',
+		"SELECT * FROM merge(currentDatabase(), '^a')",
 		'SHOW TABLES',
 		'DESCRIBE TABLE cases',
 		'EXISTS TABLE cases',
@@ -37,7 +37,7 @@ describe('the read-only statement check', () => {
 		["SELECT * FROM file('/etc/passwd')", 164],
 		["SELECT * FROM FILE ('/etc/passwd')", 164],
 		["SELECT * FROM `file`('/etc/passwd')", 164],
-		["SELECT * FROM \"url\"('http://x')", 164],
+		['SELECT * FROM "url"(\'http://x\')', 164],
 		["SELECT * FROM file/* c */('/etc/passwd')", 164],
 		["SELECT * FROM s3Cluster('c', 'http://x')", 164],
 		["SELECT * FROM remoteSecure('h', system.one)", 164],
@@ -112,7 +112,9 @@ describe('reader limits from the environment', () => {
 			maxExecutionTime: 5,
 			maxResultRows: 10
 		});
-		expect(() => readerLimitsFromEnv({ TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: '0' })).toThrow(/TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: must be above 0/);
+		expect(() => readerLimitsFromEnv({ TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: '0' })).toThrow(
+			/TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: must be above 0/
+		);
 		expect(() => readerLimitsFromEnv({ TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE: 'lots' })).toThrow(/TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE/);
 	});
 });

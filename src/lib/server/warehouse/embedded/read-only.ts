@@ -26,10 +26,18 @@ export interface ReaderLimits {
 
 export const DEFAULT_READER_LIMITS: ReaderLimits = { maxExecutionTime: 30, maxMemoryUsage: 4 * 1024 ** 3, maxResultRows: 1_000_000 };
 
-const positive = (what: string) => z.coerce.number({ error: `must be ${what}` }).int('must be a whole number').positive('must be above 0');
+const positive = (what: string) =>
+	z.coerce
+		.number({ error: `must be ${what}` })
+		.int('must be a whole number')
+		.positive('must be above 0');
 const LimitsEnv = z.object({
-	TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: positive('a number of seconds').max(3600, 'must be at most 3600 s').default(DEFAULT_READER_LIMITS.maxExecutionTime),
-	TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE: positive('a number of bytes').min(1024 ** 2, 'must be at least 1 MiB').default(DEFAULT_READER_LIMITS.maxMemoryUsage),
+	TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: positive('a number of seconds')
+		.max(3600, 'must be at most 3600 s')
+		.default(DEFAULT_READER_LIMITS.maxExecutionTime),
+	TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE: positive('a number of bytes')
+		.min(1024 ** 2, 'must be at least 1 MiB')
+		.default(DEFAULT_READER_LIMITS.maxMemoryUsage),
 	TIANSHU_WAREHOUSE_READER_MAX_RESULT_ROWS: positive('a number of rows').default(DEFAULT_READER_LIMITS.maxResultRows)
 });
 
@@ -83,7 +91,10 @@ export function sessionSettings(
 	const allowed: Record<string, string> = {};
 	for (const [name, value] of Object.entries(settings)) {
 		if (!READER_URL_SETTINGS.has(name)) {
-			return new WarehouseError(ErrorCode.READONLY, `Cannot modify '${name}' setting in readonly mode (the reader account may set only output format settings)`);
+			return new WarehouseError(
+				ErrorCode.READONLY,
+				`Cannot modify '${name}' setting in readonly mode (the reader account may set only output format settings)`
+			);
 		}
 		allowed[name] = value;
 	}
@@ -106,7 +117,8 @@ const READ_STATEMENTS = new Set(['select', 'with', 'show', 'describe', 'desc', '
  * object stores, other servers and databases, processes, the host's Python):
  * whole families by prefix, so new members are covered too.
  */
-const OUTSIDE = /^(file|url|s3|gcs|oss|cosn|hdfs|azure|remote|cluster|executable|mysql|postgres|jdbc|odbc|sqlite|mongo|redis|iceberg|deltalake|hudi|paimon|datalake|hive|kafka|nats|rabbitmq|python|arrow|ytsaurus|prometheus|timeseries|catboost)/;
+const OUTSIDE =
+	/^(file|url|s3|gcs|oss|cosn|hdfs|azure|remote|cluster|executable|mysql|postgres|jdbc|odbc|sqlite|mongo|redis|iceberg|deltalake|hudi|paimon|datalake|hive|kafka|nats|rabbitmq|python|arrow|ytsaurus|prometheus|timeseries|catboost)/;
 const OUTSIDE_EXACT = new Set(['input', 'eval']);
 
 /** Why a statement is not a plain read, or undefined when it is one. */
