@@ -9,6 +9,7 @@
  * bureau publishes for everyone) also of the regions above it, so a city's
  * cockpit shows its province's and the nation's releases.
  */
+import { levelOf, regionColumn, within } from '../regions/index.ts';
 
 /** The caller's region scope: which regions they may see. */
 export type Scope = { all: true } | { all?: false; adcodes: number[] };
@@ -27,24 +28,8 @@ export class ScopeError extends Error {
 	}
 }
 
-export type Level = 'national' | 'province' | 'city' | 'county';
-
-/** The level of a GB/T 2260 code (0 is the nation). */
-export function levelOf(adcode: number): Level {
-	if (adcode === 0) return 'national';
-	if (adcode % 10000 === 0) return 'province';
-	if (adcode % 100 === 0) return 'city';
-	return 'county';
-}
-
-/** Whether `adcode` lies within `region` (the same region or one below it). */
-export function within(adcode: number, region: number): boolean {
-	const level = levelOf(region);
-	if (level === 'national') return true;
-	if (level === 'province') return adcode !== 0 && Math.floor(adcode / 10000) === region / 10000;
-	if (level === 'city') return adcode !== 0 && Math.floor(adcode / 100) === region / 100;
-	return adcode === region;
-}
+// Region codes (level, containment, columns) have one home: src/lib/regions; re-exported for the modules that import them here.
+export { levelOf, regionColumn, within, type Level } from '../regions/index.ts';
 
 /**
  * Whether the caller may read `kind` data of a region: inside one of the scope's
@@ -68,11 +53,6 @@ export function assertWholeScope(scope: Scope): void {
 /** Regions a caller may navigate to: inside the scope, or above it (on the way down to it). */
 export function visibleRegions<T extends { adcode: number }>(regions: T[], scope: Scope): T[] {
 	return scope.all === true ? regions : regions.filter((r) => inScope(r.adcode, scope, 'published'));
-}
-
-/** The column that filters a region at its level (none for the nation). */
-export function regionColumn(adcode: number): 'province_code' | 'city_code' | 'adcode' | undefined {
-	return { national: undefined, province: 'province_code' as const, city: 'city_code' as const, county: 'adcode' as const }[levelOf(adcode)];
 }
 
 /**
