@@ -1,0 +1,28 @@
+import type { HeaderPanel } from '../../../cockpit/model.ts';
+import { PlanError } from '../../planner/plan.ts';
+import { dataAsOf } from '../../queries/cockpit/freshness.ts';
+import { childRegions, regionsByCode } from '../../queries/cockpit/regions.ts';
+import { assertInScope, inScope, levelOf } from '../../scope.ts';
+import { parallel, type Ctx } from './shared.ts';
+
+/** The region, its path from the nation, the sub-regions the caller may open, and how fresh the feed is. */
+export async function header(ctx: Ctx, adcode: number): Promise<HeaderPanel> {
+	assertInScope(adcode, ctx.scope); // the scope, before anything is read
+	const chain = [adcode, Math.floor(adcode / 100) * 100, Math.floor(adcode / 10000) * 10000].filter((c, i, a) => c !== 0 && a.indexOf(c) === i);
+	const [regions, children, asOf] = await parallel(
+		() => regionsByCode(ctx, chain),
+		() => childRegions(ctx, adcode),
+		() => dataAsOf(ctx)
+	);
+	const byCode = new Map(regions.map((r) => [r.adcode, r]));
+	const self = adcode === 0 ? { adcode: 0, name: '全国', short_name: '全国' } : byCode.get(adcode);
+	if (!self) throw new PlanError(`没有该地区：${adcode}`);
+	const path = [{ adcode: 0, name: '全国' }, ...[...chain].reverse().map((c) => ({ adcode: c, name: byCode.get(c)?.name ?? String(c) }))];
+	const visible = ctx.scope.all ? children : children.filter((c) => inScope(c.adcode, ctx.scope));
+	return {
+		region: { adcode, name: self.name, shortName: self.short_name, level: levelOf(adcode) },
+		path: adcode === 0 ? path.slice(0, 1) : path,
+		children: visible,
+		dataAsOf: asOf
+	};
+}

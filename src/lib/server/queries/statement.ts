@@ -1,0 +1,23 @@
+/**
+ * What every statement in queries/ shares: the caller (its warehouse and scope),
+ * one way to read rows, and the bound forms of instants ClickHouse receives.
+ */
+import type { Context } from '../api/context.ts';
+
+/** A statement needs the warehouse and the caller's scope, nothing else of the request. */
+export type QueryCtx = Pick<Context, 'warehouse' | 'scope'>;
+
+/** Rows of one statement; every value in `params` is bound (`{name:Type}`), never spliced. */
+export async function rows<T>(ctx: QueryCtx, sql: string, params: Record<string, unknown>): Promise<T[]> {
+	const rs = await ctx.warehouse.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+	return rs.json<T>();
+}
+
+/** WHERE terms (from regionFilter) to append after a first condition. */
+export const andAll = (terms: string[]) => terms.map((c) => `AND ${c}`).join(' ');
+
+/** An instant as a DateTime64(3, 'UTC') parameter. */
+export const utcMillis = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+
+/** An instant as a DateTime('UTC') parameter (whole seconds). */
+export const utcSeconds = (ms: number) => utcMillis(ms).slice(0, 19);
