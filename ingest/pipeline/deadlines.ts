@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { setting } from '../../src/lib/server/config.ts';
 
 const days = z.number().int().min(1).max(60);
 
@@ -28,7 +29,7 @@ export class DeadlinePolicy {
 		this.rectifyDefault = config.negativeReviewRectifyDays.default;
 	}
 
-	static load(file = process.env.TIANSHU_DEADLINES || DEFAULT_DEADLINES_FILE): DeadlinePolicy {
+	static load(file = setting('TIANSHU_DEADLINES') ?? DEFAULT_DEADLINES_FILE): DeadlinePolicy {
 		let raw: unknown;
 		try {
 			raw = JSON.parse(readFileSync(file, 'utf8'));

@@ -2,6 +2,7 @@ import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
 import { parseOptions, parsePort } from './args.ts';
 import { createLogger } from '../lib/server/log/logger.ts';
+import { processEnv } from '../lib/server/config.ts';
 import { AppDbConfigError, DEFAULT_APPDB_DATA, DEFAULT_APPDB_PORT, appDbConfig, redactUrl } from '../lib/server/appdb/config.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -30,8 +31,9 @@ Options:
 	async run(args) {
 		if (args[0] === 'migrate') return migrateCommand(args.slice(1));
 		const o = parseOptions(args, { data: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } });
-		const dir = o.data ?? process.env.TIANSHU_APPDB_DATA ?? DEFAULT_APPDB_DATA;
-		const port = parsePort(o.port ?? process.env.TIANSHU_APPDB_PORT, DEFAULT_APPDB_PORT);
+		const env = processEnv();
+		const dir = o.data ?? env.TIANSHU_APPDB_DATA ?? DEFAULT_APPDB_DATA;
+		const port = parsePort(o.port ?? env.TIANSHU_APPDB_PORT, DEFAULT_APPDB_PORT);
 		const host = o.host ?? '127.0.0.1';
 		if (!LOOPBACK.has(host))
 			throw new UsageError(

@@ -1,5 +1,6 @@
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
+import { ConfigError, processEnv } from '../lib/server/config.ts';
 
 // Loaded on demand so `tianshu web` never pays for chDB and `--help` is instant.
 const commands: Record<string, () => Promise<Command>> = {
@@ -52,7 +53,7 @@ function help(): string {
  * supervisor is gone (even by kill -9) and this part stops instead of lingering.
  */
 function followSupervisor(): void {
-	if (process.env.TIANSHU_SUPERVISED !== '1' || process.stdin.isTTY) return;
+	if (processEnv().TIANSHU_SUPERVISED !== '1' || process.stdin.isTTY) return;
 	process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));
 	process.stdin.on('error', () => process.kill(process.pid, 'SIGTERM'));
 	process.stdin.resume();
@@ -82,6 +83,11 @@ export async function main(argv: string[]): Promise<number> {
 		if (e instanceof UsageError) {
 			console.error(`tianshu ${name}: ${e.message}\n\n${command.usage}`);
 			return 2;
+		}
+		// A bad environment variable stops the part at start with the variable's name, not a stack trace.
+		if (e instanceof ConfigError) {
+			console.error(`tianshu ${name}: ${e.message}`);
+			return 1;
 		}
 		throw e;
 	}

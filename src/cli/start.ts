@@ -13,6 +13,7 @@ import { DEFAULT_WAREHOUSE_DATA, DEFAULT_WAREHOUSE_PORT } from '../lib/server/wa
 import { configOrExit } from './warehouse-connect.ts';
 import { readFileSync } from 'node:fs';
 import { appDbFiles, embeddedUrl } from '../lib/server/appdb/config.ts';
+import { processEnv } from '../lib/server/config.ts';
 
 const bin = path.join(projectRoot, 'bin', 'tianshu.js');
 
@@ -88,9 +89,9 @@ Options:
 			}
 			const env: Record<string, string> = {};
 			if (config.embedded) {
-				const dir = path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA);
+				const dir = path.resolve(o.data ?? processEnv().TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA);
 				mkdirSync(dir, { recursive: true });
-				const port = parsePort(o['warehouse-port'] ?? process.env.TIANSHU_WAREHOUSE_PORT, DEFAULT_WAREHOUSE_PORT, '--warehouse-port');
+				const port = parsePort(o['warehouse-port'] ?? processEnv().TIANSHU_WAREHOUSE_PORT, DEFAULT_WAREHOUSE_PORT, '--warehouse-port');
 				// The supervisor learns the URL from the warehouse's "ready" line, so that part always logs at info
 				// (lines are re-logged here at the level LOG_LEVEL asks for).
 				const child = supervisor.spawnPart('warehouse', ['warehouse', '--data', dir, '--port', String(port)], { LOG_LEVEL: 'info' });
@@ -103,14 +104,14 @@ Options:
 			} else {
 				logger.info({ url: config.url }, 'using the warehouse at CLICKHOUSE_URL');
 			}
-			if (process.env.DATABASE_URL) logger.info('using the app database at DATABASE_URL');
+			if (processEnv().DATABASE_URL) logger.info('using the app database at DATABASE_URL');
 			else {
 				// The app database (Tianshu's own state) beside the warehouse's directory; the parts get its URL.
 				const appdbDir = path.resolve(
-					process.env.TIANSHU_APPDB_DATA ??
-						path.join(path.dirname(path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'appdb')
+					processEnv().TIANSHU_APPDB_DATA ??
+						path.join(path.dirname(path.resolve(o.data ?? processEnv().TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'appdb')
 				);
-				const appdbPort = parsePort(process.env.TIANSHU_APPDB_PORT, 0, 'TIANSHU_APPDB_PORT');
+				const appdbPort = parsePort(processEnv().TIANSHU_APPDB_PORT, 0, 'TIANSHU_APPDB_PORT');
 				const appdb = supervisor.spawnPart('appdb', ['appdb', '--data', appdbDir, '--port', String(appdbPort)], { LOG_LEVEL: 'info' });
 				const ready = await supervisor.waitForLog(appdb, 'appdb', 'appdb ready');
 				env.TIANSHU_APPDB_DATA = appdbDir;
@@ -124,7 +125,7 @@ Options:
 			if (o['ingest-http'] !== undefined) ingestArgs.push('--http', o['ingest-http']);
 			if (simulate) {
 				const feedDir = path.resolve(
-					o.feed ?? path.join(path.dirname(path.resolve(o.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'feed')
+					o.feed ?? path.join(path.dirname(path.resolve(o.data ?? processEnv().TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'feed')
 				);
 				mkdirSync(feedDir, { recursive: true });
 				const feed = path.join(feedDir, 'simulated.ndjson');
@@ -137,8 +138,8 @@ Options:
 			}
 			if (ingestArgs.length > 1) supervisor.spawnPart('ingest', ingestArgs, env);
 			else logger.info('no ingest sources: the worker is not started');
-			const webPort = parsePort(o.port ?? process.env.PORT, DEFAULT_WEB_PORT);
-			const host = o.host ?? process.env.HOST ?? '127.0.0.1';
+			const webPort = parsePort(o.port ?? processEnv().PORT, DEFAULT_WEB_PORT);
+			const host = o.host ?? processEnv().HOST ?? '127.0.0.1';
 			supervisor.spawnPart('web', ['web', '--port', String(webPort), '--host', host], env);
 			const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 			const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${webPort}`;
@@ -288,7 +289,7 @@ class Supervisor {
 			// Its own process group: a terminal's Ctrl-C reaches the supervisor only, which then
 			// stops the parts in order (web and ingest before the warehouse they write to).
 			detached: true,
-			env: { ...process.env, ...env, TIANSHU_SUPERVISED: '1', FORCE_COLOR: '0', NO_COLOR: '1' }
+			env: { ...processEnv(), ...env, TIANSHU_SUPERVISED: '1', FORCE_COLOR: '0', NO_COLOR: '1' }
 		});
 		const part: Part = { name, child };
 		this.parts.push(part);

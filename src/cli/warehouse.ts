@@ -3,6 +3,7 @@ import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
 import { parseOptions, parsePort } from './args.ts';
 import { createLogger } from '../lib/server/log/logger.ts';
+import { ConfigError, exportToProcess, processEnv, setting } from '../lib/server/config.ts';
 import { DEFAULT_WAREHOUSE_DATA, DEFAULT_WAREHOUSE_PORT } from '../lib/server/warehouse/config.ts';
 import type { ChdbEngine as ChdbEngineType } from '../lib/server/warehouse/embedded/chdb-engine.ts';
 
@@ -45,13 +46,14 @@ the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
 			port: { type: 'string' },
 			host: { type: 'string' }
 		});
-		const dir = opts.data ?? process.env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA;
-		const port = parsePort(opts.port ?? process.env.TIANSHU_WAREHOUSE_PORT, DEFAULT_WAREHOUSE_PORT);
+		const env = processEnv();
+		const dir = opts.data ?? env.TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA;
+		const port = parsePort(opts.port ?? env.TIANSHU_WAREHOUSE_PORT, DEFAULT_WAREHOUSE_PORT);
 		const host = opts.host ?? '127.0.0.1';
 		if (!LOOPBACK.has(host)) throw new UsageError(`--host must be a loopback address (127.0.0.1, ::1); the embedded warehouse serves this host's parts only`);
 
 		// Stored times are UTC; the engine's server time zone must not depend on the machine.
-		process.env.TZ = 'UTC';
+		exportToProcess('TZ', 'UTC');
 		const logger = createLogger('warehouse');
 		const { ChdbEngine, DirectoryLockedError } = await import('../lib/server/warehouse/embedded/chdb-engine.ts');
 		const { createWarehouseServer } = await import('../lib/server/warehouse/embedded/http-server.ts');
@@ -60,7 +62,7 @@ the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
 		const { mkdirSync } = await import('node:fs');
 		let readerLimits;
 		try {
-			readerLimits = readerLimitsFromEnv(process.env);
+			readerLimits = readerLimitsFromEnv(env);
 		} catch (e) {
 			throw new UsageError((e as Error).message);
 		}
@@ -77,10 +79,13 @@ the process that holds it. Ctrl-C or SIGTERM closes the engine cleanly.`,
 			}
 			throw e;
 		}
-		const chunkMiB = Number(process.env.TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB ?? 64);
-		if (!(chunkMiB > 0)) {
+		let chunkMiB: number;
+		try {
+			chunkMiB = setting('TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB', env);
+		} catch (e) {
 			await engine.close();
-			throw new UsageError(`TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB must be a positive number of MiB`);
+			if (e instanceof ConfigError) throw new UsageError(`TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB must be a positive number of MiB`);
+			throw e;
 		}
 		let credentials;
 		try {

@@ -8,6 +8,7 @@ import { configOrExit } from './warehouse-connect.ts';
 import { createLogger } from '../lib/server/log/logger.ts';
 import { installProcessGuards } from '../lib/server/api/process-guards.ts';
 import { scopeFromEnv } from '../lib/server/api/context.ts';
+import { config, exportToProcess, processEnv } from '../lib/server/config.ts';
 
 export const DEFAULT_WEB_PORT = 3000;
 
@@ -30,6 +31,7 @@ warehouse). ORIGIN sets the public URL when behind a proxy.`,
 		configOrExit(); // fail here, clearly, rather than on the first request
 		try {
 			scopeFromEnv(); // likewise the caller scope (TIANSHU_SCOPE)
+			config(); // and every other variable the server reads on demand (LOG_LEVEL, TIANSHU_LIVE_*, TIANSHU_APPDB_POOL, ORIGIN, …)
 		} catch (e) {
 			console.error(`tianshu web: ${(e as Error).message}`);
 			return 1;
@@ -39,8 +41,10 @@ warehouse). ORIGIN sets the public URL when behind a proxy.`,
 			console.error(`tianshu web: ${entry} is missing; build the app first with \`npm run build\` (npm start does it for you)`);
 			return 1;
 		}
-		process.env.PORT = String(parsePort(opts.port ?? process.env.PORT, DEFAULT_WEB_PORT));
-		process.env.HOST = opts.host ?? process.env.HOST ?? '127.0.0.1';
+		// adapter-node reads PORT and HOST from the environment itself: hand it the values chosen here.
+		const env = processEnv();
+		exportToProcess('PORT', String(parsePort(opts.port ?? env.PORT, DEFAULT_WEB_PORT)));
+		exportToProcess('HOST', opts.host ?? env.HOST ?? '127.0.0.1');
 		// One request's bug must not stop every wall: log it and keep serving (the app's hooks install the same, once).
 		installProcessGuards(createLogger('web'));
 		await import(pathToFileURL(entry).href);

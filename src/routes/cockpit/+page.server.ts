@@ -4,8 +4,9 @@ import { createCaller } from '$lib/server/api/root';
 import { serverContext } from '$lib/server/api/server-context';
 import { loadScenes } from '$lib/server/cockpit/scenes';
 import { MAP_INDICATORS, PANELS, type PanelData } from '$lib/cockpit/model';
-import { Adcode } from '$lib/server/planner/request';
+import { Adcode } from '$lib/regions';
 import { createLogger } from '$lib/server/log/logger';
+import { setting } from '$lib/server/config';
 
 const log = createLogger('web');
 
@@ -16,7 +17,7 @@ const log = createLogger('web');
  * nation), ?scene= the starting scene, ?rotate=1|0 the rotation.
  */
 export async function load({ url }) {
-	const raw = url.searchParams.get('adcode') ?? process.env.TIANSHU_COCKPIT_REGION ?? '0';
+	const raw = url.searchParams.get('adcode') ?? setting('TIANSHU_COCKPIT_REGION');
 	const parsed = Adcode.safeParse(Number(raw));
 	if (!/^\d{1,6}$/.test(raw) || !parsed.success) error(400, `地区代码无效：${raw}（应为 0 表示全国，或六位行政区划代码）`);
 	const adcode = parsed.data;

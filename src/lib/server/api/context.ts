@@ -9,6 +9,7 @@
 import type { Warehouse } from '../warehouse/client.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { Scope } from '../scope.ts';
+import { setting } from '../config.ts';
 
 export interface Context {
 	warehouse: Warehouse;
@@ -18,7 +19,7 @@ export interface Context {
 	requestId?: string;
 }
 
-export function scopeFromEnv(value: string | undefined = process.env.TIANSHU_SCOPE): Scope {
+export function scopeFromEnv(value: string | undefined = setting('TIANSHU_SCOPE')): Scope {
 	if (!value || !value.trim()) return { all: true };
 	const adcodes = value.split(',').map((s) => Number(s.trim()));
 	if (adcodes.some((a) => !Number.isInteger(a) || a < 110000 || a > 829999))

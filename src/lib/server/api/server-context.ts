@@ -1,4 +1,5 @@
 /** The web server's one context: one warehouse client and one live hub for every request. */
+import { setting } from '../config.ts';
 import { LiveHub } from '../live/hub.ts';
 import { createLogger } from '../log/logger.ts';
 import { warehouse } from '../warehouse/index.ts';
@@ -17,13 +18,12 @@ export function watermarkOf(wh: Context['warehouse']) {
 
 export function serverContext(): Context {
 	const { warehouse: wh } = warehouse('reader'); // the web only reads: the warehouse's reader account
-	// TIANSHU_LIVE_FLOOR_MS / TIANSHU_LIVE_CEILING_MS: how often topics may / must be recomputed (1 s / 15 s).
-	const ms = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 	// Failing topics are logged (and keep their last value): a wall that stops updating has a line to explain it.
 	hub ??= new LiveHub({
 		watermark: watermarkOf(wh),
-		floorMs: ms('TIANSHU_LIVE_FLOOR_MS'),
-		ceilingMs: ms('TIANSHU_LIVE_CEILING_MS'),
+		// How often topics may / must be recomputed (1 s / 15 s).
+		floorMs: setting('TIANSHU_LIVE_FLOOR_MS'),
+		ceilingMs: setting('TIANSHU_LIVE_CEILING_MS'),
 		logger: createLogger('web')
 	});
 	// Read once: `tianshu web` has checked it before serving (see src/cli/web.ts).

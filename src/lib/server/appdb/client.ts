@@ -3,6 +3,7 @@
  * typed helpers. Values always travel as bound parameters ($1, $2, …).
  */
 import pg from 'pg';
+import { setting } from '../config.ts';
 
 /** What a query can run on: the pool, or one connection inside a transaction. */
 export interface Queryable {
@@ -39,7 +40,7 @@ function queryable(run: (text: string, values?: readonly unknown[]) => Promise<p
 export function createAppDb(url: string, options: AppDbOptions = {}): AppDb {
 	const pool = new pg.Pool({
 		connectionString: url,
-		max: options.max ?? Number(process.env.TIANSHU_APPDB_POOL ?? 4),
+		max: options.max ?? setting('TIANSHU_APPDB_POOL'),
 		idleTimeoutMillis: 10_000,
 		connectionTimeoutMillis: 10_000,
 		query_timeout: options.queryTimeoutMs ?? 30_000,

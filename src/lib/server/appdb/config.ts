@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { processEnv, type Env } from '../config.ts';
 
 export const DEFAULT_APPDB_DATA = './data/appdb';
 export const DEFAULT_APPDB_PORT = 5439;
@@ -65,7 +66,7 @@ export function processAlive(pid: number): boolean {
 }
 
 /** Reads DATABASE_URL, or finds the running embedded app database through TIANSHU_APPDB_DATA (default ./data/appdb). */
-export function appDbConfig(env: Record<string, string | undefined> = process.env): AppDbConfig {
+export function appDbConfig(env: Env = processEnv()): AppDbConfig {
 	const given = env.DATABASE_URL?.trim();
 	if (given) {
 		let u: URL;

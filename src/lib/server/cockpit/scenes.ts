@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { SceneConfig } from '../../cockpit/scenes.ts';
+import { setting } from '../config.ts';
 import defaults from './scenes.default.json' with { type: 'json' };
 
-export function loadScenes(file = process.env.TIANSHU_COCKPIT_SCENES): SceneConfig {
+export function loadScenes(file = setting('TIANSHU_COCKPIT_SCENES')): SceneConfig {
 	let raw: unknown = defaults;
 	if (file) {
 		try {

@@ -4,6 +4,7 @@
  * merges the parts' streams and pretty-prints them on a terminal.
  */
 import pino, { type Logger } from 'pino';
+import { setting } from '../config.ts';
 
 export type Part = 'warehouse' | 'migrate' | 'seed' | 'web' | 'start' | 'ingest' | 'simulate' | 'bench' | 'cli' | 'appdb';
 
@@ -12,7 +13,7 @@ export function createLogger(part: Part, options: { toStderr?: boolean } = {}): 
 	return pino(
 		{
 			base: { part },
-			level: process.env.LOG_LEVEL ?? 'info',
+			level: setting('LOG_LEVEL'),
 			timestamp: pino.stdTimeFunctions.isoTime
 		},
 		pino.destination(options.toStderr ? 2 : 1)

@@ -6,7 +6,10 @@
  * data directory, for the role asked (the web reads, everything else writes).
  */
 import { z } from 'zod';
+import { ConfigError, processEnv, type Env } from '../config.ts';
 import { ACCOUNT_NAMES, CredentialsError, credentialsPath, readCredentials, type WarehouseRole } from './credentials.ts';
+
+export { ConfigError } from '../config.ts';
 
 export type { WarehouseRole } from './credentials.ts';
 
@@ -47,20 +50,13 @@ export interface WarehouseConfig {
 	credentialsMissing?: string;
 }
 
-export class ConfigError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'ConfigError';
-	}
-}
-
 /**
  * Reads and validates the warehouse settings; a bad value fails with a message naming the variable.
  * TIANSHU_WAREHOUSE_DATA (default ./data/warehouse when CLICKHOUSE_URL is unset) names the embedded
  * warehouse whose credentials file to use; it also serves an embedded warehouse on a URL of its own
  * (the supervisor's children, tests). CLICKHOUSE_USER/CLICKHOUSE_PASSWORD, when set, always win.
  */
-export function warehouseConfig(env: Record<string, string | undefined> = process.env, role: WarehouseRole = 'writer'): WarehouseConfig {
+export function warehouseConfig(env: Env = processEnv(), role: WarehouseRole = 'writer'): WarehouseConfig {
 	// An empty variable means unset, as shells and .env files produce.
 	const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
 	const parsed = EnvSchema.safeParse(cleaned);

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { projectRoot, tianshuBin } from '../../warehouse/embedded/spawn.ts';
+import { processEnv } from '../../config.ts';
 import { appDbFiles, embeddedUrl } from '../config.ts';
 
 export interface RunningAppDb {
@@ -19,7 +20,7 @@ export function spawnAppDb(dir: string, options: { timeoutMs?: number; env?: Rec
 	const timeoutMs = options.timeoutMs ?? 60_000;
 	const child = spawn(process.execPath, [tianshuBin, 'appdb', '--data', dir, '--port', '0'], {
 		cwd: projectRoot,
-		env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
+		env: { ...processEnv(), LOG_LEVEL: 'info', ...options.env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stderr = '';

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { processEnv } from '../../config.ts';
 
 export const projectRoot = path.resolve(import.meta.dirname, '../../../../..');
 export const tianshuBin = path.join(projectRoot, 'bin', 'tianshu.js');
@@ -26,7 +27,7 @@ export function spawnWarehouse(dir: string, options: { timeoutMs?: number; env?:
 	const timeoutMs = options.timeoutMs ?? 60_000;
 	const child = spawn(process.execPath, [tianshuBin, 'warehouse', '--data', dir, '--port', '0'], {
 		cwd: projectRoot,
-		env: { ...process.env, ...options.env },
+		env: { ...processEnv(), ...options.env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stderr = '';

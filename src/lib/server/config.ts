@@ -1,0 +1,113 @@
+/**
+ * Tianshu's configuration: every environment variable any part reads, with its
+ * default and its check, in one place. process.env is read here and nowhere
+ * else; the parts take their values from `setting()` (one variable) or
+ * `config()` (all of them), or pass `processEnv()` to the validators that need
+ * several at once (warehouseConfig, appDbConfig, readerLimitsFromEnv). A bad
+ * value fails with a message naming the variable, so a part stops at start
+ * instead of running on a guess. The README's "Configuration" table lists the
+ * same variables (config.test.ts keeps the two in step).
+ */
+import { z } from 'zod';
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ConfigError';
+	}
+}
+
+const port = (min: number) =>
+	z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(min, `must be ${min}–65535`).max(65535, `must be ${min}–65535`);
+const positiveInt = (what: string) =>
+	z.coerce
+		.number({ error: `must be a number of ${what}` })
+		.int('must be a whole number')
+		.positive('must be above 0');
+const filePath = z.string().max(4096, 'must be a path of at most 4096 characters');
+
+/**
+ * Every variable. Those validated in detail elsewhere (URLs with accounts, the
+ * scope's codes, reader limits) are plain strings here and checked by the
+ * function named in their comment, which takes its input from this module.
+ */
+const Settings = z.object({
+	/** warehouseConfig: http(s) URL; unset = the embedded warehouse. */
+	CLICKHOUSE_URL: z.string().optional(),
+	CLICKHOUSE_USER: z.string().optional(),
+	CLICKHOUSE_PASSWORD: z.string().optional(),
+	CLICKHOUSE_DATABASE: z.string().optional(),
+	TIANSHU_WAREHOUSE_DATA: filePath.optional(),
+	TIANSHU_WAREHOUSE_PORT: port(1).optional(),
+	TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB: z.coerce.number({ error: 'must be a positive number of MiB' }).positive('must be a positive number of MiB').default(64),
+	/** readerLimitsFromEnv: seconds, bytes, rows. */
+	TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: z.string().optional(),
+	TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE: z.string().optional(),
+	TIANSHU_WAREHOUSE_READER_MAX_RESULT_ROWS: z.string().optional(),
+	/** appDbConfig: postgres:// URL; unset = the embedded app database. */
+	DATABASE_URL: z.string().optional(),
+	TIANSHU_APPDB_DATA: filePath.optional(),
+	TIANSHU_APPDB_PORT: port(0).optional(),
+	TIANSHU_APPDB_POOL: positiveInt('connections').max(1000, 'must be at most 1000').default(4),
+	PORT: port(0).optional(),
+	HOST: z.string().max(255, 'must be a host name or address').optional(),
+	/** Read by adapter-node itself; listed so the table and this module agree. */
+	ORIGIN: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+	LOG_LEVEL: z
+		.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+		.default('info'),
+	/** scopeFromEnv: comma-separated GB/T 2260 codes. */
+	TIANSHU_SCOPE: z.string().optional(),
+	TIANSHU_DEADLINES: filePath.optional(),
+	/** The cockpit page checks it as it checks ?adcode= (a 400 in Chinese). */
+	TIANSHU_COCKPIT_REGION: z.string().default('0'),
+	TIANSHU_COCKPIT_SCENES: filePath.optional(),
+	TIANSHU_LIVE_FLOOR_MS: positiveInt('milliseconds').default(1000),
+	TIANSHU_LIVE_CEILING_MS: positiveInt('milliseconds').default(15_000),
+	/** Set to 1 by `tianshu start` for its children: stop when the supervisor's pipe closes. */
+	TIANSHU_SUPERVISED: z.string().optional()
+});
+
+export type Config = z.infer<typeof Settings>;
+export type SettingName = keyof Config;
+
+/** The names of every variable this module knows, for the README check and for messages. */
+export const SETTING_NAMES = Object.keys(Settings.shape) as SettingName[];
+
+/** The process's environment: the one read of process.env in Tianshu. */
+export function processEnv(): Env {
+	return process.env;
+}
+
+/** Hands a value on to code that reads the environment itself (adapter-node reads PORT and HOST; Node reads TZ). */
+export function exportToProcess(name: string, value: string): void {
+	process.env[name] = value;
+}
+
+// An empty variable means unset, as shells and .env files produce.
+const given = (env: Env, name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+
+const describe = (name: string, message: string, value: string | undefined) =>
+	`${name}: ${message}${value === undefined ? '' : ` (got '${value.length > 80 ? `${value.slice(0, 80)}…` : value}')`}`;
+
+/** One variable, checked, with its default. */
+export function setting<K extends SettingName>(name: K, env: Env = processEnv()): Config[K] {
+	const value = given(env, name);
+	const parsed = Settings.shape[name].safeParse(value);
+	if (!parsed.success) throw new ConfigError(`invalid configuration: ${describe(name, parsed.error.issues[0]!.message, value)}`);
+	return parsed.data as Config[K];
+}
+
+/** Every variable, checked, with defaults; a bad value fails naming every bad variable. */
+export function config(env: Env = processEnv()): Config {
+	const cleaned = Object.fromEntries(SETTING_NAMES.map((n) => [n, given(env, n)]).filter(([, v]) => v !== undefined));
+	const parsed = Settings.safeParse(cleaned);
+	if (parsed.success) return parsed.data;
+	const lines = parsed.error.issues.map((i) => {
+		const name = String(i.path[0]);
+		return `  ${describe(name, i.message, given(env, name))}`;
+	});
+	throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
