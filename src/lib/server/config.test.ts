@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, SETTING_NAMES, config, setting } from './config.ts';
+import { tianshuBin } from './warehouse/embedded/spawn.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -79,4 +81,13 @@ describe('configuration', () => {
 		expect(message).toMatch(/TIANSHU_LIVE_CEILING_MS: .*'soon'/);
 		expect(message).not.toMatch(/HOME|TIANSHU_APPDB_POOL/);
 	});
+
+	it('a bad variable stops `tianshu web` at start: exit 1, the variable named, no stack trace', () => {
+		// A ClickHouse server's account is given so the warehouse check passes without one running; nothing is served.
+		const env = { PATH: process.env.PATH, HOME: process.env.HOME, CLICKHOUSE_URL: 'http://127.0.0.1:1', CLICKHOUSE_USER: 'x', TIANSHU_LIVE_FLOOR_MS: 'soon' };
+		const r = spawnSync(process.execPath, [tianshuBin, 'web', '--port', '1'], { cwd: root, encoding: 'utf8', env, timeout: 60_000 });
+		expect(r.status).toBe(1);
+		expect(r.stderr).toContain("TIANSHU_LIVE_FLOOR_MS: must be a number of milliseconds (got 'soon')");
+		expect(r.stderr).not.toMatch(/\n\s+at /);
+	}, 90_000);
 });
