@@ -1,22 +1,13 @@
 /**
  * The indicator catalogue (指标体系) for government services: each indicator
- * defined once — code (glossary), names, unit, polarity, the rollup measures it
- * needs and how its value follows from them, the grains and dimensions it
- * supports, and a one-line definition for the UI. Pure: the browser shows the
- * same definitions the server computes with.
+ * defined once — code (glossary), names, unit, polarity, kind, the grains and
+ * dimensions it can be asked at, and a one-line definition for the UI. Pure and
+ * browser-safe: how each is computed from the rollups (the SQL) is server-only,
+ * in server/planner/rollups.ts.
  */
 
-export type Source = 'cases' | 'reviews' | 'reviewActions' | 'negativeReviews' | 'hotline';
 export type Grain = 'minute' | 'hour' | 'day' | 'month' | 'total';
 export type Dimension = 'department' | 'item' | 'channel' | 'ticketType' | 'topic';
-
-/** An aggregate over a source's rollup columns. Fixed SQL from this file, never from input. */
-export interface Measure {
-	source: Source;
-	sql: string;
-	/** Value when a bucket has no rows. */
-	empty: number | null;
-}
 
 export interface IndicatorDef {
 	code: string;
@@ -26,15 +17,9 @@ export interface IndicatorDef {
 	polarity: 'positive' | 'negative';
 	definition: string;
 	kind: 'count' | 'rate' | 'duration';
-	/** Measures by name. */
-	measures: Record<string, Measure>;
-	value: (m: Record<string, number | null>) => number | null;
 	grains: Grain[];
 	dimensions: Dimension[];
 }
-
-const sum = (source: Source, column: string): Measure => ({ source, sql: `sum(${column})`, empty: 0 });
-const ratio = (n: number | null | undefined, d: number | null | undefined, scale = 100): number | null => (d ? ((n ?? 0) / d) * scale : null);
 
 const CASE_DIMS: Dimension[] = ['department', 'item', 'channel'];
 const ALL_GRAINS: Grain[] = ['minute', 'hour', 'day', 'month', 'total'];
@@ -50,8 +35,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'count',
 		definition: '期间内新申请的办件数（申请事件）',
-		measures: { submitted: sum('cases', 'submitted') },
-		value: (m) => m.submitted ?? 0,
 		grains: ALL_GRAINS,
 		dimensions: CASE_DIMS
 	},
@@ -63,8 +46,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'count',
 		definition: '期间内受理的办件数',
-		measures: { accepted: sum('cases', 'accepted') },
-		value: (m) => m.accepted ?? 0,
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS
 	},
@@ -76,8 +57,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'count',
 		definition: '期间内办结的办件数',
-		measures: { completed: sum('cases', 'completed') },
-		value: (m) => m.completed ?? 0,
 		grains: ALL_GRAINS,
 		dimensions: CASE_DIMS
 	},
@@ -89,8 +68,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '在承诺时限（按法定工作日计）内办结的办件 ÷ 办结办件',
-		measures: { onTime: sum('cases', 'completed_on_time'), completed: sum('cases', 'completed') },
-		value: (m) => ratio(m.onTime, m.completed),
 		grains: ALL_GRAINS,
 		dimensions: CASE_DIMS
 	},
@@ -102,8 +79,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '在承诺时限到期日之前办结的办件 ÷ 办结办件',
-		measures: { early: sum('cases', 'completed_early'), completed: sum('cases', 'completed') },
-		value: (m) => ratio(m.early, m.completed),
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS
 	},
@@ -115,8 +90,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'negative',
 		kind: 'duration',
 		definition: '办结办件从申请到办结的平均时长',
-		measures: { seconds: sum('cases', 'duration_sum'), timed: sum('cases', 'completed_timed') },
-		value: (m) => ratio(m.seconds, m.timed, 1 / 3600),
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS
 	},
@@ -128,8 +101,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'negative',
 		kind: 'duration',
 		definition: '九成办结办件的办理时长不超过此值（每个汇总单元保留 8192 个样本的水库抽样估计）',
-		measures: { p90: { source: 'cases', sql: 'quantilesIfMerge(0.5, 0.9)(duration_digest)[2]', empty: null }, timed: sum('cases', 'completed_timed') },
-		value: (m) => (m.timed ? (m.p90 ?? 0) / 3600 : null),
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS
 	},
@@ -141,8 +112,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '经网厅或移动端办理且无需到现场的办结办件 ÷ 办结办件',
-		measures: { online: sum('cases', 'fully_online'), completed: sum('cases', 'completed') },
-		value: (m) => ratio(m.online, m.completed),
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS
 	},
@@ -154,8 +123,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '无需到现场跑动的办结办件 ÷ 办结办件',
-		measures: { zero: sum('cases', 'zero_trip'), completed: sum('cases', 'completed') },
-		value: (m) => ratio(m.zero, m.completed),
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS
 	},
@@ -167,8 +134,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'count',
 		definition: '期间内申请的跨省通办办件数',
-		measures: { cross: sum('cases', 'cross_province') },
-		value: (m) => m.cross ?? 0,
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS
 	},
@@ -180,8 +145,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '非常满意、满意、基本满意的评价 ÷ 全部评价',
-		measures: { positive: sum('reviews', 'positive'), reviews: sum('reviews', 'reviews') },
-		value: (m) => ratio(m.positive, m.reviews),
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS
 	},
@@ -193,8 +156,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'negative',
 		kind: 'count',
 		definition: '不满意、非常不满意的评价条数',
-		measures: { negative: sum('reviews', 'negative') },
-		value: (m) => m.negative ?? 0,
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS
 	},
@@ -206,8 +167,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '期间内的评价条数 ÷ 期间内办结的办件数',
-		measures: { reviews: sum('reviews', 'reviews'), completed: sum('cases', 'completed') },
-		value: (m) => ratio(m.reviews, m.completed),
 		grains: NO_MINUTE,
 		dimensions: CASE_DIMS
 	},
@@ -219,8 +178,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '期间内完成整改的差评 ÷ 期间内收到的差评',
-		measures: { rectified: sum('reviewActions', 'rectified'), negative: sum('reviews', 'negative') },
-		value: (m) => ratio(m.rectified, m.negative),
 		grains: DAY_UP,
 		dimensions: []
 	},
@@ -232,8 +189,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'negative',
 		kind: 'count',
 		definition: '整改期限（本地区规定的工作日数）落在期间内、期限届满时仍未整改的差评条数',
-		measures: { overdue: sum('negativeReviews', 'overdue') },
-		value: (m) => m.overdue ?? 0,
 		grains: DAY_UP,
 		dimensions: []
 	},
@@ -245,8 +200,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'count',
 		definition: '期间内新建的 12345 热线工单数',
-		measures: { created: sum('hotline', 'created') },
-		value: (m) => m.created ?? 0,
 		grains: NO_MINUTE,
 		dimensions: ['ticketType', 'topic']
 	},
@@ -258,8 +211,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '接通的来电工单 ÷ 新建工单',
-		measures: { answered: sum('hotline', 'answered'), created: sum('hotline', 'created') },
-		value: (m) => ratio(m.answered, m.created),
 		grains: NO_MINUTE,
 		dimensions: ['ticketType', 'topic']
 	},
@@ -271,8 +222,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '在承办时限内办结的工单 ÷ 有承办时限的办结工单',
-		measures: { onTime: sum('hotline', 'closed_on_time'), withDue: sum('hotline', 'closed_with_due') },
-		value: (m) => ratio(m.onTime, m.withDue),
 		grains: NO_MINUTE,
 		dimensions: ['ticketType', 'topic']
 	},
@@ -284,8 +233,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '回访表示满意的办结工单 ÷ 有满意度回访结果的办结工单',
-		measures: { satisfied: sum('hotline', 'closed_satisfied'), rated: sum('hotline', 'closed_rated') },
-		value: (m) => ratio(m.satisfied, m.rated),
 		grains: NO_MINUTE,
 		dimensions: ['ticketType', 'topic']
 	},
@@ -297,8 +244,6 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		polarity: 'positive',
 		kind: 'rate',
 		definition: '有满意度回访结果的办结工单 ÷ 办结工单',
-		measures: { rated: sum('hotline', 'closed_rated'), closed: sum('hotline', 'closed') },
-		value: (m) => ratio(m.rated, m.closed),
 		grains: NO_MINUTE,
 		dimensions: ['ticketType', 'topic']
 	}

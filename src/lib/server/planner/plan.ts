@@ -3,7 +3,8 @@
  * every value a bound parameter. Pure: unit-tested, and its SQL checked to parse
  * by the real engine.
  */
-import { indicator, type Dimension, type Grain, type IndicatorDef, type Source } from '../../indicators/catalogue.ts';
+import type { Dimension, Grain } from '../../indicators/catalogue.ts';
+import { chooseTable, rollupIndicator, type RollupIndicator, type Source } from './rollups.ts';
 import type { QueryRequest } from './request.ts';
 import { BEIJING_OFFSET_MS, beijingLocal, DAY_MS, HOUR_MS } from '../../calendar/beijing-time.ts';
 import { beijingDate } from '../../calendar/working-days.ts';
@@ -11,6 +12,8 @@ import { assertInScope, levelOf, regionColumn, regionFilter, type Scope } from '
 
 // The scope lives in ../scope.ts; re-exported for the modules that import it from here.
 export { inScope, levelOf, regionFilter, within, type Level, type Scope } from '../scope.ts';
+// The rollups live in ./rollups.ts; re-exported for the modules that import them from here.
+export { SOURCES, type SourceTables } from './rollups.ts';
 
 export class PlanError extends Error {}
 
@@ -25,42 +28,6 @@ const DIMENSION_ZH: Record<Dimension, string> = { department: '部门', item: '�
  * (limits/work-cap.ts) still cannot fill the web process's memory.
  */
 export const MAX_RESULT_ROWS = 200_000;
-
-interface SourceTables {
-	minute?: string;
-	hour?: string;
-	day: string;
-	/** Request dimension → column, per grain family. */
-	dims: Partial<Record<Dimension, string>>;
-	minuteDims?: Partial<Record<Dimension, string>>;
-	/** Smaller rollups with fewer dimensions, used when the request needs no more. */
-	regional?: { hour?: string; day: string; dims: Partial<Record<Dimension, string>> };
-	/** The regional rollups summed to prefecture cities: for requests that need no county. */
-	cityLevel?: { hour: string; day: string; dims: Partial<Record<Dimension, string>> };
-}
-
-export const SOURCES: Record<Source, SourceTables> = {
-	cases: {
-		minute: 'case_stats_minute',
-		hour: 'case_stats_hour',
-		day: 'case_stats_day',
-		dims: { department: 'department', item: 'item_code', channel: 'channel' },
-		minuteDims: { channel: 'channel' },
-		regional: { hour: 'case_region_stats_hour', day: 'case_region_stats_day', dims: { channel: 'channel' } },
-		cityLevel: { hour: 'case_city_stats_hour', day: 'case_city_stats_day', dims: { channel: 'channel' } }
-	},
-	reviews: {
-		hour: 'review_stats_hour',
-		day: 'review_stats_day',
-		dims: { department: 'department', item: 'item_code', channel: 'channel' },
-		regional: { hour: 'review_region_stats_hour', day: 'review_region_stats_day', dims: { channel: 'channel' } },
-		cityLevel: { hour: 'review_city_stats_hour', day: 'review_city_stats_day', dims: { channel: 'channel' } }
-	},
-	reviewActions: { day: 'review_action_stats_day', dims: {} },
-	/** A view over the state of each 差评, bucketed by its deadline. */
-	negativeReviews: { day: 'negative_review_status', dims: {} },
-	hotline: { hour: 'hotline_stats_hour', day: 'hotline_stats_day', dims: { ticketType: 'ticket_type', topic: 'topic' } }
-};
 
 /** 直辖市: districts directly under the province-level city. */
 export const MUNICIPALITIES = new Set([110000, 120000, 310000, 500000]);
@@ -94,7 +61,7 @@ export interface SourceQuery {
 }
 
 export interface Plan {
-	indicators: IndicatorDef[];
+	indicators: RollupIndicator[];
 	grain: Grain;
 	/** Rollup family: minute, hour or day tables. */
 	family: 'minute' | 'hour' | 'day';
@@ -113,7 +80,7 @@ export function utcParam(ms: number): string {
 export const beijingDateParam = beijingDate;
 
 export function plan(request: QueryRequest, scope: Scope, range: { from: number; to: number } = request): Plan {
-	const indicators = request.indicators.map((code) => indicator(code)!);
+	const indicators = request.indicators.map((code) => rollupIndicator(code)!);
 	for (const ind of indicators) {
 		if (!ind.grains.includes(request.grain))
 			throw new PlanError(`${ind.nameZh}（${ind.code}）没有按${GRAIN_ZH[request.grain]}的数据；可选：${ind.grains.map((g) => GRAIN_ZH[g]).join('、')}`);
@@ -144,22 +111,14 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 
 	const keyColumns = ['period', ...(request.region.by === 'children' ? ['region'] : []), ...request.groupBy];
 	const queries: SourceQuery[] = [...bySource.entries()].map(([source, sqls]) => {
-		const tables = SOURCES[source];
-		// The smallest rollup whose dimensions cover everything the request filters or groups by.
-		// The smallest rollup that covers the request: city level when no county is needed, then region level, then the detailed one.
-		const covers = (dims: Partial<Record<Dimension, string>>) => [...usedDims].every((d) => dims[d]);
-		const cityTable =
-			family === 'minute' || !tables.cityLevel || !covers(tables.cityLevel.dims) || needsCounties(request, scope) ? undefined : tables.cityLevel[family];
-		const regionalTable = family === 'minute' ? undefined : tables.regional?.[family];
-		const regional = regionalTable !== undefined && covers(tables.regional!.dims);
-		const table = cityTable ?? (regional ? regionalTable : tables[family]);
-		if (!table)
+		const chosen = chooseTable(source, family, usedDims, needsCounties(request, scope));
+		if (!chosen)
 			throw new PlanError(
 				request.grain === 'total'
 					? `该指标的合计须从北京时间零点起止（${source} 没有按${FAMILY_ZH[family]}的汇总）`
 					: `${source} 没有按${FAMILY_ZH[family]}的汇总`
 			);
-		const dims = cityTable ? tables.cityLevel!.dims : regional ? tables.regional!.dims : family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims;
+		const { table, dims } = chosen;
 		const params: Record<string, unknown> = {};
 		const where: string[] = [];
 		if (family === 'day') {

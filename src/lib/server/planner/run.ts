@@ -6,6 +6,7 @@
 import type { Warehouse } from '../warehouse/client.ts';
 import { BEIJING_OFFSET_MS } from '../../calendar/beijing-time.ts';
 import type { IndicatorDef } from '../../indicators/catalogue.ts';
+import type { RollupIndicator } from './rollups.ts';
 import { bucketLabels, childColumn, levelOf, MAX_RESULT_ROWS, plan, type Plan, type Scope } from './plan.ts';
 import type { QueryRequest } from './request.ts';
 import { checkWork, tooManyRows, type Cardinalities, type WorkEstimate } from '../limits/work-cap.ts';
@@ -86,7 +87,7 @@ function collect(p: Plan, results: Row[][]): Map<string, { key: Record<string, s
 	return out;
 }
 
-function valueOf(ind: IndicatorDef, aliases: Record<string, string>, measures: Record<string, number | null> | undefined): number | null {
+function valueOf(ind: RollupIndicator, aliases: Record<string, string>, measures: Record<string, number | null> | undefined): number | null {
 	const m: Record<string, number | null> = {};
 	for (const [name, def] of Object.entries(ind.measures)) m[name] = measures?.[aliases[name]!] ?? def.empty;
 	return ind.value(m);

@@ -1,0 +1,190 @@
+/**
+ * The rollup catalogue (server only): which table answers which request — per
+ * source its minute/hour/day tables, the smaller regional and city-level ones and
+ * the dimension columns each has — and, per indicator, the aggregates it needs
+ * over them and how its value follows. The browser-shared catalogue
+ * (indicators/catalogue.ts) keeps names, units, polarity, definitions, grains and
+ * dimensions; no SQL reaches the browser bundle.
+ */
+import { CATALOGUE, type Dimension, type IndicatorDef } from '../../indicators/catalogue.ts';
+
+/** A family of rollups fed by one kind of event. */
+export type Source = 'cases' | 'reviews' | 'reviewActions' | 'negativeReviews' | 'hotline';
+
+/** The rollup family a request reads: minute, hour or day tables. */
+export type Family = 'minute' | 'hour' | 'day';
+
+export interface SourceTables {
+	minute?: string;
+	hour?: string;
+	day: string;
+	/** Request dimension → column, per grain family. */
+	dims: Partial<Record<Dimension, string>>;
+	minuteDims?: Partial<Record<Dimension, string>>;
+	/** Smaller rollups with fewer dimensions, used when the request needs no more. */
+	regional?: { hour?: string; day: string; dims: Partial<Record<Dimension, string>> };
+	/** The regional rollups summed to prefecture cities: for requests that need no county. */
+	cityLevel?: { hour: string; day: string; dims: Partial<Record<Dimension, string>> };
+}
+
+export const SOURCES: Record<Source, SourceTables> = {
+	cases: {
+		minute: 'case_stats_minute',
+		hour: 'case_stats_hour',
+		day: 'case_stats_day',
+		dims: { department: 'department', item: 'item_code', channel: 'channel' },
+		minuteDims: { channel: 'channel' },
+		regional: { hour: 'case_region_stats_hour', day: 'case_region_stats_day', dims: { channel: 'channel' } },
+		cityLevel: { hour: 'case_city_stats_hour', day: 'case_city_stats_day', dims: { channel: 'channel' } }
+	},
+	reviews: {
+		hour: 'review_stats_hour',
+		day: 'review_stats_day',
+		dims: { department: 'department', item: 'item_code', channel: 'channel' },
+		regional: { hour: 'review_region_stats_hour', day: 'review_region_stats_day', dims: { channel: 'channel' } },
+		cityLevel: { hour: 'review_city_stats_hour', day: 'review_city_stats_day', dims: { channel: 'channel' } }
+	},
+	reviewActions: { day: 'review_action_stats_day', dims: {} },
+	/** A view over the state of each 差评, bucketed by its deadline. */
+	negativeReviews: { day: 'negative_review_status', dims: {} },
+	hotline: { hour: 'hotline_stats_hour', day: 'hotline_stats_day', dims: { ticketType: 'ticket_type', topic: 'topic' } }
+};
+
+/**
+ * The smallest rollup of a source that answers a request (the "table decider"):
+ * city level when no county is needed, then region level, then the detailed one —
+ * each only when its dimensions cover everything the request filters or groups by.
+ * Undefined when the source has no table of the family.
+ */
+export function chooseTable(
+	source: Source,
+	family: Family,
+	usedDims: ReadonlySet<Dimension>,
+	needsCounties: boolean
+): { table: string; dims: Partial<Record<Dimension, string>> } | undefined {
+	const tables = SOURCES[source];
+	const covers = (dims: Partial<Record<Dimension, string>>) => [...usedDims].every((d) => dims[d]);
+	const cityTable = family === 'minute' || !tables.cityLevel || !covers(tables.cityLevel.dims) || needsCounties ? undefined : tables.cityLevel[family];
+	if (cityTable) return { table: cityTable, dims: tables.cityLevel!.dims };
+	const regionalTable = family === 'minute' ? undefined : tables.regional?.[family];
+	if (regionalTable !== undefined && covers(tables.regional!.dims)) return { table: regionalTable, dims: tables.regional!.dims };
+	const table = tables[family];
+	return table ? { table, dims: family === 'minute' ? (tables.minuteDims ?? {}) : tables.dims } : undefined;
+}
+
+/** An aggregate over a source's rollup columns. Fixed SQL from this file, never from input. */
+export interface Measure {
+	source: Source;
+	sql: string;
+	/** Value when a bucket has no rows. */
+	empty: number | null;
+}
+
+/** How an indicator is computed from the rollups. */
+export interface Computation {
+	/** Measures by name. */
+	measures: Record<string, Measure>;
+	value: (m: Record<string, number | null>) => number | null;
+}
+
+/** An indicator as the planner uses it: its shared definition and its computation. */
+export type RollupIndicator = IndicatorDef & Computation;
+
+const sum = (source: Source, column: string): Measure => ({ source, sql: `sum(${column})`, empty: 0 });
+const ratio = (n: number | null | undefined, d: number | null | undefined, scale = 100): number | null => (d ? ((n ?? 0) / d) * scale : null);
+
+export const COMPUTATIONS: Record<string, Computation> = {
+	caseVolume: {
+		measures: { submitted: sum('cases', 'submitted') },
+		value: (m) => m.submitted ?? 0
+	},
+	acceptedVolume: {
+		measures: { accepted: sum('cases', 'accepted') },
+		value: (m) => m.accepted ?? 0
+	},
+	completedVolume: {
+		measures: { completed: sum('cases', 'completed') },
+		value: (m) => m.completed ?? 0
+	},
+	onTimeRate: {
+		measures: { onTime: sum('cases', 'completed_on_time'), completed: sum('cases', 'completed') },
+		value: (m) => ratio(m.onTime, m.completed)
+	},
+	earlyRate: {
+		measures: { early: sum('cases', 'completed_early'), completed: sum('cases', 'completed') },
+		value: (m) => ratio(m.early, m.completed)
+	},
+	avgDuration: {
+		measures: { seconds: sum('cases', 'duration_sum'), timed: sum('cases', 'completed_timed') },
+		value: (m) => ratio(m.seconds, m.timed, 1 / 3600)
+	},
+	p90Duration: {
+		measures: { p90: { source: 'cases', sql: 'quantilesIfMerge(0.5, 0.9)(duration_digest)[2]', empty: null }, timed: sum('cases', 'completed_timed') },
+		value: (m) => (m.timed ? (m.p90 ?? 0) / 3600 : null)
+	},
+	fullyOnlineRate: {
+		measures: { online: sum('cases', 'fully_online'), completed: sum('cases', 'completed') },
+		value: (m) => ratio(m.online, m.completed)
+	},
+	zeroTripRate: {
+		measures: { zero: sum('cases', 'zero_trip'), completed: sum('cases', 'completed') },
+		value: (m) => ratio(m.zero, m.completed)
+	},
+	crossProvinceVolume: {
+		measures: { cross: sum('cases', 'cross_province') },
+		value: (m) => m.cross ?? 0
+	},
+	positiveRate: {
+		measures: { positive: sum('reviews', 'positive'), reviews: sum('reviews', 'reviews') },
+		value: (m) => ratio(m.positive, m.reviews)
+	},
+	negativeCount: {
+		measures: { negative: sum('reviews', 'negative') },
+		value: (m) => m.negative ?? 0
+	},
+	reviewRate: {
+		measures: { reviews: sum('reviews', 'reviews'), completed: sum('cases', 'completed') },
+		value: (m) => ratio(m.reviews, m.completed)
+	},
+	rectifiedRate: {
+		measures: { rectified: sum('reviewActions', 'rectified'), negative: sum('reviews', 'negative') },
+		value: (m) => ratio(m.rectified, m.negative)
+	},
+	overdueNegativeCount: {
+		measures: { overdue: sum('negativeReviews', 'overdue') },
+		value: (m) => m.overdue ?? 0
+	},
+	ticketVolume: {
+		measures: { created: sum('hotline', 'created') },
+		value: (m) => m.created ?? 0
+	},
+	answerRate: {
+		measures: { answered: sum('hotline', 'answered'), created: sum('hotline', 'created') },
+		value: (m) => ratio(m.answered, m.created)
+	},
+	ticketOnTimeRate: {
+		measures: { onTime: sum('hotline', 'closed_on_time'), withDue: sum('hotline', 'closed_with_due') },
+		value: (m) => ratio(m.onTime, m.withDue)
+	},
+	satisfactionRate: {
+		measures: { satisfied: sum('hotline', 'closed_satisfied'), rated: sum('hotline', 'closed_rated') },
+		value: (m) => ratio(m.satisfied, m.rated)
+	},
+	followUpRate: {
+		measures: { rated: sum('hotline', 'closed_rated'), closed: sum('hotline', 'closed') },
+		value: (m) => ratio(m.rated, m.closed)
+	}
+};
+
+const BY_CODE = new Map<string, RollupIndicator>(
+	CATALOGUE.map((def) => {
+		const c = COMPUTATIONS[def.code];
+		// Every catalogue indicator is computable: a new one without a computation fails at start-up, not on a wall.
+		if (!c) throw new Error(`indicator ${def.code} has no computation in planner/rollups.ts`);
+		return [def.code, { ...def, ...c }];
+	})
+);
+
+export function rollupIndicator(code: string): RollupIndicator | undefined {
+	return BY_CODE.get(code);
+}
