@@ -42,10 +42,12 @@ const Settings = z.object({
 	TIANSHU_WAREHOUSE_DATA: filePath.optional(),
 	TIANSHU_WAREHOUSE_PORT: port(1).optional(),
 	TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB: z.coerce.number({ error: 'must be a positive number of MiB' }).positive('must be a positive number of MiB').default(64),
-	/** readerLimitsFromEnv: seconds, bytes, rows. */
-	TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: z.string().optional(),
-	TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE: z.string().optional(),
-	TIANSHU_WAREHOUSE_READER_MAX_RESULT_ROWS: z.string().optional(),
+	/** What one query of the reader account (the web server) may use: seconds, bytes, rows (see readerLimitsFromEnv). */
+	TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: positiveInt('seconds').max(3600, 'must be at most 3600 s').default(30),
+	TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE: positiveInt('bytes')
+		.min(1024 ** 2, 'must be at least 1 MiB')
+		.default(4 * 1024 ** 3),
+	TIANSHU_WAREHOUSE_READER_MAX_RESULT_ROWS: positiveInt('rows').default(1_000_000),
 	/** appDbConfig: postgres:// URL; unset = the embedded app database. */
 	DATABASE_URL: z.string().optional(),
 	TIANSHU_APPDB_DATA: filePath.optional(),
@@ -100,14 +102,20 @@ export function setting<K extends SettingName>(name: K, env: Env = processEnv())
 	return parsed.data as Config[K];
 }
 
-/** Every variable, checked, with defaults; a bad value fails naming every bad variable. */
-export function config(env: Env = processEnv()): Config {
-	const cleaned = Object.fromEntries(SETTING_NAMES.map((n) => [n, given(env, n)]).filter(([, v]) => v !== undefined));
-	const parsed = Settings.safeParse(cleaned);
-	if (parsed.success) return parsed.data;
+/** Some variables, checked, with defaults; a bad value fails naming every bad variable. */
+export function settings<K extends SettingName>(names: readonly K[], env: Env = processEnv()): Pick<Config, K> {
+	const cleaned = Object.fromEntries(names.map((n) => [n, given(env, n)]).filter(([, v]) => v !== undefined));
+	const shape: Record<string, z.ZodType> = Object.fromEntries(names.map((n) => [n, Settings.shape[n]]));
+	const parsed = z.object(shape).safeParse(cleaned);
+	if (parsed.success) return parsed.data as Pick<Config, K>;
 	const lines = parsed.error.issues.map((i) => {
 		const name = String(i.path[0]);
 		return `  ${describe(name, i.message, given(env, name))}`;
 	});
 	throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** Every variable, checked, with defaults; a bad value fails naming every bad variable. */
+export function config(env: Env = processEnv()): Config {
+	return settings(SETTING_NAMES, env);
 }

@@ -11,7 +11,7 @@
  * several statements in one request, KILL QUERY, DESCRIBE over a file — is
  * refused by the statement check below, which is also a second line for the rest.
  */
-import { z } from 'zod';
+import { settings, type Env } from '../../config.ts';
 import { ErrorCode, WarehouseError } from './errors.ts';
 import { tokenize } from './sql-tokens.ts';
 
@@ -24,35 +24,24 @@ export interface ReaderLimits {
 	maxResultRows: number;
 }
 
-export const DEFAULT_READER_LIMITS: ReaderLimits = { maxExecutionTime: 30, maxMemoryUsage: 4 * 1024 ** 3, maxResultRows: 1_000_000 };
+const READER_LIMIT_NAMES = [
+	'TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME',
+	'TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE',
+	'TIANSHU_WAREHOUSE_READER_MAX_RESULT_ROWS'
+] as const;
 
-const positive = (what: string) =>
-	z.coerce
-		.number({ error: `must be ${what}` })
-		.int('must be a whole number')
-		.positive('must be above 0');
-const LimitsEnv = z.object({
-	TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: positive('a number of seconds')
-		.max(3600, 'must be at most 3600 s')
-		.default(DEFAULT_READER_LIMITS.maxExecutionTime),
-	TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE: positive('a number of bytes')
-		.min(1024 ** 2, 'must be at least 1 MiB')
-		.default(DEFAULT_READER_LIMITS.maxMemoryUsage),
-	TIANSHU_WAREHOUSE_READER_MAX_RESULT_ROWS: positive('a number of rows').default(DEFAULT_READER_LIMITS.maxResultRows)
-});
-
-/** The reader's limits from TIANSHU_WAREHOUSE_READER_*; a bad value throws a message naming the variable. */
-export function readerLimitsFromEnv(env: Record<string, string | undefined>): ReaderLimits {
-	const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('TIANSHU_WAREHOUSE_READER_') && v !== undefined && v !== ''));
-	const parsed = LimitsEnv.safeParse(cleaned);
-	if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-	const e = parsed.data;
+/** The reader's limits from TIANSHU_WAREHOUSE_READER_* (checked by ../../config.ts); a bad value throws a message naming the variable. */
+export function readerLimitsFromEnv(env: Env): ReaderLimits {
+	const e = settings(READER_LIMIT_NAMES, env);
 	return {
 		maxExecutionTime: e.TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME,
 		maxMemoryUsage: e.TIANSHU_WAREHOUSE_READER_MAX_MEMORY_USAGE,
 		maxResultRows: e.TIANSHU_WAREHOUSE_READER_MAX_RESULT_ROWS
 	};
 }
+
+/** 30 s, 4 GiB, 1 000 000 rows: the defaults config.ts gives. */
+export const DEFAULT_READER_LIMITS: ReaderLimits = readerLimitsFromEnv({});
 
 /**
  * URL settings the reader may send: how results are written, nothing more.
