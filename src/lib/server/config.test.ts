@@ -69,6 +69,11 @@ describe('configuration', () => {
 		expect(() => setting('TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB', { TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB: '-1' })).toThrow(/TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB/);
 	});
 
+	it('never repeats a value that may hold a password', () => {
+		expect(() => setting('CLICKHOUSE_URL', { CLICKHOUSE_URL: 'ftp://ts:hunter2@ch.example' })).toThrow(/CLICKHOUSE_URL: must be an http/);
+		expect(() => config({ CLICKHOUSE_URL: 'ftp://ts:hunter2@ch.example', ORIGIN: 'gopher://u:hunter2@wall' })).toThrow(/^(?![\s\S]*hunter2)/);
+	});
+
 	it('names every bad variable at once, and leaves unknown variables alone', () => {
 		let message = '';
 		try {

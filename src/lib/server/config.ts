@@ -26,6 +26,9 @@ const positiveInt = (what: string) =>
 		.number({ error: `must be a number of ${what}` })
 		.int('must be a whole number')
 		.positive('must be above 0');
+export const DEFAULT_WAREHOUSE_PORT = 8123;
+export const DEFAULT_DATABASE = 'tianshu';
+
 const filePath = z.string().max(4096, 'must be a path of at most 4096 characters');
 
 /**
@@ -34,13 +37,16 @@ const filePath = z.string().max(4096, 'must be a path of at most 4096 characters
  * function named in their comment, which takes its input from this module.
  */
 const Settings = z.object({
-	/** warehouseConfig: http(s) URL; unset = the embedded warehouse. */
-	CLICKHOUSE_URL: z.string().optional(),
-	CLICKHOUSE_USER: z.string().optional(),
+	/** Unset = the embedded warehouse (see warehouseConfig). */
+	CLICKHOUSE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. http://clickhouse.internal:8123' }).optional(),
+	CLICKHOUSE_USER: z.string().min(1, 'must not be empty when set').optional(),
 	CLICKHOUSE_PASSWORD: z.string().optional(),
-	CLICKHOUSE_DATABASE: z.string().optional(),
+	CLICKHOUSE_DATABASE: z
+		.string()
+		.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier (letters, digits, underscore; not starting with a digit)')
+		.default(DEFAULT_DATABASE),
 	TIANSHU_WAREHOUSE_DATA: filePath.optional(),
-	TIANSHU_WAREHOUSE_PORT: port(1).optional(),
+	TIANSHU_WAREHOUSE_PORT: port(1).default(DEFAULT_WAREHOUSE_PORT),
 	TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB: z.coerce.number({ error: 'must be a positive number of MiB' }).positive('must be a positive number of MiB').default(64),
 	/** What one query of the reader account (the web server) may use: seconds, bytes, rows (see readerLimitsFromEnv). */
 	TIANSHU_WAREHOUSE_READER_MAX_EXECUTION_TIME: positiveInt('seconds').max(3600, 'must be at most 3600 s').default(30),
@@ -91,8 +97,11 @@ export function exportToProcess(name: string, value: string): void {
 // An empty variable means unset, as shells and .env files produce.
 const given = (env: Env, name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
 
+// Values that may hold a password are never repeated in a message (they end up in logs).
+const SECRET: ReadonlySet<string> = new Set(['CLICKHOUSE_URL', 'CLICKHOUSE_PASSWORD', 'DATABASE_URL', 'ORIGIN']);
+
 const describe = (name: string, message: string, value: string | undefined) =>
-	`${name}: ${message}${value === undefined ? '' : ` (got '${value.length > 80 ? `${value.slice(0, 80)}…` : value}')`}`;
+	`${name}: ${message}${value === undefined || SECRET.has(name) ? '' : ` (got '${value.length > 80 ? `${value.slice(0, 80)}…` : value}')`}`;
 
 /** One variable, checked, with its default. */
 export function setting<K extends SettingName>(name: K, env: Env = processEnv()): Config[K] {

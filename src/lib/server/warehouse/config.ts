@@ -5,8 +5,7 @@
  * server); otherwise the embedded warehouse's own credentials file, found in its
  * data directory, for the role asked (the web reads, everything else writes).
  */
-import { z } from 'zod';
-import { ConfigError, processEnv, type Env } from '../config.ts';
+import { ConfigError, DEFAULT_DATABASE, DEFAULT_WAREHOUSE_PORT, processEnv, settings, type Env } from '../config.ts';
 import { ACCOUNT_NAMES, CredentialsError, credentialsPath, readCredentials, type WarehouseRole } from './credentials.ts';
 
 export { ConfigError } from '../config.ts';
@@ -14,27 +13,16 @@ export { ConfigError } from '../config.ts';
 export type { WarehouseRole } from './credentials.ts';
 
 export const DEFAULT_WAREHOUSE_DATA = './data/warehouse';
-export const DEFAULT_WAREHOUSE_PORT = 8123;
-export const DEFAULT_DATABASE = 'tianshu';
+export { DEFAULT_DATABASE, DEFAULT_WAREHOUSE_PORT };
 
-const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-const EnvSchema = z.object({
-	CLICKHOUSE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. http://clickhouse.internal:8123' }).optional(),
-	CLICKHOUSE_USER: z.string().min(1, 'must not be empty when set').optional(),
-	CLICKHOUSE_PASSWORD: z.string().optional(),
-	TIANSHU_WAREHOUSE_DATA: z.string().optional(),
-	CLICKHOUSE_DATABASE: z
-		.string()
-		.regex(identifier, 'must be a plain identifier (letters, digits, underscore; not starting with a digit)')
-		.default(DEFAULT_DATABASE),
-	TIANSHU_WAREHOUSE_PORT: z.coerce
-		.number({ error: 'must be a port number' })
-		.int('must be a whole number')
-		.min(1, 'must be 1–65535')
-		.max(65535, 'must be 1–65535')
-		.default(DEFAULT_WAREHOUSE_PORT)
-});
+const WAREHOUSE_VARIABLES = [
+	'CLICKHOUSE_URL',
+	'CLICKHOUSE_USER',
+	'CLICKHOUSE_PASSWORD',
+	'TIANSHU_WAREHOUSE_DATA',
+	'CLICKHOUSE_DATABASE',
+	'TIANSHU_WAREHOUSE_PORT'
+] as const;
 
 export interface WarehouseConfig {
 	url: string;
@@ -57,14 +45,8 @@ export interface WarehouseConfig {
  * (the supervisor's children, tests). CLICKHOUSE_USER/CLICKHOUSE_PASSWORD, when set, always win.
  */
 export function warehouseConfig(env: Env = processEnv(), role: WarehouseRole = 'writer'): WarehouseConfig {
-	// An empty variable means unset, as shells and .env files produce.
-	const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-	const parsed = EnvSchema.safeParse(cleaned);
-	if (!parsed.success) {
-		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-		throw new ConfigError(`invalid warehouse configuration:\n${lines.join('\n')}`);
-	}
-	const e = parsed.data;
+	// Checked by the config module (an empty variable means unset); a bad value throws a ConfigError naming it.
+	const e = settings(WAREHOUSE_VARIABLES, env);
 	const embedded = e.CLICKHOUSE_URL === undefined;
 	const base = { url: e.CLICKHOUSE_URL ?? `http://127.0.0.1:${e.TIANSHU_WAREHOUSE_PORT}`, database: e.CLICKHOUSE_DATABASE, embedded, role };
 	if (e.CLICKHOUSE_USER !== undefined || e.CLICKHOUSE_PASSWORD !== undefined) {
