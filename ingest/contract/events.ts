@@ -6,6 +6,7 @@
  * (+08:00), which is what Chinese source systems write; they are stored in UTC.
  */
 import { z } from 'zod';
+import { ADCODE_MAX, ADCODE_MIN } from '../../src/lib/regions/index.ts';
 
 export const EVENT_TYPES = ['case', 'review', 'review_action', 'ticket', 'indicator', 'warning', 'target'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -133,7 +134,7 @@ const adcode = z
 			.regex(/^\d{6}$/, 'must be six digits')
 			.transform(Number)
 	])
-	.pipe(z.number().int().min(110000, 'must be a GB/T 2260 code').max(829999, 'must be a GB/T 2260 code'));
+	.pipe(z.number().int().min(ADCODE_MIN, 'must be a GB/T 2260 code').max(ADCODE_MAX, 'must be a GB/T 2260 code'));
 
 export const CaseEvent = z.object({
 	type: z.literal('case'),

@@ -1,7 +1,9 @@
 /**
  * The region hierarchy the enrich step needs: for each GB/T 2260 code, its
- * province and prefecture city. Loaded once from the warehouse's `regions`.
+ * province and prefecture city. Loaded once from the warehouse's `regions`
+ * (through queries/regions, the one reader of that table).
  */
+import { regionTree } from '../../src/lib/server/queries/regions/index.ts';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
 
 export interface RegionKeys {
@@ -13,10 +15,9 @@ export class RegionIndex {
 	constructor(private readonly byCode: Map<number, RegionKeys>) {}
 
 	static async load(warehouse: Warehouse): Promise<RegionIndex> {
-		const rs = await warehouse.query({ query: 'SELECT adcode, province_code, city_code FROM regions FINAL', format: 'JSONCompactEachRow' });
-		const rows = await rs.json<[number, number, number]>();
-		if (rows.length === 0) throw new Error('the regions table is empty: run `tianshu seed` before ingesting');
-		return new RegionIndex(new Map(rows.map(([a, p, c]) => [a, { province_code: p, city_code: c }])));
+		const tree = await regionTree({ warehouse });
+		if (tree.size === 0) throw new Error('the regions table is empty: run `tianshu seed` before ingesting');
+		return RegionIndex.of(tree.all());
 	}
 
 	/** For tests and tools that hold the rows already. */

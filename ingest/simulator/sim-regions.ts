@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { readCsv, regionRows, type RegionRow } from '../../src/lib/server/seed/reference-data.ts';
 import { Random } from '../../src/lib/random.ts';
+import { within } from '../../src/lib/regions/index.ts';
 
 export interface SimRegion {
 	adcode: number;
@@ -44,7 +45,7 @@ export function loadScope(referenceDir: string, scope: number, seed: number): { 
 	const stats = readCsv(path.join(referenceDir, 'statistics', 'provinces.csv'));
 	const population = new Map(stats.map((s) => [Number(s.adcode), Number(s.population_2020_wan)]));
 	const byCode = new Map(rows.map((r) => [r.adcode, r]));
-	const inScope = (r: RegionRow) => scope === 0 || r.province_code === scope || r.city_code === scope || r.adcode === scope;
+	const inScope = (r: RegionRow) => within(r.adcode, scope);
 	const hasChildren = new Set(rows.filter((r) => r.level === 'county').map((r) => r.parent_code));
 	const leaves = rows.filter(
 		(r) => population.has(r.province_code) && inScope(r) && (r.level === 'county' || (r.level === 'city' && !hasChildren.has(r.adcode)))

@@ -10,7 +10,8 @@
  * estimate can be wrong (a stale catalogue): the planner's row LIMIT still holds.
  */
 import type { Dimension } from '../../indicators/catalogue.ts';
-import { bucketLabels, levelOf, MAX_RESULT_ROWS, PlanError } from '../planner/plan.ts';
+import { levelOf } from '../../regions/index.ts';
+import { bucketLabels, MAX_RESULT_ROWS, PlanError } from '../planner/plan.ts';
 import type { QueryRequest } from '../planner/request.ts';
 
 /** Figures one request may return at most: 200 000 values is a few MB of JSON. */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { INDICATOR_CODES } from '../../indicators/catalogue.ts';
 import { beijingLocal, DAY_MS } from '../../calendar/beijing-time.ts';
 import { parseTimestamp } from '../../../../ingest/contract/events.ts';
+import { Adcode } from '../../regions/index.ts';
 
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$/;
 
@@ -49,11 +50,8 @@ const localTime = z
 		return ms;
 	});
 
-/** A region: 0 for the nation, or a GB/T 2260 code. */
-export const Adcode = z
-	.number()
-	.int()
-	.refine((v) => v === 0 || (v >= 110000 && v <= 829999), '须为 0（全国）或六位行政区划代码（GB/T 2260）');
+// A region (0 for the nation, or a GB/T 2260 code) has one validator: src/lib/regions; re-exported for existing imports.
+export { Adcode } from '../../regions/index.ts';
 const adcode = Adcode;
 const values = (max: number) => z.array(z.string().min(1).max(128)).min(1).max(max);
 
