@@ -15,10 +15,10 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
-import { storeBatch } from './exactly-once.ts';
-import type { IngestWorker } from './worker.ts';
+import { storeBatch } from '../worker/exactly-once.ts';
+import type { IngestWorker } from '../worker/worker.ts';
 import type { GrantedSource } from '../../src/lib/server/appdb/sources.ts';
-import { lineOf } from './line-reader.ts';
+import { splitLines } from './lines.ts';
 
 export interface HttpPushOptions {
 	worker: IngestWorker;
@@ -128,25 +128,16 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 		const rejected: Array<{ line: number; step: string; reason: string; detail: string }> = [];
 		const results: Array<ReturnType<IngestWorker['evaluate']>> = [];
 		let accepted = 0;
-		let start = 0;
-		let lineNo = 0;
-		while (start < body.length) {
-			let end = body.indexOf(0x0a, start);
-			if (end < 0) end = body.length;
-			const bytes = body.subarray(start, end);
-			lineNo++;
-			if (bytes.length > 0 && !(bytes.length === 1 && bytes[0] === 0x0d)) {
-				const result = options.worker.evaluate(sourceId, lineOf(bytes, start, end + 1, maxLine), undefined, source.types);
-				results.push(result);
-				for (const [table, json] of result.rows) {
-					let rows = tables.get(table);
-					if (!rows) tables.set(table, (rows = []));
-					rows.push(json);
-				}
-				if (result.refusal) rejected.push({ line: lineNo, step: result.refusal.step, reason: result.refusal.reason, detail: result.refusal.detail });
-				else accepted++;
+		for (const line of splitLines(body, maxLine)) {
+			const result = options.worker.evaluate(sourceId, line, undefined, source.types);
+			results.push(result);
+			for (const [table, json] of result.rows) {
+				let rows = tables.get(table);
+				if (!rows) tables.set(table, (rows = []));
+				rows.push(json);
 			}
-			start = end + 1;
+			if (result.refusal) rejected.push({ line: line.number!, step: result.refusal.step, reason: result.refusal.reason, detail: result.refusal.detail });
+			else accepted++;
 		}
 		// Each event id once: a body that repeats stored events (reordered, re-batched) stores none of them again.
 		for (const [table, rows] of tables) await storeBatch(options.warehouse, table, rows, `${dedupId}:${table}`);

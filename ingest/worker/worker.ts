@@ -1,21 +1,23 @@
 /**
- * The ingestion worker: reads its sources, runs every line through the steps,
- * buffers rows per table and stores them exactly once (see batch-writer.ts and
- * checkpoints.ts). Bad lines go to `ingest_dead_letter` with their reason; the
- * worker never stops on input.
+ * The ingestion worker: runs its sources (ingest/sources/), every line through
+ * the steps, buffers rows per table and stores them exactly once (see
+ * batch-writer.ts and checkpoints.ts). Bad lines go to `ingest_dead_letter` with
+ * their reason; the worker never stops on input.
  */
-import { open, readdir, rename, stat, mkdir } from 'node:fs/promises';
-import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { process as runSteps, chTime, Refusal, type Routed, type StepContext } from '../pipeline/steps.ts';
 import type { RegionIndex } from '../pipeline/regions.ts';
 import { BatchWriter, type SourceState } from './batch-writer.ts';
 import { Checkpoints } from './checkpoints.ts';
-import { lineOf, readLines, utf8Head, type Line } from './line-reader.ts';
 import { DeadlinePolicy } from '../pipeline/deadlines.ts';
+import { utf8Head, type Line } from '../sources/lines.ts';
+import { csvLineAsEvent } from '../sources/csv.ts';
+import type { FileSourceState, SourceHost } from '../sources/host.ts';
+import { followFile } from '../sources/file-follow.ts';
+import { watchDropBox } from '../sources/drop-box.ts';
+import { readStream } from '../sources/stdin.ts';
 
 export interface WorkerOptions {
 	warehouse: Warehouse;
@@ -52,15 +54,6 @@ interface Tally {
 	newest: number;
 }
 
-interface FileSourceState extends SourceState {
-	path: string;
-	/** Bytes on disk, for lag. */
-	size: number;
-}
-
-const INDICATOR_CSV_COLUMNS = ['indicator', 'adcode', 'period', 'value', 'unit', 'release_ts'];
-const TARGET_CSV_COLUMNS = ['indicator', 'adcode', 'year', 'value', 'unit', 'release_ts'];
-
 export class IngestWorker {
 	readonly writer: BatchWriter;
 	private readonly checkpoints: Checkpoints;
@@ -73,6 +66,8 @@ export class IngestWorker {
 	private readonly timers: NodeJS.Timeout[] = [];
 	private readonly running = new Set<Promise<void>>();
 	private readonly fileStates = new Set<FileSourceState>();
+	/** What the sources see of this worker. */
+	private readonly host: SourceHost;
 	private readonly knownItems = new Map<string, string>();
 	private lastMetrics = { at: Date.now(), lines: 0 };
 	readonly name: string;
@@ -108,6 +103,15 @@ export class IngestWorker {
 				}, interval)
 			);
 		this.timers.push(setInterval(() => void this.reportMetrics(), options.metricsIntervalMs ?? 10_000));
+		this.host = {
+			writer: this.writer,
+			checkpoints: this.checkpoints,
+			logger: options.logger,
+			maxLineBytes: options.maxLineBytes ?? 1024 * 1024,
+			stopping: () => this.stopping,
+			handleLine: (state, line, csvHeader) => this.handleLine(state, line, csvHeader),
+			files: this.fileStates
+		};
 	}
 
 	get snapshot(): Metrics & { bufferRows: number; bufferBytes: number; lagBytes: number } {
@@ -124,142 +128,27 @@ export class IngestWorker {
 
 	/** Reads a file to its end (and, with follow, as it grows and across rotation). */
 	async ingestFile(file: string, options: { follow?: boolean; onProgress?: (position: number, size: number) => void } = {}): Promise<void> {
-		const task = this.fileTask(path.resolve(file), options);
+		await this.track(followFile(this.host, path.resolve(file), { ...options, pollMs: this.options.pollMs ?? 250 }));
+	}
+
+	/** Processes every file that appears in `dir` once, then moves it to `dir/done`. Names starting with '.' are skipped (write there, then rename). */
+	async watchDropBox(dir: string): Promise<void> {
+		await this.track(watchDropBox(dir, { pollMs: this.options.pollMs ?? 1000, stopping: () => this.stopping, ingestFile: (file) => this.ingestFile(file) }));
+	}
+
+	/** Reads standard input to its end. A crash cannot be resumed (the pipe is gone): the sender replays. */
+	async ingestStream(stream: NodeJS.ReadableStream, id: string): Promise<void> {
+		await readStream(this.host, stream, id);
+	}
+
+	/** Runs a source until it ends; stop() waits for it. */
+	private async track(task: Promise<void>): Promise<void> {
 		this.running.add(task);
 		try {
 			await task;
 		} finally {
 			this.running.delete(task);
 		}
-	}
-
-	private async fileTask(file: string, options: { follow?: boolean; onProgress?: (position: number, size: number) => void }): Promise<void> {
-		const pollMs = this.options.pollMs ?? 250;
-		for (;;) {
-			let fh;
-			try {
-				fh = await open(file, 'r');
-			} catch (e) {
-				if (options.follow && (e as NodeJS.ErrnoException).code === 'ENOENT' && !this.stopping) {
-					await sleep(pollMs);
-					continue;
-				}
-				throw e;
-			}
-			let rotated = false;
-			try {
-				const info = await fh.stat();
-				const id = `file:${realpathSync(file)}#${info.ino}`;
-				const state: FileSourceState = { id, path: file, position: 0, committed: 0, size: info.size };
-				const checkpoint = await this.checkpoints.read(id);
-				state.position = state.committed = Math.min(checkpoint.committed, info.size);
-				const replayUntil = checkpoint.pendingEnd > checkpoint.committed ? checkpoint.pendingEnd : undefined;
-				if (checkpoint.committed > 0) this.options.logger.info({ source: id, resumeAt: state.committed, replayUntil }, 'resuming from checkpoint');
-				this.writer.register(state);
-				this.fileStates.add(state);
-				const csv = /\.csv$/i.test(file);
-				const header = csv ? await readCsvHeader(fh) : undefined;
-				if (header && state.position < header.end) state.position = state.committed = header.end;
-				const atEnd = async (): Promise<boolean> => {
-					if (!options.follow || this.stopping) return false;
-					await sleep(pollMs);
-					const now = await stat(file).catch(() => undefined);
-					const mine = await fh!.stat();
-					state.size = mine.size;
-					if (!now || now.ino !== info.ino) {
-						// Rotated: finish this file (read what is left), then follow the new one.
-						if (mine.size > state.position) return true;
-						rotated = true;
-						return false;
-					}
-					if (now.size < state.position) {
-						this.options.logger.warn(
-							{ source: id, size: now.size, position: state.position },
-							'file truncated in place: ignored; rotate files instead of truncating them'
-						);
-					}
-					return !this.stopping;
-				};
-				const consume = async (from: number, stopAt: number | undefined) => {
-					for await (const line of readLines(fh!, from, {
-						maxLineBytes: this.options.maxLineBytes ?? 1024 * 1024,
-						stopAt,
-						atEnd: stopAt === undefined ? atEnd : async () => false,
-						stopped: () => this.stopping && stopAt === undefined
-					})) {
-						this.handleLine(state, line, header?.columns);
-						// A replay is stored as one batch at its end: no cut in between.
-						if (stopAt === undefined && this.writer.full) await this.writer.makeRoom();
-						options.onProgress?.(state.position, state.size);
-					}
-				};
-				if (replayUntil !== undefined) {
-					// Replay exactly the range a crash left pending, as one batch, so its dedup tokens match.
-					this.writer.beginReplay(state);
-					await consume(state.position, replayUntil);
-					await this.writer.endReplay(state);
-				}
-				await consume(state.position, undefined);
-				await this.writer.flush();
-				this.writer.unregister(state);
-				this.fileStates.delete(state);
-			} finally {
-				await fh.close();
-			}
-			if (!rotated || this.stopping) return;
-			this.options.logger.info({ file }, 'file rotated; following the new one');
-		}
-	}
-
-	/** Processes every file that appears in `dir` once, then moves it to `dir/done`. Names starting with '.' are skipped (write there, then rename). */
-	async watchDropBox(dir: string): Promise<void> {
-		const done = path.join(dir, 'done');
-		await mkdir(done, { recursive: true });
-		const task = (async () => {
-			while (!this.stopping) {
-				const names = (await readdir(dir)).filter((n) => /\.(ndjson|jsonl|json|csv)$/i.test(n) && !n.startsWith('.')).sort();
-				for (const name of names) {
-					if (this.stopping) break;
-					await this.ingestFile(path.join(dir, name));
-					if (!this.stopping) await rename(path.join(dir, name), path.join(done, name));
-				}
-				await sleep(this.options.pollMs ?? 1000);
-			}
-		})();
-		this.running.add(task);
-		await task.finally(() => this.running.delete(task));
-	}
-
-	/** Reads standard input to its end. A crash cannot be resumed (the pipe is gone): the sender replays. */
-	async ingestStream(stream: NodeJS.ReadableStream, id: string): Promise<void> {
-		const state: SourceState = { id, position: 0, committed: 0 };
-		this.writer.register(state);
-		let partial: Buffer[] = [];
-		let lineStart = 0;
-		let offset = 0;
-		const max = this.options.maxLineBytes ?? 1024 * 1024;
-		const emit = (bytes: Buffer, end: number) => {
-			const line = lineOf(bytes, lineStart, end, max);
-			lineStart = end;
-			if (line.bytes.length > 0 || line.tooLong) this.handleLine(state, line, undefined);
-			else state.position = end;
-		};
-		for await (const chunk of stream) {
-			const data = chunk as Buffer;
-			let from = 0;
-			for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a, from)) {
-				const piece = data.subarray(from, nl);
-				emit(partial.length ? Buffer.concat([...partial, piece]) : Buffer.from(piece), offset + nl + 1);
-				partial = [];
-				from = nl + 1;
-			}
-			if (from < data.length) partial.push(Buffer.from(data.subarray(from)));
-			offset += data.length;
-			if (this.writer.full) await this.writer.makeRoom();
-		}
-		if (partial.length) emit(Buffer.concat(partial), offset);
-		await this.writer.flush();
-		this.writer.unregister(state);
 	}
 
 	/** Runs the steps on one line: the rows it yields (table, JSON), and the refusal if refused. */
@@ -419,46 +308,4 @@ export class IngestWorker {
 		await this.writer.flush();
 		await this.reportMetrics();
 	}
-}
-
-/** The header line of a CSV table of indicator values or targets: its columns and where the data starts. */
-async function readCsvHeader(fh: import('node:fs/promises').FileHandle): Promise<{ columns: string[]; end: number }> {
-	const head = Buffer.alloc(4096);
-	const { bytesRead } = await fh.read(head, 0, head.length, 0);
-	const nl = head.subarray(0, bytesRead).indexOf(0x0a);
-	const text = head
-		.subarray(0, nl < 0 ? bytesRead : nl)
-		.toString('utf8')
-		.replace(/^\uFEFF/, '')
-		.trim();
-	const columns = text.split(',').map((h) => h.trim());
-	// A table of targets has a year; a table of values a period.
-	const expected = columns.includes('year') ? TARGET_CSV_COLUMNS : INDICATOR_CSV_COLUMNS;
-	const missing = expected.filter((c) => !columns.includes(c));
-	if (missing.length)
-		throw new Error(
-			`CSV table without column(s) ${missing.join(', ')}: expected a header ${INDICATOR_CSV_COLUMNS.join(',')} (values) or ${TARGET_CSV_COLUMNS.join(',')} (targets)`
-		);
-	return { columns, end: nl < 0 ? bytesRead : nl + 1 };
-}
-
-/** A CSV table row as an indicator or target event. */
-function csvLineAsEvent(bytes: Buffer, header: string[]): Buffer {
-	let record: string[];
-	try {
-		record = (parseCsv(bytes, { relax_quotes: false }) as string[][])[0] ?? [];
-	} catch {
-		return bytes; // not JSON either: the parse step refuses it with the raw line
-	}
-	const o: Record<string, unknown> = { type: header.includes('year') ? 'target' : 'indicator' };
-	header.forEach((h, i) => {
-		const v = record[i];
-		const numeric = (h === 'value' || h === 'year') && v !== undefined && v !== '' && !Number.isNaN(Number(v));
-		o[h] = numeric ? Number(v) : h === 'adcode' && /^\d+$/.test(v ?? '') ? Number(v) : v;
-	});
-	return Buffer.from(JSON.stringify(o));
-}
-
-function sleep(ms: number): Promise<void> {
-	return new Promise((r) => setTimeout(r, ms));
 }
