@@ -7,6 +7,7 @@ import type { Warehouse } from '../warehouse/client.ts';
 import { BEIJING_OFFSET_MS } from '../../calendar/beijing-time.ts';
 import type { IndicatorDef } from '../../indicators/catalogue.ts';
 import type { RollupIndicator } from './rollups.ts';
+import { regionTree, shortNames } from '../queries/regions/index.ts';
 import { bucketLabels, childColumn, levelOf, MAX_RESULT_ROWS, plan, type Plan, type Scope } from './plan.ts';
 import type { QueryRequest } from './request.ts';
 import { checkWork, tooManyRows, type Cardinalities, type WorkEstimate } from '../limits/work-cap.ts';
@@ -223,9 +224,7 @@ export function cardinalities(warehouse: Warehouse): Promise<Cardinalities> {
 
 async function loadCardinalities(warehouse: Warehouse): Promise<Cardinalities> {
 	const [regions, catalogue] = await Promise.all([
-		warehouse
-			.query({ query: 'SELECT adcode, province_code, city_code FROM regions FINAL', format: 'JSONEachRow' })
-			.then((rs) => rs.json<{ adcode: number; province_code: number; city_code: number }>()),
+		regionTree({ warehouse }).then((tree) => tree.all()),
 		warehouse
 			.query({ query: 'SELECT uniqExact(item_code) AS items, uniqExact(department) AS departments FROM service_items FINAL', format: 'JSONEachRow' })
 			.then((rs) => rs.json<{ items: number; departments: number }>())
@@ -244,24 +243,9 @@ async function loadCardinalities(warehouse: Warehouse): Promise<Cardinalities> {
 	return { children, items: Number(catalogue[0]?.items ?? 0), departments: Number(catalogue[0]?.departments ?? 0) };
 }
 
-/**
- * Region names, asked of the warehouse only for codes not seen before: they do
- * not change while a process runs, and live topics label the same regions every tick.
- */
-const shortNames = new Map<number, string>();
-
-/** Short Chinese names of regions, from the per-process cache. */
-export async function regionNames(warehouse: Warehouse, codes: number[]): Promise<Map<number, string>> {
-	const unknown = [...new Set(codes.filter((c) => !shortNames.has(c)))];
-	if (unknown.length) {
-		const rs = await warehouse.query({
-			query: 'SELECT adcode, short_name FROM regions FINAL WHERE adcode IN {codes:Array(UInt32)}',
-			query_params: { codes: unknown },
-			format: 'JSONEachRow'
-		});
-		for (const r of await rs.json<{ adcode: number; short_name: string }>()) shortNames.set(r.adcode, r.short_name);
-	}
-	return shortNames;
+/** Short Chinese names of regions, from the per-process region tree (queries/regions). */
+export function regionNames(warehouse: Warehouse, codes: number[]): Promise<Map<number, string>> {
+	return shortNames({ warehouse }, codes);
 }
 
 /** Short Chinese names for sub-region series. */

@@ -1,7 +1,7 @@
 import { beijingLocal } from '../../../calendar/beijing-time.ts';
 import type { EconomyPanel } from '../../../cockpit/model.ts';
 import { economyOverview } from '../../queries/economy/overview.ts';
-import { regionName } from '../../queries/cockpit/regions.ts';
+import { regionName } from '../../queries/regions/index.ts';
 import type { Ctx } from './shared.ts';
 
 /** This year's economic indicators of the region, or of its province when the region publishes none. */

@@ -1,7 +1,7 @@
 import type { HeaderPanel } from '../../../cockpit/model.ts';
 import { PlanError } from '../../planner/plan.ts';
 import { dataAsOf } from '../../queries/cockpit/freshness.ts';
-import { childRegions, regionsByCode } from '../../queries/cockpit/regions.ts';
+import { childRegions, regionsByCode } from '../../queries/regions/index.ts';
 import { assertInScope, inScope, levelOf } from '../../scope.ts';
 import { parallel, type Ctx } from './shared.ts';
 
@@ -18,7 +18,7 @@ export async function header(ctx: Ctx, adcode: number): Promise<HeaderPanel> {
 	const self = adcode === 0 ? { adcode: 0, name: '全国', short_name: '全国' } : byCode.get(adcode);
 	if (!self) throw new PlanError(`没有该地区：${adcode}`);
 	const path = [{ adcode: 0, name: '全国' }, ...[...chain].reverse().map((c) => ({ adcode: c, name: byCode.get(c)?.name ?? String(c) }))];
-	const visible = ctx.scope.all ? children : children.filter((c) => inScope(c.adcode, ctx.scope));
+	const visible = (ctx.scope.all ? children : children.filter((c) => inScope(c.adcode, ctx.scope))).map((c) => ({ adcode: c.adcode, name: c.name }));
 	return {
 		region: { adcode, name: self.name, shortName: self.short_name, level: levelOf(adcode) },
 		path: adcode === 0 ? path.slice(0, 1) : path,

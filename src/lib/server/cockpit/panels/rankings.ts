@@ -2,7 +2,7 @@ import { DAY_MS as DAY, startOfBeijingDay } from '../../../calendar/beijing-time
 import type { RankingsPanel } from '../../../cockpit/model.ts';
 import { builtinMethodology } from '../../../indices/builtins.ts';
 import { compute } from '../../../indices/engine.ts';
-import { childRegions } from '../../queries/cockpit/regions.ts';
+import { childRegions } from '../../queries/regions/index.ts';
 import { satisfactionInputs } from '../../queries/cockpit/satisfaction.ts';
 import { inScope, levelOf } from '../../scope.ts';
 import { countyParent, parallel, type Ctx } from './shared.ts';
