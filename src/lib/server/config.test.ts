@@ -69,6 +69,13 @@ describe('configuration', () => {
 		expect(() => setting('TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB', { TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB: '-1' })).toThrow(/TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB/);
 	});
 
+	it('checks the scope: six-digit GB/T 2260 codes, comma-separated; blank is everything', () => {
+		expect(setting('TIANSHU_SCOPE', { TIANSHU_SCOPE: '440300, 450000' })).toBe('440300, 450000');
+		expect(setting('TIANSHU_SCOPE', { TIANSHU_SCOPE: ' ' })).toBe(' ');
+		for (const bad of ['4403', '440300;450000', '100000', '900000', '440300,', '0x6b6cc'])
+			expect(() => setting('TIANSHU_SCOPE', { TIANSHU_SCOPE: bad }), bad).toThrow(/TIANSHU_SCOPE: must be comma-separated GB\/T 2260 codes/);
+	});
+
 	it('never repeats a value that may hold a password', () => {
 		expect(() => setting('CLICKHOUSE_URL', { CLICKHOUSE_URL: 'ftp://ts:hunter2@ch.example' })).toThrow(/CLICKHOUSE_URL: must be an http/);
 		expect(() => config({ CLICKHOUSE_URL: 'ftp://ts:hunter2@ch.example', ORIGIN: 'gopher://u:hunter2@wall' })).toThrow(/^(?![\s\S]*hunter2)/);

@@ -66,8 +66,14 @@ const Settings = z.object({
 	LOG_LEVEL: z
 		.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
 		.default('info'),
-	/** scopeFromEnv: comma-separated GB/T 2260 codes. */
-	TIANSHU_SCOPE: z.string().optional(),
+	/** The regions a deployment may see (scopeFromEnv); blank = everything. */
+	TIANSHU_SCOPE: z
+		.string()
+		.refine(
+			(v) => !v.trim() || v.split(',').every((s) => /^\s*\d{6}\s*$/.test(s) && Number(s) >= 110000 && Number(s) <= 829999),
+			'must be comma-separated GB/T 2260 codes (110000–829999), e.g. 440300 or 440000,450000'
+		)
+		.optional(),
 	TIANSHU_DEADLINES: filePath.optional(),
 	/** The cockpit page checks it as it checks ?adcode= (a 400 in Chinese). */
 	TIANSHU_COCKPIT_REGION: z.string().default('0'),
