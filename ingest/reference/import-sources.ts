@@ -21,8 +21,8 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import simplify from 'simplify-js';
-import { parse } from 'csv-parse/sync';
 import { decodeGeometry, type EncodedGeometry, type Position } from '../../src/lib/map/echarts-geo.ts';
+import { readCsv } from './reference-data.ts';
 
 const { values } = parseArgs({ options: { division: { type: 'string' }, echarts: { type: 'string' }, shared: { type: 'string' }, counties: { type: 'string' }, points: { type: 'boolean' } } });
 const root = path.resolve(import.meta.dirname, '../..');
@@ -105,7 +105,7 @@ if (values.echarts && values.division) {
 }
 
 if (values.counties) {
-	const areas = parse(readFileSync(out('ingest/reference/regions/areas.csv')), { columns: true }) as Array<{ code: string; name: string; cityCode: string }>;
+	const areas = readCsv(out('ingest/reference/regions/areas.csv')) as Array<{ code: string; name: string; cityCode: string }>;
 	const byCity = new Map<string, typeof areas>();
 	for (const a of areas) byCity.set(a.cityCode, [...(byCity.get(a.cityCode) ?? []), a]);
 	const stem = (n: string) => n.replace(/(自治县|自治旗|新区|林区|特区|市|县|区|旗)$/, '');

@@ -5,7 +5,7 @@
  * calibrated on the published figures in ingest/reference/statistics.
  */
 import path from 'node:path';
-import { readCsv, regionRows, type RegionRow } from '../../src/lib/server/seed/reference-data.ts';
+import { readCsv, regionRows, type RegionRow } from '../reference/reference-data.ts';
 import { Random } from '../../src/lib/random.ts';
 import { within } from '../../src/lib/regions/index.ts';
 

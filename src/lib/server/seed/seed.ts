@@ -8,7 +8,14 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../warehouse/client.ts';
 import { checksumOf } from '../migrate/migration-files.ts';
-import { capabilityRows, egdiRows, nationalMonthlyRows, platformTotalRows, regionRows, regionStatisticRows } from './reference-data.ts';
+import {
+	capabilityRows,
+	egdiRows,
+	nationalMonthlyRows,
+	platformTotalRows,
+	regionRows,
+	regionStatisticRows
+} from '../../../../ingest/reference/reference-data.ts';
 
 interface Load {
 	table: string;

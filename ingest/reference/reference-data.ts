@@ -1,6 +1,8 @@
 /**
- * Reads the reference files under ingest/reference into rows for the reference
- * tables. Pure apart from reading the files; every row keeps its source.
+ * The one home of the reference data: reads the files under ingest/reference
+ * into rows for the reference tables. `tianshu seed`, the simulator and the
+ * import script all read them through here. Pure apart from reading the files;
+ * every row keeps its source.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
