@@ -8,6 +8,7 @@ import { BEIJING_OFFSET_MS } from '../../calendar/beijing-time.ts';
 import type { IndicatorDef } from '../../indicators/catalogue.ts';
 import type { RollupIndicator } from './rollups.ts';
 import { regionTree, shortNames } from '../queries/regions/index.ts';
+import { itemCatalogueSize } from '../queries/items/catalogue.ts';
 import { bucketLabels, childColumn, levelOf, MAX_RESULT_ROWS, plan, type Plan, type Scope } from './plan.ts';
 import type { QueryRequest } from './request.ts';
 import { checkWork, tooManyRows, type Cardinalities, type WorkEstimate } from '../limits/work-cap.ts';
@@ -223,12 +224,7 @@ export function cardinalities(warehouse: Warehouse): Promise<Cardinalities> {
 }
 
 async function loadCardinalities(warehouse: Warehouse): Promise<Cardinalities> {
-	const [regions, catalogue] = await Promise.all([
-		regionTree({ warehouse }).then((tree) => tree.all()),
-		warehouse
-			.query({ query: 'SELECT uniqExact(item_code) AS items, uniqExact(department) AS departments FROM service_items FINAL', format: 'JSONEachRow' })
-			.then((rs) => rs.json<{ items: number; departments: number }>())
-	]);
+	const [regions, catalogue] = await Promise.all([regionTree({ warehouse }).then((tree) => tree.all()), itemCatalogueSize({ warehouse })]);
 	const children = new Map<number, number>();
 	const count = (parent: number) => children.set(parent, (children.get(parent) ?? 0) + 1);
 	for (const r of regions) {
@@ -240,7 +236,7 @@ async function loadCardinalities(warehouse: Warehouse): Promise<Cardinalities> {
 			count(r.province_code);
 		if (level === 'county' && r.city_code !== r.adcode) count(r.city_code);
 	}
-	return { children, items: Number(catalogue[0]?.items ?? 0), departments: Number(catalogue[0]?.departments ?? 0) };
+	return { children, items: catalogue.items, departments: catalogue.departments };
 }
 
 /** Short Chinese names of regions, from the per-process region tree (queries/regions). */

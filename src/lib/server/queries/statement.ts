@@ -8,7 +8,7 @@ import type { Context } from '../api/context.ts';
 export type QueryCtx = Pick<Context, 'warehouse' | 'scope'>;
 
 /** Rows of one statement; every value in `params` is bound (`{name:Type}`), never spliced. */
-export async function rows<T>(ctx: QueryCtx, sql: string, params: Record<string, unknown>): Promise<T[]> {
+export async function rows<T>(ctx: Pick<QueryCtx, 'warehouse'>, sql: string, params: Record<string, unknown>): Promise<T[]> {
 	const rs = await ctx.warehouse.query({ query: sql, query_params: params, format: 'JSONEachRow' });
 	return rs.json<T>();
 }
