@@ -44,7 +44,7 @@ export async function* readLines(fh: FileHandle, from: number, options: ReadOpti
 			if (last) yield last;
 			return;
 		}
-		yield* splitter.push(chunk.subarray(0, bytesRead));
+		for (const line of splitter.push(chunk.subarray(0, bytesRead))) yield line;
 	}
 }
 
