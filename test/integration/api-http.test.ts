@@ -131,6 +131,7 @@ const VALID: Record<string, unknown> = {
 	'ingest.health': undefined,
 	'economy.overview': { adcode: 440000, year: Number(today.slice(0, 4)) },
 	'cockpit.panel': { adcode: 440300, panel: 'ticker' },
+	'cockpit.picture': { adcode: 440300, mapIndicators: ['caseVolume'] },
 	'cockpit.live': { adcode: 440300, panels: ['kpis'] },
 	'reviews.overview': { adcode: 440000 },
 	'hotline.overview': { adcode: 440000, days: 7 }

@@ -227,6 +227,30 @@ describe('the cockpit API', () => {
 		h.stop();
 	});
 
+	it(
+		'gives 50 walls opening at once their first picture with one computation per panel, the same values a panel call then gets',
+		{ timeout: 120_000 },
+		async () => {
+			const h = hub();
+			const caller = createCaller({ warehouse: db.warehouse, hub: h, scope: all });
+			const input = { adcode: 440000, mapIndicators: ['caseVolume' as const, 'onTimeRate' as const] };
+			const pictures = await Promise.all(Array.from({ length: 50 }, () => caller.cockpit.picture(input)));
+			const key = (panel: string, mapIndicator?: string) => JSON.stringify({ cockpit: panel, adcode: 440000, mapIndicator, scope: all });
+			const panels = ['header', 'kpis', 'economy', 'services', 'reviews', 'rankings', 'ticker'];
+			expect([...panels.map((p) => h.computations(key(p))), h.computations(key('map', 'caseVolume')), h.computations(key('map', 'onTimeRate'))]).toEqual(
+				Array.from({ length: panels.length + 2 }, () => 1)
+			);
+			const first = pictures[0]!;
+			for (const p of pictures) expect(p).toEqual(first);
+			expect(Object.keys(first.panels).sort()).toEqual([...panels].sort());
+			expect(Object.keys(first.maps).sort()).toEqual(['caseVolume', 'onTimeRate']);
+			// The panel call right after takes the same topic's value.
+			expect((await caller.cockpit.panel({ adcode: 440000, panel: 'kpis' })).data).toEqual(first.panels.kpis);
+			expect(first.at).toBeLessThanOrEqual(Date.now());
+			h.stop();
+		}
+	);
+
 	it('resumes a reconnecting wall from its last id: nothing seen is sent again, nothing newer is lost', { timeout: 60_000 }, async () => {
 		const h = hub();
 		const open = async (lastEventId?: string) => {

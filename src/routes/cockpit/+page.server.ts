@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { createCaller } from '$lib/server/api/root';
 import { serverContext } from '$lib/server/api/server-context';
 import { loadScenes } from '$lib/server/cockpit/scenes';
-import { MAP_INDICATORS, PANELS, type PanelData } from '$lib/cockpit/model';
+import { MAP_INDICATORS, type PanelData } from '$lib/cockpit/model';
 import { Adcode } from '$lib/regions';
 import { createLogger } from '$lib/server/log/logger';
 import { setting } from '$lib/server/config';
@@ -27,23 +27,11 @@ export async function load({ url }) {
 	const rotateParam = url.searchParams.get('rotate');
 	const rotate = rotateParam === null ? scenes.rotate : rotateParam === '1';
 	const caller = createCaller(serverContext());
-	const at = Date.now();
 	try {
 		const indicators = [...new Set([scene.mapIndicator, ...scenes.scenes.map((s) => s.mapIndicator)])].filter((m) => MAP_INDICATORS.includes(m));
-		const [panels, maps] = await Promise.all([
-			Promise.all(PANELS.filter((p) => p !== 'map').map((panel) => caller.cockpit.panel({ adcode, panel, at }))),
-			Promise.all(indicators.map((mapIndicator) => caller.cockpit.panel({ adcode, panel: 'map', mapIndicator, at })))
-		]);
-		const data = Object.fromEntries(panels.map((p) => [p.panel, p.data])) as Omit<PanelData, 'map'>;
-		return {
-			adcode,
-			at,
-			scenes,
-			scene: scene.id,
-			rotate,
-			panels: data,
-			maps: Object.fromEntries(maps.map((m) => [m.mapIndicator!, m.data as PanelData['map']]))
-		};
+		// One call: every panel from the hub's topics, the same values the stream then continues.
+		const picture = await caller.cockpit.picture({ adcode, mapIndicators: indicators.length ? indicators : ['caseVolume'] });
+		return { adcode, at: picture.at, scenes, scene: scene.id, rotate, panels: picture.panels, maps: picture.maps as Record<string, PanelData['map']> };
 	} catch (e) {
 		if (e instanceof TRPCError && e.code === 'FORBIDDEN') error(403, `无权查看该地区：${adcode}`);
 		if (e instanceof TRPCError && e.code === 'BAD_REQUEST') error(400, `地区代码无效：${raw}（${e.message}）`);

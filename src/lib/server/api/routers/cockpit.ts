@@ -62,7 +62,45 @@ function panelTopic(ctx: Context, adcode: number, panel: PanelName, mapIndicator
 	return { key, compute };
 }
 
+const PictureInput = z.strictObject({
+	adcode,
+	/** The map in each of these colourings (the scenes' indicators). */
+	mapIndicators: z.array(z.enum(MAP_INDICATORS)).min(1).max(MAP_INDICATORS.length).default(['caseVolume'])
+});
+
+/** A wall's first picture: every panel (the map in each colouring asked) of a region, as of `at` (the oldest value's instant). */
+export interface Picture {
+	at: number;
+	panels: Omit<PanelData, 'map'>;
+	maps: Partial<Record<MapIndicator, PanelData['map']>>;
+}
+
+/** A panel's value now: the live topic's when fresh, else one computation shared by every concurrent caller. */
+async function currentPanel(ctx: Context, adcode: number, panel: PanelName, mapIndicator?: MapIndicator): Promise<PanelTick> {
+	const { key, compute } = panelTopic(ctx, adcode, panel, mapIndicator);
+	return (await ctx.hub.current(key, compute, { maxAgeMs: Math.max(ctx.hub.floor, MIN_INTERVAL_MS[panel]) })).data;
+}
+
 export const cockpitRouter = router({
+	/**
+	 * Everything a wall shows first, in one call, from the same hub topics as the stream: a hundred walls
+	 * opening at once cost one computation per panel.
+	 */
+	picture: scopedProcedure.input(PictureInput).query(async ({ ctx, input }): Promise<Picture> => {
+		assertInScope(input.adcode, ctx.scope);
+		const names = PANELS.filter((p) => p !== 'map');
+		const indicators = [...new Set(input.mapIndicators)];
+		const [panels, maps] = await Promise.all([
+			Promise.all(names.map((panel) => currentPanel(ctx, input.adcode, panel))),
+			Promise.all(indicators.map((m) => currentPanel(ctx, input.adcode, 'map', m)))
+		]);
+		return {
+			at: Math.min(...[...panels, ...maps].map((t) => t.at)),
+			panels: Object.fromEntries(panels.map((t) => [t.panel, t.data])) as Omit<PanelData, 'map'>,
+			maps: Object.fromEntries(maps.map((t) => [t.mapIndicator!, t.data as PanelData['map']]))
+		};
+	}),
+
 	panel: scopedProcedure.input(PanelInput).query(async ({ ctx, input }): Promise<PanelTick> => {
 		assertInScope(input.adcode, ctx.scope); // before a shared topic's value is handed out
 		const mapIndicator = input.panel === 'map' ? input.mapIndicator : undefined;
@@ -71,8 +109,7 @@ export const cockpitRouter = router({
 		// Now: the live topic's value when fresh, else one computation for every concurrent viewer — as the stream
 		// does, so a hundred viewers polling cost one query per panel per tick (a slow panel: per its interval);
 		// a value just past its age is answered while the next is computed, so no viewer waits behind it.
-		const { key, compute } = panelTopic(ctx, input.adcode, input.panel, mapIndicator);
-		return (await ctx.hub.current(key, compute, { maxAgeMs: Math.max(ctx.hub.floor, MIN_INTERVAL_MS[input.panel]) })).data;
+		return currentPanel(ctx, input.adcode, input.panel, mapIndicator);
 	}),
 
 	live: scopedProcedure.input(LiveInput).subscription(({ ctx, input, signal }) => {
