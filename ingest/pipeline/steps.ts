@@ -4,7 +4,7 @@
  * line goes to `ingest_dead_letter` with its raw bytes. Pure: no I/O.
  */
 import { EVENT_TYPES, IngestEvent, periodStart, type CaseEvent, type EventType } from '../contract/events.ts';
-import { addWorkingDays, beijingDate, endOfBeijingDay } from '../../src/lib/calendar/working-days.ts';
+import { addWorkingDays, beijingDate, endOfBeijingDay } from '../../src/lib/time/working-days.ts';
 import type { RegionIndex } from './regions.ts';
 import type { DeadlinePolicy } from './deadlines.ts';
 

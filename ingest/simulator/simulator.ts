@@ -17,7 +17,7 @@
  *
  * Events are produced in time order through a queue of scheduled follow-ups.
  */
-import { addWorkingDays, beijingDate, endOfBeijingDay, isWorkingDay } from '../../src/lib/calendar/working-days.ts';
+import { addWorkingDays, beijingDate, endOfBeijingDay, isWorkingDay } from '../../src/lib/time/working-days.ts';
 import { CATALOGUE, HOTLINE_TOPICS, NEGATIVE_REASONS, POSITIVE_TAGS, type ServiceItem } from './catalogue.ts';
 import { Random, Weighted } from '../../src/lib/random.ts';
 import type { SimRegion, ProvinceEconomy } from './sim-regions.ts';
