@@ -542,22 +542,22 @@ ENGINE = ReplacingMergeTree(loaded_at)
 ORDER BY (survey_year, country)
 SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
 
+CREATE TABLE event_claim_batches
+(
+    `kind` LowCardinality(String) COMMENT 'the raw table the events belong to',
+    `batch` String COMMENT 'the claiming batch: its insert deduplication token',
+    `id` String
+)
+ENGINE = MergeTree
+ORDER BY (kind, batch)
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
 CREATE TABLE event_claims
 (
     `kind` LowCardinality(String) COMMENT 'the raw table the event belongs to',
     `id` String COMMENT 'event_id, review_id, action_id or warning_id',
     `batch` String COMMENT 'the claiming batch: its insert deduplication token',
-    `claimed_at` DateTime64(3, 'UTC') DEFAULT now64(3),
-    PROJECTION by_batch
-    (
-        SELECT
-            kind,
-            batch,
-            id
-        ORDER BY
-            kind,
-            batch
-    )
+    `claimed_at` DateTime64(3, 'UTC') DEFAULT now64(3)
 )
 ENGINE = MergeTree
 ORDER BY (kind, id)

@@ -43,12 +43,10 @@ export async function storeBatch(warehouse: Warehouse, table: string, lines: str
 	const field = EVENT_ID_FIELDS[table];
 	if (field) {
 		const { unique, ids } = firstOfEachId(lines, field);
-		await insertLines(
-			warehouse,
-			'event_claims',
-			ids.map((id) => JSON.stringify({ kind: table, id, batch })),
-			batch
-		);
+		const claims = ids.map((id) => JSON.stringify({ kind: table, id, batch }));
+		await insertLines(warehouse, 'event_claims', claims, batch);
+		// The same ids keyed by batch: the check below reads this batch's ids from here (migration 0009).
+		await insertLines(warehouse, 'event_claim_batches', claims, batch);
 		const lost = await claimedFirstElsewhere(warehouse, table, batch);
 		rows = lost.size === 0 ? unique : unique.filter((_, i) => !lost.has(ids[i]!));
 	}
@@ -85,13 +83,15 @@ async function batchStored(warehouse: Warehouse, batch: string): Promise<boolean
 
 /**
  * The ids this batch claimed whose first claim is another batch's. The inner
- * query finds the batch's ids through the by_batch projection; the outer one
- * reads only their claims through the primary key.
+ * query reads the batch's ids from event_claim_batches by its primary key (kind,
+ * batch); the outer one reads only their claims through event_claims' (kind, id).
+ * No projection is involved: reading the batch's ids through one once missed a
+ * whole part under load (migration 0009).
  */
 async function claimedFirstElsewhere(warehouse: Warehouse, kind: string, batch: string): Promise<Set<string>> {
 	const rs = await warehouse.query({
 		query: `SELECT id FROM event_claims
-		        WHERE kind = {kind:String} AND id IN (SELECT id FROM event_claims WHERE kind = {kind:String} AND batch = {batch:String})
+		        WHERE kind = {kind:String} AND id IN (SELECT id FROM event_claim_batches WHERE kind = {kind:String} AND batch = {batch:String})
 		        GROUP BY id
 		        HAVING argMin(batch, (_block_number, batch)) != {batch:String}`,
 		query_params: { kind, batch },
