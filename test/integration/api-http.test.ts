@@ -362,6 +362,10 @@ describe('over HTTP, against a real warehouse', () => {
 		});
 		expect(big.status).toBe(413);
 		expectSafe(big, served, 'huge body');
+		// A subscription inside a batch (found by the random paths): refused with the request id like the rest.
+		const batched = await call(served.url, 'indicators.query,cockpit.live', '?batch=1');
+		expect(batched.status).toBe(400);
+		expectSafe(batched, served, 'batched subscription');
 		// A mutation-style POST to a query is refused, not crashed.
 		expectSafe(
 			await call(served.url, 'regions.get', '', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"adcode":440300}' }),

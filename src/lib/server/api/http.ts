@@ -68,9 +68,13 @@ async function boundedBody(request: Request, limit: number): Promise<Uint8Array 
  * one is answered here with its 4xx instead. The check builds the stream without
  * starting it; tRPC then builds it again for real.
  */
-async function refuseSubscription(url: URL, path: string, request: Request, context: Context, log: Logger): Promise<Response | undefined> {
+function isSubscription(path: string): boolean {
 	const procedures = appRouter._def.procedures as Record<string, { _def?: { type?: string } } | undefined>;
-	if (!Object.hasOwn(procedures, path) || procedures[path]?._def?.type !== 'subscription' || url.searchParams.get('batch') === '1') return undefined;
+	return Object.hasOwn(procedures, path) && procedures[path]?._def?.type === 'subscription';
+}
+
+async function refuseSubscription(url: URL, path: string, request: Request, context: Context, log: Logger): Promise<Response | undefined> {
+	if (!isSubscription(path) || url.searchParams.get('batch') === '1') return undefined;
 	let input: unknown;
 	try {
 		const text = url.searchParams.get('input');
@@ -112,6 +116,12 @@ export async function handleTrpc(request: Request, options: TrpcHttpOptions): Pr
 		if (calls > MAX_BATCH) {
 			log.warn({ requestId, calls }, 'batch refused');
 			return refuse(400, 'BAD_REQUEST', `一次批量请求最多 ${MAX_BATCH} 个调用（收到 ${calls} 个）`, requestId);
+		}
+		// tRPC refuses a subscription inside a batch before any context exists, so its reply would carry no
+		// request id (found by the property test): refused here, in the same shape as every other refusal.
+		if (url.searchParams.get('batch') === '1' && path.split(',').some(isSubscription)) {
+			log.warn({ requestId, path: path.slice(0, 200) }, 'batched subscription refused');
+			return refuse(400, 'BAD_REQUEST', '订阅不能放在批量请求中，请单独请求', requestId);
 		}
 		const refused = await refuseSubscription(url, path, request, { ...options.context(), requestId }, log);
 		if (refused) return refused;
