@@ -7,7 +7,7 @@
  * stale) and the instant the server computed it for (what the wall shows).
  */
 import { stoppedPanels } from '../freshness.ts';
-import type { MapIndicator, PanelName } from '../model.ts';
+import { PANELS, type MapIndicator, type PanelName } from '../model.ts';
 
 export const RECONNECT_AFTER_MS = 5000;
 
@@ -29,7 +29,6 @@ interface Handlers {
 /** Opens the stream from a last id (the tRPC client's `cockpit.live.subscribe`, bound to the wall's region). */
 export type Subscribe = (lastEventId: string | undefined, handlers: Handlers) => { unsubscribe: () => void };
 
-const PANEL_KEYS: PanelName[] = ['header', 'kpis', 'economy', 'services', 'reviews', 'rankings', 'ticker', 'map'];
 const keyOf = (panel: PanelName, m?: MapIndicator) => (panel === 'map' ? `map:${m ?? 'caseVolume'}` : panel);
 
 export class WallStream {
@@ -106,7 +105,7 @@ export class WallStream {
 	stopped(mapIndicator: MapIndicator): Partial<Record<PanelName, number>> {
 		if (this.stale) return {};
 		const arrived: Partial<Record<PanelName, number>> = {};
-		for (const p of PANEL_KEYS) arrived[p] = this.#received[keyOf(p, mapIndicator)] ?? this.#loadedAt;
+		for (const p of PANELS) arrived[p] = this.#received[keyOf(p, mapIndicator)] ?? this.#loadedAt;
 		const since: Partial<Record<PanelName, number>> = {};
 		for (const p of Object.keys(stoppedPanels(arrived, this.now)) as PanelName[]) since[p] = this.#computedAt[keyOf(p, mapIndicator)] ?? this.#firstAt;
 		return since;
