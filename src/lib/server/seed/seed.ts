@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../warehouse/client.ts';
 import { checksumOf } from '../migrate/migration-files.ts';
+import { storedRows } from '../queries/seed/stored-rows.ts';
 import {
 	capabilityRows,
 	egdiRows,
@@ -51,23 +52,16 @@ export async function seed(warehouse: Warehouse, referenceDir: string, logger?: 
 		// The token follows the rows themselves, so a changed file or a changed reading of it loads again.
 		const token = `seed:${load.table}:${checksumOf(JSON.stringify(content))}`;
 		const rows = content.map((r) => ({ ...r, loaded_at: loadedAt }));
-		const before = await storedRows(warehouse, load.table);
+		const before = await storedRows({ warehouse }, load.table);
 		await warehouse.insert({
 			table: load.table,
 			values: rows,
 			format: 'JSONEachRow',
 			clickhouse_settings: { insert_deduplication_token: token }
 		});
-		const written = (await storedRows(warehouse, load.table)) - before;
+		const written = (await storedRows({ warehouse }, load.table)) - before;
 		results.push({ table: load.table, rows: rows.length, written });
 		logger?.info({ table: load.table, rows: rows.length, written }, written ? 'reference data loaded' : 'reference data unchanged');
 	}
 	return results;
-}
-
-/** Rows stored, merged or not: a deduplicated insert leaves it unchanged. */
-async function storedRows(warehouse: Warehouse, table: string): Promise<number> {
-	const rs = await warehouse.query({ query: 'SELECT count() AS n FROM {table:Identifier}', query_params: { table }, format: 'JSONEachRow' });
-	const [row] = await rs.json<{ n: number }>();
-	return row?.n ?? 0;
 }
