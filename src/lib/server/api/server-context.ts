@@ -2,18 +2,16 @@
 import { setting } from '../config.ts';
 import { LiveHub } from '../live/hub.ts';
 import { createLogger } from '../log/logger.ts';
+import { ingestWatermark } from '../queries/ingest/watermark.ts';
 import { warehouse } from '../warehouse/index.ts';
 import { scopeFromEnv, type Context } from './context.ts';
 
 let hub: LiveHub | undefined;
 let scope: Context['scope'] | undefined;
 
-/** The ingest watermark: the newest version any worker recorded after storing data (a tiny table). */
+/** The hub's watermark reader over one warehouse client (the statement is in queries/ingest/watermark.ts). */
 export function watermarkOf(wh: Context['warehouse']) {
-	return async () => {
-		const rs = await wh.query({ query: 'SELECT toString(max(version)) AS v FROM ingest_watermark', format: 'JSONEachRow' });
-		return (await rs.json<{ v: string }>())[0]?.v ?? '';
-	};
+	return () => ingestWatermark({ warehouse: wh });
 }
 
 export function serverContext(): Context {

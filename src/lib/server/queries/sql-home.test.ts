@@ -18,9 +18,7 @@ const HOMES = [
 const TO_MOVE = [
 	'src/cli/rollups.ts',
 	'src/lib/server/appdb/sources.ts',
-	'src/lib/server/seed/seed.ts',
 	'src/lib/server/health.ts',
-	'src/lib/server/api/server-context.ts',
 	'ingest/worker/exactly-once.ts',
 	'ingest/worker/checkpoints.ts'
 ];
