@@ -1,32 +1,62 @@
 /**
  * Deadlines a region sets itself, as data: how many working days a 差评 may wait
- * for its rectification. Read from ingest/config/deadlines.json (or the file in
- * TIANSHU_DEADLINES); the most specific region wins.
+ * for its rectification, and the time of day from which a receipt counts as the
+ * next working day's. Read from ingest/config/deadlines.json (or the file in
+ * TIANSHU_DEADLINES); the most specific region wins. The rule itself (the official
+ * calendar, day 0, the next working day) is src/lib/time/deadlines.ts.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { setting } from '../../src/lib/server/config.ts';
+import { parseCutoff, type Cutoff } from '../../src/lib/time/deadlines.ts';
 
 const days = z.number().int().min(1).max(60);
+const regionKey = z.string().regex(/^[1-8]\d{5}$/, 'keys must be GB/T 2260 codes');
+/** 'HH:MM', or null for none (a county may lift its province's cut-off). */
+const cutoff = z
+	.string()
+	.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a cut-off is a time of day HH:MM (00:00–23:59), or null for none')
+	.transform(parseCutoff)
+	.nullable();
 
 export const DeadlineConfig = z.object({
 	negativeReviewRectifyDays: z.object({
 		default: days,
-		regions: z.record(z.string().regex(/^[1-8]\d{5}$/, 'keys must be GB/T 2260 codes'), days).default({})
-	})
+		regions: z.record(regionKey, days).default({})
+	}),
+	receiptCutoff: z
+		.object({
+			default: cutoff,
+			regions: z.record(regionKey, cutoff).default({})
+		})
+		.default({ default: null, regions: {} })
 });
-export type DeadlineConfig = z.output<typeof DeadlineConfig>;
+/** The file's form ('HH:MM' cut-offs; omitted parts take their defaults). */
+export type DeadlineConfig = z.input<typeof DeadlineConfig>;
 
 export const DEFAULT_DEADLINES_FILE = fileURLToPath(new URL('../config/deadlines.json', import.meta.url));
+
+/** The most specific of county, city, province; then the default. */
+function mostSpecific<T>(rules: Map<number, T>, fallback: T, adcode: number, cityCode: number, provinceCode: number): T {
+	for (const code of [adcode, cityCode, provinceCode]) if (rules.has(code)) return rules.get(code)!;
+	return fallback;
+}
+
+const byCode = <T>(regions: Record<string, T>) => new Map(Object.entries(regions).map(([k, v]) => [Number(k), v]));
 
 export class DeadlinePolicy {
 	private readonly rectify: Map<number, number>;
 	private readonly rectifyDefault: number;
+	private readonly cutoffs: Map<number, Cutoff>;
+	private readonly cutoffDefault: Cutoff;
 
-	constructor(config: DeadlineConfig) {
-		this.rectify = new Map(Object.entries(config.negativeReviewRectifyDays.regions).map(([k, v]) => [Number(k), v]));
+	constructor(input: DeadlineConfig) {
+		const config = DeadlineConfig.parse(input);
+		this.rectify = byCode(config.negativeReviewRectifyDays.regions);
 		this.rectifyDefault = config.negativeReviewRectifyDays.default;
+		this.cutoffs = byCode(config.receiptCutoff.regions);
+		this.cutoffDefault = config.receiptCutoff.default;
 	}
 
 	static load(file = setting('TIANSHU_DEADLINES') ?? DEFAULT_DEADLINES_FILE): DeadlinePolicy {
@@ -38,11 +68,16 @@ export class DeadlinePolicy {
 		}
 		const parsed = DeadlineConfig.safeParse(raw);
 		if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-		return new DeadlinePolicy(parsed.data);
+		return new DeadlinePolicy(raw as DeadlineConfig);
 	}
 
 	/** Working days to rectify a 差评 in a county (its city's and province's rules apply when it has none). */
 	rectifyDays(adcode: number, cityCode: number, provinceCode: number): number {
-		return this.rectify.get(adcode) ?? this.rectify.get(cityCode) ?? this.rectify.get(provinceCode) ?? this.rectifyDefault;
+		return mostSpecific(this.rectify, this.rectifyDefault, adcode, cityCode, provinceCode);
+	}
+
+	/** The receipt cut-off (minutes after Beijing midnight) in a county, or null when receipts count on their own working day. */
+	receiptCutoff(adcode: number, cityCode: number, provinceCode: number): Cutoff {
+		return mostSpecific(this.cutoffs, this.cutoffDefault, adcode, cityCode, provinceCode);
 	}
 }

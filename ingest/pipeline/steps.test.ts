@@ -191,6 +191,74 @@ describe('deadlines', () => {
 		expect(ticket({}).row.due_ts).toBeNull();
 	});
 
+	describe('the one rule: receipt on a non-working day or after a cut-off counts from the next working day', () => {
+		// 浙江 closes receipts at 17:00, 杭州 at 16:30, 西湖区 (330106) lifts it; 广东 has none.
+		const policy = new DeadlinePolicy({
+			negativeReviewRectifyDays: { default: 5 },
+			receiptCutoff: { default: null, regions: { '330000': '17:00', '330100': '16:30', '330106': null } }
+		});
+		const withCutoffs = { ...ctx, deadlines: policy };
+		const instant = (over: object) =>
+			run(line({ ...completed, item_code: 'RSSB-001', item_name: '社保卡申领', promised_days: 0, ...over }), withCutoffs) as Routed;
+
+		it('a 即办件 received on Saturday 23:15 and completed on Sunday 01:00 is on time (due at the end of Monday)', () => {
+			const r = instant({ submitted_ts: '2026-11-14T23:15:00+08:00', ts: '2026-11-15T01:00:00+08:00' });
+			expect(r.row).toMatchObject({ due_date: '2026-11-16', on_time: true });
+		});
+
+		it('a 即办件 received on Monday 10:00 and completed on Tuesday 09:00 is late', () => {
+			const r = instant({ submitted_ts: '2026-11-16T10:00:00+08:00', ts: '2026-11-17T09:00:00+08:00' });
+			expect(r.row).toMatchObject({ due_date: '2026-11-16', on_time: false });
+		});
+
+		it("applies the most specific region's cut-off", () => {
+			const at = (adcode: number, submitted: string) => instant({ adcode, submitted_ts: submitted, ts: '2026-11-17T09:00:00+08:00' }).row.due_date;
+			expect(at(440305, '2026-11-16T18:00:00+08:00')).toBe('2026-11-16'); // 广东: no cut-off
+			expect(at(330203, '2026-11-16T16:59:00+08:00')).toBe('2026-11-16'); // 浙江 17:00, before it
+			expect(at(330203, '2026-11-16T17:00:00+08:00')).toBe('2026-11-17'); // 浙江 17:00, at it
+			expect(at(330100, '2026-11-16T16:30:00+08:00')).toBe('2026-11-17'); // 杭州's own 16:30
+			expect(at(330106, '2026-11-16T18:00:00+08:00')).toBe('2026-11-16'); // 西湖区 lifted it
+			expect(policy.receiptCutoff(330203, 330200, 330000)).toBe(17 * 60);
+			expect(policy.receiptCutoff(330106, 330100, 330000)).toBeNull();
+			expect(policy.receiptCutoff(440305, 440300, 440000)).toBeNull();
+		});
+
+		it('counts a 差评 received on a Saturday or after the cut-off from the next working day', () => {
+			const negative = (adcode: number, ts: string) =>
+				(
+					run(
+						line({
+							type: 'review',
+							review_id: 'rx',
+							case_id: 'c1',
+							ts,
+							adcode,
+							department: '市场监管局',
+							item_code: 'X1',
+							channel: 'web',
+							rating: 1,
+							named: true
+						}),
+						withCutoffs
+					) as Routed
+				).row.rectify_due_date;
+			// Saturday 21 Nov 2026 → counts from Mon 23rd; 5 working days → Mon 30th.
+			expect(negative(440305, '2026-11-21T10:00:00+08:00')).toBe('2026-11-30');
+			// Friday 20th 17:30 in 浙江 (cut-off 17:00) → counts from Mon 23rd → Mon 30th; in 广东 → Fri 27th.
+			expect(negative(330203, '2026-11-20T17:30:00+08:00')).toBe('2026-11-30');
+			expect(negative(440305, '2026-11-20T17:30:00+08:00')).toBe('2026-11-27');
+		});
+
+		it('leaves cases without a submission time without a deadline', () => {
+			const r = instant({ status: 'accepted', submitted_ts: undefined, ts: '2026-11-16T10:00:00+08:00' });
+			expect(r.row).toMatchObject({ submitted_at: null, due_date: null, on_time: null, duration_s: null });
+			const submitted = instant({ status: 'submitted', submitted_ts: undefined, ts: '2026-11-14T23:15:00+08:00' });
+			expect(submitted.row).toMatchObject({ submitted_at: '2026-11-14 15:15:00.000', due_date: '2026-11-16', on_time: null, duration_s: null });
+			const rejected = instant({ status: 'rejected', submitted_ts: '2026-11-16T10:00:00+08:00', ts: '2026-11-16T10:30:00+08:00' });
+			expect(rejected.row).toMatchObject({ due_date: '2026-11-16', on_time: null, duration_s: 1800 });
+		});
+	});
+
 	it('refuses a bad deadlines file with a message naming the file and the field', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'deadlines-'));
 		const write = (name: string, body: string) => (writeFileSync(join(dir, name), body), join(dir, name));
@@ -201,6 +269,17 @@ describe('deadlines', () => {
 			/keys\.json: negativeReviewRectifyDays\.regions/
 		);
 		expect(() => DeadlinePolicy.load(write('broken.json', '{'))).toThrow(/cannot read the deadlines file .*broken\.json/);
+		expect(() =>
+			DeadlinePolicy.load(write('cutoff.json', JSON.stringify({ negativeReviewRectifyDays: { default: 5 }, receiptCutoff: { default: '17' } })))
+		).toThrow(/cutoff\.json: receiptCutoff\.default: a cut-off is a time of day HH:MM/);
+		expect(() =>
+			DeadlinePolicy.load(
+				write('cutoff-key.json', JSON.stringify({ negativeReviewRectifyDays: { default: 5 }, receiptCutoff: { default: null, regions: { '44': '17:00' } } }))
+			)
+		).toThrow(/receiptCutoff\.regions/);
+		expect(
+			DeadlinePolicy.load(write('no-cutoff.json', JSON.stringify({ negativeReviewRectifyDays: { default: 5 } }))).receiptCutoff(440305, 440300, 440000)
+		).toBeNull();
 		expect(DeadlinePolicy.load().rectifyDays(440305, 440300, 440000)).toBeGreaterThan(0); // the shipped file is valid
 	});
 });

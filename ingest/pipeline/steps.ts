@@ -4,7 +4,7 @@
  * line goes to `ingest_dead_letter` with its raw bytes. Pure: no I/O.
  */
 import { EVENT_TYPES, IngestEvent, periodStart, type CaseEvent, type EventType } from '../contract/events.ts';
-import { addWorkingDays, beijingDate, endOfBeijingDay } from '../../src/lib/time/working-days.ts';
+import { dueDate, dueInstant } from '../../src/lib/time/deadlines.ts';
 import type { RegionIndex } from './regions.ts';
 import type { DeadlinePolicy } from './deadlines.ts';
 
@@ -54,7 +54,7 @@ export interface StepContext {
 	now: () => number;
 	/** Source label stored with each row. */
 	source: string;
-	/** Regional deadlines (差评 rectification). */
+	/** Regional deadline settings (差评 rectification days, receipt cut-offs). */
 	deadlines: DeadlinePolicy;
 	/** The event types the source was granted (pushed lines); undefined for local, trusted sources. */
 	allowedTypes?: ReadonlySet<EventType>;
@@ -157,16 +157,16 @@ export function chTime(ms: number): string {
 	return `${prefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[Math.round(rest - sec * 1000)]}`;
 }
 
-function caseFacts(e: CaseEvent) {
+/** Submission, deadline (the one rule, src/lib/time/deadlines.ts) and outcome of a case event. */
+function caseFacts(e: CaseEvent, cutoff: number | null) {
 	const submitted = e.status === 'submitted' ? e.ts : e.submitted_ts;
 	if (submitted === undefined) return { submitted_at: null, due_date: null, duration_s: null, on_time: null };
-	const due = addWorkingDays(beijingDate(submitted), e.promised_days);
 	const finished = e.status === 'completed' || e.status === 'rejected';
 	return {
 		submitted_at: chTime(submitted),
-		due_date: due,
+		due_date: dueDate(submitted, e.promised_days, cutoff),
 		duration_s: finished ? Math.round((e.ts - submitted) / 1000) : null,
-		on_time: e.status === 'completed' ? e.ts <= endOfBeijingDay(due) : null
+		on_time: e.status === 'completed' ? e.ts <= dueInstant(submitted, e.promised_days, cutoff) : null
 	};
 }
 
@@ -182,6 +182,7 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 		return refuse('enrich', 'unknown_adcode', 'adcode 0 is only allowed for national indicators and targets', e.type);
 	}
 	const source = ctx.source;
+	const cutoff = ctx.deadlines.receiptCutoff(adcode, keys.city_code, keys.province_code);
 	switch (e.type) {
 		case 'case':
 			return {
@@ -203,7 +204,7 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 					promised_days: e.promised_days,
 					trips: e.trips,
 					cross_province: e.cross_province,
-					...caseFacts(e),
+					...caseFacts(e, cutoff),
 					source
 				}
 			};
@@ -225,7 +226,7 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 					named: e.named,
 					tags: e.tags,
 					comment: e.comment,
-					rectify_due_date: e.rating <= 2 ? addWorkingDays(beijingDate(e.ts), ctx.deadlines.rectifyDays(adcode, keys.city_code, keys.province_code)) : null,
+					rectify_due_date: e.rating <= 2 ? dueDate(e.ts, ctx.deadlines.rectifyDays(adcode, keys.city_code, keys.province_code), cutoff) : null,
 					source
 				}
 			};
@@ -251,6 +252,9 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 					ticket_type: e.ticket_type,
 					topic: e.topic,
 					satisfied: e.satisfied,
+					// 承办时限 is the platform's, set on dispatch from its own rules and carried on closed events; kept as sent.
+					// Without it the rule cannot be applied here (a closed event does not carry its receipt time): unknown, and
+					// the closing is left out of 按时办结率 (closed_with_due) rather than guessed.
 					due_ts: e.due_ts === undefined ? null : chTime(e.due_ts),
 					source
 				}
