@@ -7,6 +7,7 @@ import { EVENT_TYPES, IngestEvent, periodStart, type CaseEvent, type EventType }
 import { dueDate, dueInstant } from '../../src/lib/time/deadlines.ts';
 import type { RegionIndex } from './regions.ts';
 import type { DeadlinePolicy } from './deadlines.ts';
+import { storedText } from '../../src/lib/privacy/mask.ts';
 
 export type Step = 'parse' | 'validate' | 'normalise' | 'enrich';
 
@@ -58,6 +59,8 @@ export interface StepContext {
 	deadlines: DeadlinePolicy;
 	/** The event types the source was granted (pushed lines); undefined for local, trusted sources. */
 	allowedTypes?: ReadonlySet<EventType>;
+	/** Store free texts as sent (TIANSHU_KEEP_RAW_TEXT); otherwise phone, ID and card numbers and e-mail addresses are masked. */
+	keepRawText?: boolean;
 }
 
 /** Events older than this are refused as mistakes (epoch 0, 1970 defaults). */
@@ -225,7 +228,7 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 					rating: e.rating,
 					named: e.named,
 					tags: e.tags,
-					comment: e.comment,
+					comment: storedText(e.comment, ctx.keepRawText),
 					rectify_due_date: e.rating <= 2 ? dueDate(e.ts, ctx.deadlines.rectifyDays(adcode, keys.city_code, keys.province_code), cutoff) : null,
 					source
 				}
@@ -235,7 +238,16 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 				ok: true,
 				table: 'review_actions',
 				ts: e.ts,
-				row: { action_id: e.action_id, review_id: e.review_id, action: e.action, ts: chTime(e.ts), outcome: e.outcome, adcode, ...keys, source }
+				row: {
+					action_id: e.action_id,
+					review_id: e.review_id,
+					action: e.action,
+					ts: chTime(e.ts),
+					outcome: storedText(e.outcome, ctx.keepRawText),
+					adcode,
+					...keys,
+					source
+				}
 			};
 		case 'ticket':
 			return {
@@ -250,7 +262,7 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 					adcode,
 					...keys,
 					ticket_type: e.ticket_type,
-					topic: e.topic,
+					topic: storedText(e.topic, ctx.keepRawText),
 					satisfied: e.satisfied,
 					// 承办时限 is the platform's, set on dispatch from its own rules and carried on closed events; kept as sent.
 					// Without it the rule cannot be applied here (a closed event does not carry its receipt time): unknown, and
