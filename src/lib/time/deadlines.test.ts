@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beijingMinuteOfDay, dueDate, dueInstant, effectiveReceiptDate, metDeadline, parseCutoff } from './deadlines.ts';
+import { beijingMinuteOfDay, dueDate, dueDateOn, dueInstant, effectiveReceiptDate, metDeadline, parseCutoff } from './deadlines.ts';
 
 /**
  * The official calendar as chinese-days 1.5.7 has it (State Council notices), written
@@ -97,5 +97,16 @@ describe('cut-off times', () => {
 		expect(beijingMinuteOfDay(bj('2025-10-09T17:30'))).toBe(1050);
 		expect(beijingMinuteOfDay(Date.UTC(2025, 9, 8, 16, 30))).toBe(30);
 		expect(beijingMinuteOfDay(bj('2025-10-09T00:00') - 1)).toBe(1439);
+	});
+});
+
+describe('the rule by date (as the re-enrichment tabulates it)', () => {
+	it('agrees with the instant form', () => {
+		expect(dueDateOn('2025-10-03', false, 5)).toBe('2025-10-15'); // a holiday
+		expect(dueDateOn('2025-10-09', true, 1)).toBe('2025-10-11'); // after the cut-off; day 1 is the make-up Saturday
+		expect(dueDateOn('2025-10-09', false, 1)).toBe('2025-10-10');
+		expect(dueDateOn('2026-02-14', false, 0)).toBe('2026-02-14'); // a make-up Saturday
+		expect(dueDateOn('2026-02-14', true, 0)).toBe('2026-02-24');
+		expect(() => dueDateOn('2025-10-09', false, -2)).toThrow(RangeError);
 	});
 });

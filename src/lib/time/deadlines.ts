@@ -30,17 +30,25 @@ export function parseCutoff(text: string): number {
 	return Number(m[1]) * 60 + Number(m[2]);
 }
 
-/** The working day a receipt at `receivedMs` counts from: its own date, or the next working day. */
+/** The working day a receipt on `date` counts from: that date, or the next working day when it is not one or the receipt came after the cut-off. */
+export function effectiveDate(date: string, afterCutoff: boolean): string {
+	return isWorkingDay(date) && !afterCutoff ? date : addWorkingDays(date, 1);
+}
+
+/** The working day a receipt at `receivedMs` counts from. */
 export function effectiveReceiptDate(receivedMs: number, cutoff: Cutoff = null): string {
-	const date = beijingDate(receivedMs);
-	const late = cutoff !== null && beijingMinuteOfDay(receivedMs) >= cutoff;
-	return isWorkingDay(date) && !late ? date : addWorkingDays(date, 1);
+	return effectiveDate(beijingDate(receivedMs), cutoff !== null && beijingMinuteOfDay(receivedMs) >= cutoff);
+}
+
+/** The due date of a receipt on `date` (after the cut-off or not): the form the warehouse's re-enrichment tabulates. */
+export function dueDateOn(date: string, afterCutoff: boolean, workingDays: number): string {
+	if (!Number.isInteger(workingDays) || workingDays < 0) throw new RangeError(`working days must be a whole number ≥ 0: ${workingDays}`);
+	return addWorkingDays(effectiveDate(date, afterCutoff), workingDays);
 }
 
 /** The Beijing date by whose end a deadline of `workingDays` from a receipt at `receivedMs` falls. */
 export function dueDate(receivedMs: number, workingDays: number, cutoff: Cutoff = null): string {
-	if (!Number.isInteger(workingDays) || workingDays < 0) throw new RangeError(`working days must be a whole number ≥ 0: ${workingDays}`);
-	return addWorkingDays(effectiveReceiptDate(receivedMs, cutoff), workingDays);
+	return dueDateOn(beijingDate(receivedMs), cutoff !== null && beijingMinuteOfDay(receivedMs) >= cutoff, workingDays);
 }
 
 /** The last instant (epoch ms, 23:59:59.999 Beijing time) of that deadline. */
