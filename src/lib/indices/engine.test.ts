@@ -138,11 +138,16 @@ describe('aggregation and missing data', () => {
 			}
 		});
 		const r = compute(m, [
-			{ unit: 'A', a: 16, b: 1 },
-			{ unit: 'B', a: 0, b: 50 }
+			{ unit: 'A', a: 16, b: 2 },
+			{ unit: 'B', a: 0, b: 50 },
+			{ unit: 'C', a: '', b: 8 }
 		]);
-		expect(r.units[0]!.score).toBeCloseTo(2, 12); // 16^(1/4)·1^(3/4)
+		// Both factors above 1, so the weights decide: 16^(1/4)·2^(3/4) = 2^(7/4) ≈ 3.3636 (equal weights would give
+		// 2^(5/2) ≈ 5.66, swapped ones 2^(13/4) ≈ 9.51).
+		expect(r.units[0]!.score).toBeCloseTo(2 ** (7 / 4), 12);
 		expect(r.units[1]!.score).toBe(0);
+		// a missing: re-weighted over b alone (coverage 3/4 ≥ 0.5), 8^(3/3) = 8, not 8^(3/4).
+		expect(r.units[2]!.score).toBeCloseTo(8, 12);
 	});
 
 	it('explains a score by its indicators, and the gap to the unit above', () => {

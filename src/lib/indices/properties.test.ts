@@ -106,16 +106,51 @@ describe('properties', () => {
 		);
 	});
 
-	it('a what-if that changes nothing changes no rank', () => {
+	it('a unit’s rank never improves when only its own indicators worsen, whatever the normalisation or aggregation', () => {
 		fc.assert(
-			fc.property(scenario, fc.nat(), ({ methodology, rows }, pick) => {
+			fc.property(
+				scenario,
+				fc.nat(),
+				fc.array(fc.double({ min: 0, max: 30, noNaN: true }), { minLength: 5, maxLength: 5 }),
+				({ methodology, rows }, pick, drops) => {
+					const u = pick % rows.length;
+					// Every indicator of unit u moves the wrong way (down for positive polarity, up for negative), by its own amount.
+					const worse = { ...rows[u]! };
+					methodology.root.children.forEach((l, k) => {
+						const leaf = l as { polarity: string };
+						const v = worse[`c${k}`] as number;
+						worse[`c${k}`] = leaf.polarity === 'positive' ? Math.max(1, v - drops[k]!) : Math.min(99, v + drops[k]!);
+					});
+					const before = compute(methodology, rows).units[u]!.rank!;
+					const after = compute(
+						methodology,
+						rows.map((r, i) => (i === u ? worse : r))
+					).units[u]!.rank!;
+					expect(after).toBeGreaterThanOrEqual(before);
+				}
+			),
+			{ numRuns: 300 }
+		);
+	});
+
+	it('a what-if that changes nothing changes no score or rank; one that changes a value moves only that unit (fixed bounds)', () => {
+		fc.assert(
+			fc.property(scenario, fc.nat(), fc.double({ min: 1, max: 99, noNaN: true }), ({ methodology, rows }, pick, value) => {
 				const u = rows[pick % rows.length]!;
 				const same = { values: { [String(u.unit)]: { i0: u.c0 as number } }, weights: { i1: methodology.root.children[1]!.weight } };
-				const { changes } = whatIf(methodology, rows, same);
-				for (const c of changes) {
+				for (const c of whatIf(methodology, rows, same).changes) {
+					expect(c.scoreDelta).toBe(0);
 					expect(c.rankDelta).toBe(0);
 					expect(c.gradeChanged).toBe(false);
 				}
+				// Normalisations with fixed bounds: another unit's score cannot depend on u's value.
+				fc.pre((methodology.root.children[0] as { normalisation: { kind: string } }).normalisation.kind !== 'minMax');
+				const moved = whatIf(methodology, rows, { values: { [String(u.unit)]: { i0: value } } }).changes;
+				for (const c of moved) if (c.unit !== u.unit) expect(c.scoreDelta).toBe(0);
+				const mine = moved.find((c) => c.unit === u.unit)!;
+				// And u's score moves the way its value moved, given the polarity (or not at all, past a cap).
+				const sign = Math.sign(value - (u.c0 as number)) * ((methodology.root.children[0] as { polarity: string }).polarity === 'positive' ? 1 : -1);
+				expect(Math.sign(mine.scoreDelta!) * sign).toBeGreaterThanOrEqual(0);
 			}),
 			{ numRuns: 200 }
 		);

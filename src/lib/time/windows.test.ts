@@ -34,3 +34,35 @@ describe('comparison periods', () => {
 		expect(local(w)).toEqual(['2027-02-28T05:00', '2027-02-28T06:00']);
 	});
 });
+
+describe('windows at their edges (hand-computed)', () => {
+	const now = Date.parse('2026-11-22T14:32:00+08:00');
+
+	it('take a length of one unit, and write the window in epoch ms', () => {
+		expect(lastMinutes(now, 1)).toEqual({ from: now - 60_000, to: now });
+		expect(lastHours(now, 1)).toEqual({ from: now - 3_600_000, to: now });
+		expect(lastDays(now, 1)).toEqual({ from: now - 86_400_000, to: now });
+		expect(lastDays(now, 2)).toEqual({ from: now - 2 * 86_400_000, to: now });
+	});
+
+	it('refuse what is not a number of units, with the reason', () => {
+		expect(() => lastMinutes(now, 0.5)).toThrow('a moving window needs a whole number of units ≥ 1, got 0.5');
+		expect(() => lastDays(now, 0)).toThrow(RangeError);
+		expect(() => lastMinutes(now, Number.POSITIVE_INFINITY)).toThrow(RangeError);
+	});
+
+	it('last week is exactly 7 × 24 h earlier', () => {
+		expect(samePeriodLastWeek({ from: 1_000_000_000_000, to: 1_000_003_600_000 })).toEqual({
+			from: 1_000_000_000_000 - 604_800_000,
+			to: 1_000_003_600_000 - 604_800_000
+		});
+	});
+
+	it('last year keeps the month and day in an ordinary year and across the new year', () => {
+		expect(local(samePeriodLastYear({ from: at('2026-03-01T00:00'), to: at('2026-03-02T00:00') }))).toEqual(['2025-03-01T00:00', '2025-03-02T00:00']);
+		// 00:30 on 1 January in Beijing is still 31 December in UTC: the Beijing date decides.
+		expect(local(samePeriodLastYear({ from: at('2026-01-01T00:30'), to: at('2027-01-01T00:00') }))).toEqual(['2025-01-01T00:30', '2026-01-01T00:00']);
+		// 28 February of a leap year stays the 28th; 1 March after a 29 February stays 1 March.
+		expect(local(samePeriodLastYear({ from: at('2029-02-28T08:00'), to: at('2029-03-01T00:00') }))).toEqual(['2028-02-28T08:00', '2028-03-01T00:00']);
+	});
+});

@@ -30,16 +30,31 @@ export function samePeriodLastWeek(w: TimeWindow): TimeWindow {
 	return { from: w.from - WEEK_MS, to: w.to - WEEK_MS };
 }
 
-/** The same Beijing calendar date and clock time one year earlier; 29 February becomes 28 February. */
-export function oneYearEarlier(ms: number): number {
+/**
+ * The same Beijing day of the month and clock time `months` earlier; a day the
+ * earlier month lacks becomes its last day (31 March → 28 February, 29 February → 28 February a year before).
+ */
+export function monthsEarlier(ms: number, months: number): number {
 	const local = new Date(ms + BEIJING_OFFSET_MS);
-	const month = local.getUTCMonth();
-	local.setUTCFullYear(local.getUTCFullYear() - 1);
-	if (local.getUTCMonth() !== month) local.setUTCDate(0); // 29 Feb rolled into March: back to the last day of February
+	const year = local.getUTCFullYear();
+	const month = local.getUTCMonth() - months;
+	// Day 0 of the month after is the last day of the month wanted (Date.UTC carries a negative month into earlier years).
+	const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+	local.setUTCFullYear(year, month, Math.min(local.getUTCDate(), lastDay));
 	return local.getTime() - BEIJING_OFFSET_MS;
 }
 
-/** The same window one year earlier, on Beijing calendar dates. */
+/** The same Beijing calendar date and clock time one year earlier; 29 February becomes 28 February. */
+export function oneYearEarlier(ms: number): number {
+	return monthsEarlier(ms, 12);
+}
+
+/** The same window one year earlier, on Beijing calendar dates (同比). */
 export function samePeriodLastYear(w: TimeWindow): TimeWindow {
 	return { from: oneYearEarlier(w.from), to: oneYearEarlier(w.to) };
+}
+
+/** The same window one month earlier, on Beijing calendar dates (月环比): March is compared with February. */
+export function samePeriodLastMonth(w: TimeWindow): TimeWindow {
+	return { from: monthsEarlier(w.from, 1), to: monthsEarlier(w.to, 1) };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LiveHub } from './hub.ts';
 
 /** A watermark that moves on every read: data arriving all the time. */
@@ -14,20 +14,30 @@ async function take<T>(it: AsyncGenerator<T>, n: number): Promise<T[]> {
 }
 
 describe('the live hub', () => {
-	it('recomputes a topic on every tick while data arrives, and a slow topic no more often than its interval', async () => {
-		const hub = new LiveHub({ watermark: busyFeed(), floorMs: 20, ceilingMs: 10_000 });
-		const controller = new AbortController();
-		let fast = 0;
-		let slow = 0;
-		const a = hub.subscribe('fast', async () => ++fast, controller.signal);
-		const b = hub.subscribe('slow', async () => ++slow, controller.signal, undefined, { minIntervalMs: 60_000 });
-		await Promise.all([take(a, 5), b.next()]);
-		expect(fast).toBeGreaterThanOrEqual(5);
-		expect(slow).toBe(1);
-		controller.abort();
-		await Promise.all([a.return(undefined), b.return(undefined)]);
-		expect(hub.activeTopics).toBe(0);
-		hub.stop();
+	it('recomputes a topic on every tick while data arrives, and a slow topic once per interval: no more often, and again once it has passed', async () => {
+		// Fake clock: the interval can be crossed many times in a test that takes no real time, and the counts are exact.
+		vi.useFakeTimers();
+		try {
+			const hub = new LiveHub({ watermark: busyFeed(), floorMs: 20, ceilingMs: 10_000 });
+			const controller = new AbortController();
+			let fast = 0;
+			let slow = 0;
+			const a = hub.subscribe('fast', async () => ++fast, controller.signal);
+			const b = hub.subscribe('slow', async () => ++slow, controller.signal, undefined, { minIntervalMs: 100 });
+			const first = Promise.all([a.next(), b.next()]);
+			await vi.advanceTimersByTimeAsync(1000);
+			await first;
+			// Ticks every 20 ms for 1 s: 50 ticks, each with new data, after the first computation.
+			expect(fast).toBe(51);
+			// At most once per 100 ms: at 0, 100, 200, …, 1000 ms — 11, neither every tick (51) nor only the first (1).
+			expect(slow).toBe(11);
+			controller.abort();
+			await Promise.all([a.return(undefined), b.return(undefined)]);
+			expect(hub.activeTopics).toBe(0);
+			hub.stop();
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('does not count the first watermark it reads as new data', async () => {

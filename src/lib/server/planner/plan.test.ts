@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { plan } from './plan.ts';
+import { beijingLocal } from '../../time/beijing-time.ts';
+import { ScopeError } from '../scope.ts';
+import { beijingDateParam, bucketLabels, childColumn, MAX_RESULT_ROWS, plan, PlanError, utcParam } from './plan.ts';
 import { QueryRequest, type QueryInput } from './request.ts';
+import { comparisonRange } from './run.ts';
 
 const tableFor = (input: Partial<QueryInput>, scope: Parameters<typeof plan>[1] = { all: true }) =>
 	plan(
@@ -43,5 +46,166 @@ describe('the scope in SQL', () => {
 		expect(p.queries[0]!.table).toBe('case_city_stats_day');
 		expect(p.queries[0]!.sql).toContain('(has({scope_province:Array(UInt32)}, province_code))');
 		expect(p.queries[0]!.sql).not.toContain('adcode');
+	});
+});
+
+const at = (beijing: string) => Date.parse(`${beijing}+08:00`);
+const request = (input: Partial<QueryInput>) =>
+	QueryRequest.parse({ indicators: ['caseVolume'], from: '2026-11-01', to: '2026-11-08', grain: 'day', region: { adcode: 0 }, ...input });
+
+describe('comparison periods (hand-computed Beijing dates)', () => {
+	const range = (input: Partial<QueryInput>) => comparisonRange(request(input));
+	const dates = (input: Partial<QueryInput>) => {
+		const r = range(input)!;
+		return [beijingLocal(r.from), beijingLocal(r.to)];
+	};
+
+	it('环比: the period just before, of the same length', () => {
+		expect(range({ compare: 'previousPeriod' })).toEqual({ from: at('2026-10-25T00:00'), to: at('2026-11-01T00:00') });
+		expect(dates({ from: '2026-11-01T09:00', to: '2026-11-01T12:00', grain: 'hour', compare: 'previousPeriod' })).toEqual([
+			'2026-11-01T06:00',
+			'2026-11-01T09:00'
+		]);
+	});
+
+	it('the previous day and week: the same clock times 24 h and 7 × 24 h earlier', () => {
+		expect(range({ compare: 'previousDay' })).toEqual({ from: at('2026-10-31T00:00'), to: at('2026-11-07T00:00') });
+		expect(range({ compare: 'previousWeek' })).toEqual({ from: at('2026-10-25T00:00'), to: at('2026-11-01T00:00') });
+	});
+
+	it('同比: the same dates a year earlier — not the previous month', () => {
+		expect(range({ compare: 'yoy' })).toEqual({ from: at('2025-11-01T00:00'), to: at('2025-11-08T00:00') });
+		expect(dates({ from: '2026-01-01', to: '2026-04-01', grain: 'month', compare: 'yoy' })).toEqual(['2025-01-01T00:00', '2025-04-01T00:00']);
+		// 29 February has no twin: the day before March, not a range that starts in March and is empty.
+		expect(dates({ from: '2024-02-29', to: '2024-03-01', compare: 'yoy' })).toEqual(['2023-02-28T00:00', '2023-03-01T00:00']);
+	});
+
+	it('月环比: the same dates a month earlier, the last day of a shorter month for a day it lacks', () => {
+		expect(dates({ compare: 'mom' })).toEqual(['2026-10-01T00:00', '2026-10-08T00:00']);
+		expect(dates({ from: '2026-03-01', to: '2026-04-01', grain: 'month', compare: 'mom' })).toEqual(['2026-02-01T00:00', '2026-03-01T00:00']);
+		expect(dates({ from: '2026-01-01', to: '2026-02-01', grain: 'month', compare: 'mom' })).toEqual(['2025-12-01T00:00', '2026-01-01T00:00']);
+		expect(dates({ from: '2026-03-31', to: '2026-04-01', compare: 'mom' })).toEqual(['2026-02-28T00:00', '2026-03-01T00:00']);
+	});
+
+	it('none: no comparison', () => {
+		expect(range({})).toBeUndefined();
+	});
+});
+
+describe('the SQL of a plan', () => {
+	it('a day series by sub-region: Beijing dates as Date parameters, one query per source, shared measures once', () => {
+		const p = plan(
+			request({ indicators: ['caseVolume', 'onTimeRate', 'positiveRate'], region: { adcode: 440000, by: 'children' }, filters: { channel: ['web'] } }),
+			{ all: true }
+		);
+		expect(p.family).toBe('day');
+		expect(p.grain).toBe('day');
+		expect(p.keyColumns).toEqual(['period', 'region']);
+		expect(p.queries.map((q) => q.table)).toEqual(['case_city_stats_day', 'review_city_stats_day']);
+		const [cases, reviews] = p.queries;
+		expect(cases!.sql).toBe(
+			[
+				'SELECT toString(bucket) AS period, city_code AS region, sum(submitted) AS m0, sum(completed_on_time) AS m1, sum(completed) AS m2',
+				'FROM case_city_stats_day',
+				'WHERE bucket >= {from:Date}',
+				'  AND bucket < {to:Date}',
+				'  AND province_code = {region:UInt32}',
+				'  AND has({f_channel:Array(String)}, toString(channel))',
+				'GROUP BY period, region',
+				'ORDER BY period, region',
+				'LIMIT {max_rows:UInt32}'
+			].join('\n')
+		);
+		// Beijing dates: the range starts at Beijing midnight, which is 16:00 UTC the day before.
+		expect(cases!.params).toEqual({ from: '2026-11-01', to: '2026-11-08', region: 440000, f_channel: ['web'], max_rows: MAX_RESULT_ROWS + 1 });
+		expect(MAX_RESULT_ROWS).toBe(200_000);
+		expect(cases!.keys).toEqual(['period', 'region']);
+		expect([...cases!.measures]).toEqual([
+			['m0', 'sum(submitted)'],
+			['m1', 'sum(completed_on_time)'],
+			['m2', 'sum(completed)']
+		]);
+		expect(reviews!.sql).toContain('sum(positive) AS m3, sum(reviews) AS m4');
+		expect(Object.fromEntries(p.aliases)).toEqual({
+			caseVolume: { submitted: 'm0' },
+			onTimeRate: { onTime: 'm1', completed: 'm2' },
+			positiveRate: { positive: 'm3', reviews: 'm4' }
+		});
+	});
+
+	it('an hour series of a county in a city scope: UTC DateTime parameters, Beijing hour labels, grouped by a dimension', () => {
+		const p = plan(request({ from: '2026-11-01T09:00', to: '2026-11-01T12:00', grain: 'hour', region: { adcode: 440305 }, groupBy: ['channel'] }), {
+			adcodes: [440300]
+		});
+		expect(p.family).toBe('hour');
+		expect(p.keyColumns).toEqual(['period', 'channel']);
+		expect(p.queries[0]!.sql).toBe(
+			[
+				"SELECT formatDateTime(bucket, '%Y-%m-%d %H:%i', 'Asia/Shanghai') AS period, toString(channel) AS channel, sum(submitted) AS m0",
+				'FROM case_region_stats_hour',
+				"WHERE bucket >= {from:DateTime('UTC')}",
+				"  AND bucket < {to:DateTime('UTC')}",
+				'  AND adcode = {region:UInt32}',
+				'  AND (has({scope_city:Array(UInt32)}, city_code))',
+				'GROUP BY period, channel',
+				'ORDER BY period, channel',
+				'LIMIT {max_rows:UInt32}'
+			].join('\n')
+		);
+		// 09:00 Beijing = 01:00 UTC.
+		expect(p.queries[0]!.params).toEqual({ from: '2026-11-01 01:00:00', to: '2026-11-01 04:00:00', region: 440305, scope_city: [440300], max_rows: 200_001 });
+	});
+
+	it('months label the month of each day bucket; totals one label; the nation has no region term', () => {
+		const m = plan(request({ from: '2026-01-01', to: '2026-11-01', grain: 'month' }), { all: true });
+		expect(m.queries[0]!.sql).toMatch(
+			/^SELECT formatDateTime\(toStartOfMonth\(bucket\), '%Y-%m'\) AS period, sum\(submitted\) AS m0\nFROM case_city_stats_day\nWHERE bucket >= \{from:Date\}\n {2}AND bucket < \{to:Date\}\nGROUP BY period\n/
+		);
+		const t = plan(request({ grain: 'total' }), { all: true });
+		expect(t.family).toBe('day');
+		expect(t.queries[0]!.sql.startsWith("SELECT 'total' AS period, sum(submitted) AS m0\n")).toBe(true);
+		// A total over minutes that are not whole hours: the minute rollup, with UTC parameters.
+		const minutes = plan(request({ grain: 'total', from: '2026-11-07T09:30', to: '2026-11-07T09:45' }), { all: true });
+		expect(minutes.family).toBe('minute');
+		expect(minutes.queries[0]!.params).toMatchObject({ from: '2026-11-07 01:30:00', to: '2026-11-07 01:45:00' });
+		// Whole hours but not whole Beijing days: the hour rollup (00:00–15:00 Beijing is whole UTC days-plus-hours, not whole days).
+		expect(plan(request({ grain: 'total', from: '2026-11-07', to: '2026-11-08T08:00' }), { all: true }).family).toBe('hour');
+		// Whole UTC days are not whole Beijing days: 08:00 to 08:00 Beijing.
+		expect(plan(request({ grain: 'total', from: '2026-11-07T08:00', to: '2026-11-08T08:00' }), { all: true }).family).toBe('hour');
+		expect(plan(request({ grain: 'minute', from: '2026-11-07', to: '2026-11-07T01:00' }), { all: true }).family).toBe('minute');
+	});
+
+	it('refuses in Chinese what no rollup can answer', () => {
+		expect(() => plan(request({ indicators: ['positiveRate'], grain: 'minute', from: '2026-11-07T09:00', to: '2026-11-07T10:00' }), { all: true })).toThrow(
+			'好评率（positiveRate）没有按分钟的数据；可选：'
+		);
+		expect(() => plan(request({ indicators: ['caseVolume'], groupBy: ['topic'] }), { all: true })).toThrow(/不能按诉求主题筛选或分组/);
+		expect(() => plan(request({ region: { adcode: 440305, by: 'children' } }), { all: true })).toThrow(PlanError);
+		expect(() => plan(request({ region: { adcode: 440305, by: 'children' } }), { all: true })).toThrow('区县没有下级地区，不能按下级地区分组');
+	});
+
+	it('refuses a region outside the scope before any SQL: a sibling city, the parent, the nation, a county of another city', () => {
+		for (const adcode of [440100, 440000, 0, 440106]) expect(() => plan(request({ region: { adcode } }), { adcodes: [440300] })).toThrow(ScopeError);
+	});
+});
+
+describe('sub-regions and bucket labels', () => {
+	it('splits the nation into provinces, a province into cities, a municipality into districts, a city into counties', () => {
+		expect([0, 440000, 110000, 500000, 440300].map(childColumn)).toEqual(['province_code', 'city_code', 'adcode', 'adcode', 'adcode']);
+	});
+
+	it('labels every bucket of a range in Beijing time, so empty ones can be filled', () => {
+		expect(bucketLabels('day', at('2026-11-01T00:00'), at('2026-11-04T00:00'))).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
+		expect(bucketLabels('hour', at('2026-11-01T22:00'), at('2026-11-02T01:00'))).toEqual(['2026-11-01 22:00', '2026-11-01 23:00', '2026-11-02 00:00']);
+		expect(bucketLabels('minute', at('2026-11-01T09:58'), at('2026-11-01T10:01'))).toEqual(['2026-11-01 09:58', '2026-11-01 09:59', '2026-11-01 10:00']);
+		expect(bucketLabels('month', at('2026-01-15T00:00'), at('2026-03-02T00:00'))).toEqual(['2026-01', '2026-02', '2026-03']);
+		expect(bucketLabels('total', at('2026-01-01T00:00'), at('2027-01-01T00:00'))).toEqual(['total']);
+		// A part day at either end is a bucket of its own.
+		expect(bucketLabels('day', at('2026-11-01T12:00'), at('2026-11-02T06:00'))).toEqual(['2026-11-01', '2026-11-02']);
+	});
+
+	it('writes DateTime parameters in UTC and Date parameters as Beijing dates', () => {
+		expect(utcParam(Date.UTC(2026, 10, 1, 16, 0, 5))).toBe('2026-11-01 16:00:05');
+		expect(beijingDateParam(Date.UTC(2026, 10, 1, 16, 0))).toBe('2026-11-02');
 	});
 });

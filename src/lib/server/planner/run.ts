@@ -4,7 +4,7 @@
  * formulas, units and labels attached.
  */
 import type { Warehouse } from '../warehouse/client.ts';
-import { BEIJING_OFFSET_MS } from '../../calendar/beijing-time.ts';
+import { samePeriodLastMonth, samePeriodLastYear } from '../../time/windows.ts';
 import type { IndicatorDef } from '../../indicators/catalogue.ts';
 import type { RollupIndicator } from './rollups.ts';
 import { regionTree, shortNames } from '../queries/regions/index.ts';
@@ -37,11 +37,6 @@ type Row = Record<string, string | number | null>;
 
 /** The comparison range for a request. */
 export function comparisonRange(r: QueryRequest): { from: number; to: number } | undefined {
-	const shift = (ms: number, months: number) => {
-		const d = new Date(ms + BEIJING_OFFSET_MS);
-		d.setUTCMonth(d.getUTCMonth() + months);
-		return d.getTime() - BEIJING_OFFSET_MS;
-	};
 	switch (r.compare) {
 		case 'none':
 			return undefined;
@@ -51,10 +46,11 @@ export function comparisonRange(r: QueryRequest): { from: number; to: number } |
 			return { from: r.from - 86_400_000, to: r.to - 86_400_000 };
 		case 'previousWeek':
 			return { from: r.from - 7 * 86_400_000, to: r.to - 7 * 86_400_000 };
+		// Calendar months and years on Beijing dates (src/lib/time): 29 February 2024 is compared with 28 February 2023, 31 March with 28 February.
 		case 'yoy':
-			return { from: shift(r.from, -12), to: shift(r.to, -12) };
+			return samePeriodLastYear(r);
 		case 'mom':
-			return { from: shift(r.from, -1), to: shift(r.to, -1) };
+			return samePeriodLastMonth(r);
 	}
 }
 
