@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
+import { latestCheckpoint } from '../../src/lib/server/queries/ingest/checkpoints.ts';
 
 export interface Checkpoint {
 	committed: number;
@@ -40,13 +41,7 @@ export class Checkpoints {
 	}
 
 	private async readOnce(source: string): Promise<Checkpoint> {
-		const rs = await this.warehouse.query({
-			query: `SELECT argMax(committed, version) AS committed, argMax(pending_end, version) AS pending_end
-			        FROM ingest_checkpoints WHERE source = {source:String} GROUP BY source`,
-			query_params: { source },
-			format: 'JSONEachRow'
-		});
-		const [row] = await rs.json<{ committed: number; pending_end: number }>();
+		const row = await latestCheckpoint({ warehouse: this.warehouse }, source);
 		return row ? { committed: row.committed, pendingEnd: Math.max(row.pending_end, row.committed) } : { committed: 0, pendingEnd: 0 };
 	}
 

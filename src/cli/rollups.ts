@@ -12,18 +12,27 @@ import { configOrExit, connectOrExit } from './warehouse-connect.ts';
 import { createLogger } from '../lib/server/log/logger.ts';
 import type { Warehouse } from '../lib/server/warehouse/client.ts';
 import { EVENT_ID_FIELDS } from '../../ingest/worker/exactly-once.ts';
+import {
+	activePartitions,
+	columnsOf,
+	copyFirstOfEachId,
+	createTableLike,
+	dropPartition,
+	dropTableIfExists,
+	insertViewQuery,
+	materializedViews,
+	partitionsWithRepeatedIds,
+	replacePartition,
+	truncateTable,
+	ttlDaysOf,
+	watermarkUpdatesWithin,
+	type View
+} from '../lib/server/queries/rollups/rebuild.ts';
 
 /** Work tables are named after their table with this suffix; a rebuild that stopped half-way leaves them, and the next one starts them afresh. */
 const ASIDE = '__rebuild';
 /** A rebuild while ingest stores data would miss those rows: refused when ingest stored a batch this recently. */
 const INGEST_QUIET_S = 30;
-
-interface View {
-	name: string;
-	source: string;
-	target: string;
-	select: string;
-}
 
 export class RebuildRefused extends Error {}
 
@@ -37,7 +46,7 @@ export interface RebuildOptions {
 
 export async function rebuildRollups(warehouse: Warehouse, options: RebuildOptions): Promise<{ rollups: string[]; duplicatesRemoved: number }> {
 	const { database, logger } = options;
-	const views = await viewsOf(warehouse, database);
+	const views = await materializedViews({ warehouse }, database);
 	const targets = new Set(views.map((v) => v.target));
 	const unknown = (options.tables ?? []).filter((t) => !targets.has(t));
 	if (unknown.length) throw new RebuildRefused(`not a rollup: ${unknown.join(', ')} (rollups: ${[...targets].sort().join(', ')})`);
@@ -54,25 +63,6 @@ export async function rebuildRollups(warehouse: Warehouse, options: RebuildOptio
 		logger?.info({ rollup: target }, 'rollup rebuilt');
 	}
 	return { rollups: order, duplicatesRemoved };
-}
-
-/** The materialized views of the database: each one's source, target and query. */
-async function viewsOf(warehouse: Warehouse, database: string): Promise<View[]> {
-	const rs = await warehouse.query({
-		query: `SELECT v.name AS name, v.as_select AS select, v.create_table_query AS ddl, s.name AS source
-		        FROM system.tables AS v
-		        INNER JOIN (SELECT name, arrayJoin(dependencies_table) AS view FROM system.tables WHERE database = {db:String}) AS s ON s.view = v.name
-		        WHERE v.database = {db:String} AND v.engine = 'MaterializedView'
-		        ORDER BY v.name`,
-		query_params: { db: database },
-		format: 'JSONEachRow'
-	});
-	const rows = await rs.json<{ name: string; select: string; ddl: string; source: string }>();
-	return rows.map((r) => {
-		const target = new RegExp(`\\bTO\\s+(?:\`?${escape(database)}\`?\\.)?\`?(\\w+)\`?`).exec(r.ddl)?.[1];
-		if (!target) throw new Error(`materialized view ${r.name} has no TO table: a rollup is always a view writing into a table of its own`);
-		return { name: r.name, source: r.source, target, select: r.select };
-	});
 }
 
 /** The chosen rollups and every rollup fed, directly or not, from them. */
@@ -100,13 +90,7 @@ function upstreamFirst(chosen: Set<string>, views: View[]): string[] {
 }
 
 async function refuseWhileIngesting(warehouse: Warehouse): Promise<void> {
-	const rs = await warehouse.query({
-		query: 'SELECT toUInt64(count()) AS n FROM ingest_watermark WHERE updated_at > now64(3) - toIntervalSecond({s:UInt32})',
-		query_params: { s: INGEST_QUIET_S },
-		format: 'JSONEachRow'
-	});
-	const [row] = await rs.json<{ n: number }>();
-	if (Number(row?.n ?? 0) > 0) {
+	if ((await watermarkUpdatesWithin({ warehouse }, INGEST_QUIET_S)) > 0) {
 		throw new RebuildRefused(
 			`ingest stored data in the last ${INGEST_QUIET_S} s: stop the ingest worker first (rows stored during a rebuild would be missing from it), or pass --force`
 		);
@@ -117,31 +101,24 @@ async function refuseWhileIngesting(warehouse: Warehouse): Promise<void> {
 async function dedupeRaw(warehouse: Warehouse, table: string, logger?: Logger): Promise<number> {
 	const id = EVENT_ID_FIELDS[table];
 	if (!id) return 0;
-	const rs = await warehouse.query({
-		query: `SELECT _partition_id AS partition, count() - uniqExact(${id}) AS extra FROM ${table} GROUP BY partition HAVING extra > 0 ORDER BY partition`,
-		format: 'JSONEachRow'
-	});
-	const partitions = await rs.json<{ partition: string; extra: number }>();
+	const ctx = { warehouse };
+	const partitions = await partitionsWithRepeatedIds(ctx, table, id);
 	if (partitions.length === 0) return 0;
 	const aside = `${table}${ASIDE}`;
-	await warehouse.command({ query: `DROP TABLE IF EXISTS ${aside}` });
-	await warehouse.command({ query: `CREATE TABLE ${aside} AS ${table}` });
+	await dropTableIfExists(ctx, aside);
+	await createTableLike(ctx, aside, table);
 	let removed = 0;
 	try {
 		for (const { partition, extra } of partitions) {
-			await warehouse.command({
-				query: `INSERT INTO ${aside} SELECT * FROM ${table} WHERE _partition_id = {p:String} ORDER BY ingested_at LIMIT 1 BY ${id}`,
-				query_params: { p: partition },
-				clickhouse_settings: { insert_deduplicate: 0 }
-			});
+			await copyFirstOfEachId(ctx, { into: aside, from: table, idField: id, partition });
 			// Replacing a partition fires no view: the rollups are rebuilt next.
-			await warehouse.command({ query: `ALTER TABLE ${table} REPLACE PARTITION ID {p:String} FROM ${aside}`, query_params: { p: partition } });
-			await warehouse.command({ query: `TRUNCATE TABLE ${aside}` });
+			await replacePartition(ctx, table, partition, aside);
+			await truncateTable(ctx, aside);
 			removed += Number(extra);
 			logger?.info({ table, partition, removed: Number(extra) }, 'duplicate raw rows removed');
 		}
 	} finally {
-		await warehouse.command({ query: `DROP TABLE IF EXISTS ${aside}` });
+		await dropTableIfExists(ctx, aside);
 	}
 	return removed;
 }
@@ -153,75 +130,33 @@ async function dedupeRaw(warehouse: Warehouse, table: string, logger?: Logger): 
  * chosen: upstream rollups come first). A TTL of N days keeps only its last N days.
  */
 async function buildAside(warehouse: Warehouse, target: string, views: View[], targets: Set<string>): Promise<void> {
+	const ctx = { warehouse };
 	const aside = `${target}${ASIDE}`;
-	await warehouse.command({ query: `DROP TABLE IF EXISTS ${aside}` });
-	await warehouse.command({ query: `CREATE TABLE ${aside} AS ${target}` });
-	const ttlDays = await ttlDaysOf(warehouse, target);
-	const keep = ttlDays === undefined ? '' : ` WHERE bucket >= now() - toIntervalDay(${ttlDays})`;
+	await dropTableIfExists(ctx, aside);
+	await createTableLike(ctx, aside, target);
+	const keepDays = await ttlDaysOf(ctx, target);
 	for (const view of views.filter((v) => v.target === target)) {
-		// By name: a view's columns are its query's, which need not be in the table's order.
-		const columns = (await columnsOf(warehouse, view.name)).map((c) => `\`${c}\``).join(', ');
+		const columns = await columnsOf(ctx, view.name);
 		if (targets.has(view.source)) {
-			await insertAside(warehouse, `INSERT INTO ${aside} (${columns}) SELECT * FROM (${view.select})${keep}`, {});
+			await insertViewQuery(ctx, { into: aside, columns, view, keepDays });
 			continue;
 		}
-		const from = new RegExp(`\\bFROM\\s+(?:\\w+\\.)?\`?${escape(view.source)}\`?(?=\\s|$)`);
-		if (!from.test(view.select)) throw new Error(`cannot find the source of view ${view.name} in its query`);
-		const partOf = `FROM (SELECT * FROM ${view.source} WHERE _partition_id = {p:String}) AS ${view.source}`;
-		for (const partition of await partitionsOf(warehouse, view.source)) {
-			await insertAside(warehouse, `INSERT INTO ${aside} (${columns}) SELECT * FROM (${view.select.replace(from, partOf)})${keep}`, { p: partition });
+		for (const partition of await activePartitions(ctx, view.source)) {
+			await insertViewQuery(ctx, { into: aside, columns, view, keepDays, partition });
 		}
 	}
-}
-
-function insertAside(warehouse: Warehouse, query: string, params: Record<string, string>): Promise<unknown> {
-	// Blocks of a rebuild are not replays: never drop one as a duplicate of another.
-	return warehouse.command({ query, query_params: params, clickhouse_settings: { insert_deduplicate: 0 } });
-}
-
-async function columnsOf(warehouse: Warehouse, table: string): Promise<string[]> {
-	const rs = await warehouse.query({
-		query: 'SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {t:String} ORDER BY position',
-		query_params: { t: table },
-		format: 'JSONEachRow'
-	});
-	return (await rs.json<{ name: string }>()).map((r) => r.name);
 }
 
 /** Replaces the rollup's partitions with the rebuilt ones, one atomic swap per partition; drops partitions left empty. */
 async function swapIn(warehouse: Warehouse, target: string): Promise<void> {
+	const ctx = { warehouse };
 	const aside = `${target}${ASIDE}`;
-	const rebuilt = new Set(await partitionsOf(warehouse, aside));
-	for (const partition of rebuilt)
-		await warehouse.command({ query: `ALTER TABLE ${target} REPLACE PARTITION ID {p:String} FROM ${aside}`, query_params: { p: partition } });
-	for (const partition of await partitionsOf(warehouse, target)) {
-		if (!rebuilt.has(partition)) await warehouse.command({ query: `ALTER TABLE ${target} DROP PARTITION ID {p:String}`, query_params: { p: partition } });
+	const rebuilt = new Set(await activePartitions(ctx, aside));
+	for (const partition of rebuilt) await replacePartition(ctx, target, partition, aside);
+	for (const partition of await activePartitions(ctx, target)) {
+		if (!rebuilt.has(partition)) await dropPartition(ctx, target, partition);
 	}
-	await warehouse.command({ query: `DROP TABLE IF EXISTS ${aside}` });
-}
-
-async function partitionsOf(warehouse: Warehouse, table: string): Promise<string[]> {
-	const rs = await warehouse.query({
-		query: 'SELECT DISTINCT partition_id FROM system.parts WHERE database = currentDatabase() AND table = {t:String} AND active ORDER BY partition_id',
-		query_params: { t: table },
-		format: 'JSONEachRow'
-	});
-	return (await rs.json<{ partition_id: string }>()).map((r) => r.partition_id);
-}
-
-async function ttlDaysOf(warehouse: Warehouse, table: string): Promise<number | undefined> {
-	const rs = await warehouse.query({
-		query: 'SELECT create_table_query AS ddl FROM system.tables WHERE database = currentDatabase() AND name = {t:String}',
-		query_params: { t: table },
-		format: 'JSONEachRow'
-	});
-	const [row] = await rs.json<{ ddl: string }>();
-	const days = /\bTTL\s+bucket\s*\+\s*toIntervalDay\((\d+)\)/.exec(row?.ddl ?? '')?.[1];
-	return days === undefined ? undefined : Number(days);
-}
-
-function escape(text: string): string {
-	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	await dropTableIfExists(ctx, aside);
 }
 
 export const rollupsCommand: Command = {

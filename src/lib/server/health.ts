@@ -4,6 +4,7 @@
  */
 import type { Warehouse } from './warehouse/client.ts';
 import { schemaVersion } from './migrate/migrator.ts';
+import { warehouseVersion } from './queries/health/version.ts';
 
 // The migrations this build was made with; the warehouse must have them all.
 const migrationFiles = Object.keys(import.meta.glob('/schema/migrations/*.sql'));
@@ -45,7 +46,7 @@ export async function checkHealth(warehouse: Warehouse, configuredUrl: string): 
 	const ping = await warehouse.ping();
 	if (!ping.success) return down(String((ping as { error?: Error }).error?.message ?? 'no answer'));
 	try {
-		const [row] = await (await warehouse.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })).json<{ v: string }>();
+		const serverVersion = await warehouseVersion({ warehouse });
 		let version: number | null = null;
 		try {
 			version = await schemaVersion(warehouse);
@@ -54,7 +55,7 @@ export async function checkHealth(warehouse: Warehouse, configuredUrl: string): 
 		}
 		return {
 			status: version === expectedSchemaVersion ? 'ok' : 'degraded',
-			warehouse: { reachable: true, url, version: row?.v },
+			warehouse: { reachable: true, url, version: serverVersion },
 			schema: { version, expected: expectedSchemaVersion },
 			checkedAt
 		};

@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EVENT_TYPES, type EventType } from '../../../../ingest/contract/events.ts';
 import { sqlState, type Queryable } from './client.ts';
+import { activeSourceByTokenHash, insertSource, revokeActiveSource, selectSources, type SourceRow } from '../queries/appdb/sources.ts';
 
 /** Event types that are official statistics: published figures and their targets. */
 export const STATISTICS_TYPES: readonly EventType[] = ['indicator', 'target'];
@@ -63,13 +64,6 @@ export function hashToken(token: string): string {
 	return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-interface SourceRow {
-	name: string;
-	event_types: string[];
-	created_at: Date;
-	revoked_at: Date | null;
-}
-
 const toSource = (r: SourceRow): Source => ({ name: r.name, eventTypes: r.event_types as EventType[], createdAt: r.created_at, revokedAt: r.revoked_at });
 
 /** Issues a source and its token. The token is returned here and nowhere else. */
@@ -79,11 +73,8 @@ export async function addSource(db: Queryable, name: string, eventTypes: readonl
 	if (eventTypes.length === 0) throw new SourceError('name at least one event type');
 	const token = newToken();
 	try {
-		const row = await db.one<SourceRow>(
-			'INSERT INTO ingest_sources (name, token_sha256, event_types) VALUES ($1, $2, $3) RETURNING name, event_types, created_at, revoked_at',
-			[name, hashToken(token), eventTypes]
-		);
-		return { source: toSource(row!), token };
+		const row = await insertSource(db, { name, tokenSha256: hashToken(token), eventTypes });
+		return { source: toSource(row), token };
 	} catch (e) {
 		if (sqlState(e) === '23505') throw new SourceError(`a source named '${name}' exists; revoke it first (tianshu source revoke ${name})`);
 		throw e;
@@ -91,19 +82,13 @@ export async function addSource(db: Queryable, name: string, eventTypes: readonl
 }
 
 export async function listSources(db: Queryable, options: { includeRevoked?: boolean } = {}): Promise<Source[]> {
-	const rows = await db.query<SourceRow>(
-		`SELECT name, event_types, created_at, revoked_at FROM ingest_sources WHERE $1 OR revoked_at IS NULL ORDER BY name, created_at`,
-		[options.includeRevoked ?? false]
-	);
+	const rows = await selectSources(db, options.includeRevoked ?? false);
 	return rows.map(toSource);
 }
 
 /** Revokes the active source of that name; its token stops working within the authenticator's cache time. */
 export async function revokeSource(db: Queryable, name: string): Promise<Source> {
-	const row = await db.one<SourceRow>(
-		'UPDATE ingest_sources SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING name, event_types, created_at, revoked_at',
-		[name]
-	);
+	const row = await revokeActiveSource(db, name);
 	if (!row) throw new SourceError(`no active source named '${name.slice(0, 70)}'`);
 	return toSource(row);
 }
@@ -138,10 +123,7 @@ export class SourceAuthenticator {
 		const now = Date.now();
 		const hit = this.cache.get(hash);
 		if (hit && now - hit.at < this.ttlMs) return hit.source;
-		const row = await this.db.one<{ name: string; event_types: string[] }>(
-			'SELECT name, event_types FROM ingest_sources WHERE token_sha256 = $1 AND revoked_at IS NULL',
-			[hash]
-		);
+		const row = await activeSourceByTokenHash(this.db, hash);
 		const source = row ? { name: row.name, types: new Set(row.event_types as EventType[]) } : null;
 		this.cache.delete(hash);
 		if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);

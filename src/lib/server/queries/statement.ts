@@ -21,3 +21,13 @@ export const utcMillis = (ms: number) => new Date(ms).toISOString().slice(0, 23)
 
 /** An instant as a DateTime('UTC') parameter (whole seconds). */
 export const utcSeconds = (ms: number) => utcMillis(ms).slice(0, 19);
+
+/**
+ * A table or column name where ClickHouse cannot bind one (DDL, INSERT targets,
+ * column lists): Tianshu's own names, never input, checked to be plain names so
+ * nothing else can reach the text.
+ */
+export function identifier(name: string): string {
+	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a plain table or column name: ${JSON.stringify(name.slice(0, 80))}`);
+	return name;
+}

@@ -1,0 +1,52 @@
+/**
+ * The statements of exactly-once storage (ingest/worker/exactly-once.ts): whether
+ * a batch was stored whole, which of a batch's claimed ids another batch claimed
+ * first, and the insert under a batch's token. Ingest's own bookkeeping: no
+ * region's data is read, so no scope applies.
+ */
+import { Readable } from 'node:stream';
+import type { Warehouse } from '../../warehouse/client.ts';
+import { identifier, rows } from '../statement.ts';
+
+type Ctx = { warehouse: Warehouse };
+
+/** Whether the batch `batch` is recorded in ingest_batches (stored whole). */
+export async function batchStored(ctx: Ctx, batch: string): Promise<boolean> {
+	const [row] = await rows<{ n: number | string }>(ctx, 'SELECT count() AS n FROM ingest_batches WHERE batch = {batch:String}', { batch });
+	return Number(row?.n ?? 0) > 0;
+}
+
+/**
+ * The ids this batch claimed whose first claim is another batch's. The inner
+ * query reads the batch's ids from event_claim_batches by its primary key (kind,
+ * batch); the outer one reads only their claims through event_claims' (kind, id).
+ * No projection is involved: reading the batch's ids through one once missed a
+ * whole part under load (migration 0009).
+ */
+export async function claimedFirstElsewhere(ctx: Ctx, kind: string, batch: string): Promise<Set<string>> {
+	const ids = await rows<{ id: string }>(
+		ctx,
+		`SELECT id FROM event_claims
+		 WHERE kind = {kind:String} AND id IN (SELECT id FROM event_claim_batches WHERE kind = {kind:String} AND batch = {batch:String})
+		 GROUP BY id
+		 HAVING argMin(batch, (_block_number, batch)) != {batch:String}`,
+		{ kind, batch }
+	);
+	return new Set(ids.map((r) => r.id));
+}
+
+/**
+ * One insert of JSON rows into `table` (one of Tianshu's own tables) under a
+ * deduplication token, which every view target honours too.
+ */
+export async function insertLinesOnce(ctx: Ctx, table: string, lines: string[], token: string): Promise<void> {
+	const result = await ctx.warehouse.exec({
+		query: `INSERT INTO ${identifier(table)} FORMAT JSONEachRow`,
+		values: Readable.from([lines.join('\n')], { objectMode: false }),
+		clickhouse_settings: { insert_deduplication_token: token, insert_deduplicate: 1, deduplicate_blocks_in_dependent_materialized_views: 1 }
+	});
+	// The reply body is empty; consume it so the socket returns to the pool.
+	for await (const _ of result.stream) {
+		// drain
+	}
+}
