@@ -1,0 +1,134 @@
+/**
+ * 数据核验 (`tianshu verify`, issue 12 item 5) on a small simulated feed: every
+ * covered figure of the cockpit agrees with the raw events for the nation, a
+ * province, a city and a county; a rollup row tampered with through the writer
+ * is found, named, and fails the command. Figures the test expects are counted
+ * here from the raw tables or the feed, never by verify's own code.
+ */
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oneYearEarlier } from '../../src/lib/time/windows.ts';
+import { verifyCockpit, type Figure } from '../../src/lib/server/queries/verify/check.ts';
+import { Simulator } from '../../ingest/simulator/simulator.ts';
+import { loadScope } from '../../ingest/simulator/sim-regions.ts';
+import { projectRoot } from '../../src/lib/server/warehouse/embedded/spawn.ts';
+import { ingestDatabase, runIngest, runTianshu } from '../helpers/ingest.ts';
+
+type Db = Awaited<ReturnType<typeof ingestDatabase>>;
+let db: Db;
+let dir: string;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const BEIJING = 8 * HOUR;
+// The instant checked: the feed stops here. In the first hours after Beijing midnight "today" is nearly empty: then last evening.
+const real = Date.now();
+const at = Math.floor((new Date(real + BEIJING).getUTCHours() < 3 ? real - 4 * HOUR : real) / 60_000) * 60_000;
+const day = Math.floor((at + BEIJING) / DAY) * DAY - BEIJING;
+const atBeijing = new Date(at + BEIJING).toISOString().slice(0, 16); // what an operator types: Beijing time without an offset
+
+beforeAll(async () => {
+	dir = mkdtempSync(path.join(tmpdir(), 'tianshu-verify-'));
+	db = await ingestDatabase('verify');
+	// Today so far and yesterday (KPIs, 环比, the backlog), the same weekday last week (the hourly comparison) and
+	// the same day last year (同比); a seed each, so ids never collide.
+	const file = path.join(dir, 'feed.ndjson');
+	const parts = [
+		{ seed: 21, from: day - DAY, to: at },
+		{ seed: 22, from: day - 7 * DAY, to: day - 6 * DAY },
+		{ seed: 23, from: oneYearEarlier(day) - 2 * HOUR, to: oneYearEarlier(day) + DAY }
+	];
+	// 广东 only, so its cities and counties have figures to compare at a small volume; the nation is 广东's sum.
+	for (const p of parts) {
+		const { regions, economies } = loadScope(path.join(projectRoot, 'ingest', 'reference'), 440000, p.seed);
+		const sim = new Simulator({ seed: p.seed, rate: 0.1 }, regions, economies, p.from);
+		appendFileSync(file, [...sim.advance(p.to)].map((e) => `${JSON.stringify(e)}\n`).join(''));
+	}
+	// Replayed copies of the first 400 lines: stored once, and verify must count them once.
+	appendFileSync(file, readFileSync(file, 'utf8').split('\n').slice(0, 400).join('\n') + '\n');
+	const result = await runIngest(db.database, ['--file', file, '--once']).done;
+	expect(result.code, result.stderr).toBe(0);
+}, 120_000);
+afterAll(async () => {
+	await db.drop();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+async function scalar(sql: string, params: Record<string, unknown> = {}): Promise<number> {
+	const rs = await db.warehouse.query({ query: `SELECT toFloat64((${sql})) AS v`, query_params: params, format: 'JSONEachRow' });
+	return Number((await rs.json<{ v: number }>())[0]?.v ?? Number.NaN);
+}
+const utc = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+/** Submissions today up to the instant in a region, counted here (distinct event ids). */
+const submittedToday = (column: string, code: number) =>
+	scalar(
+		`SELECT uniqExactIf(event_id, status = 'submitted') FROM case_events WHERE ${column} = {code:UInt32}
+		 AND ts >= toDateTime64({from:String}, 3, 'UTC') AND ts <= toDateTime64({to:String}, 3, 'UTC')`,
+		{ code, from: utc(day), to: utc(at) }
+	);
+
+const figure = (figures: Figure[], id: string) => figures.find((f) => f.id === id);
+const differing = (figures: Figure[]) => figures.filter((f) => !f.agree).map((f) => `${f.id}: ${String(f.served)} ≠ ${String(f.recomputed)} ${f.detail ?? ''}`);
+
+describe('tianshu verify', () => {
+	it('passes for the nation (the command, as JSON, exit 0)', async () => {
+		const run = await runTianshu(db.database, ['verify', '--region', '0', '--at', atBeijing, '--json']);
+		expect(run.code, run.stderr + run.stdout.slice(0, 4000)).toBe(0);
+		const report = JSON.parse(run.stdout) as { figures: Figure[]; differing: number; verdict: string; at: number };
+		expect(report.at).toBe(at);
+		expect(differing(report.figures)).toEqual([]);
+		expect(report.verdict).toBe('一致');
+		// Not vacuous: the feed's figures are there, and the replayed copies are counted once.
+		const volume = figure(report.figures, 'kpis.caseVolume.value')!;
+		expect(volume.served).toBe(
+			await scalar(`SELECT uniqExactIf(event_id, status = 'submitted') FROM case_events WHERE ts >= toDateTime64({from:String}, 3, 'UTC')`, { from: utc(day) })
+		);
+		expect(volume.served).toBeGreaterThan(0);
+		for (const id of [
+			'kpis.caseVolume.dod',
+			'kpis.caseVolume.yoy',
+			'kpis.onTimeRate.value',
+			'reviews.positiveRate',
+			'services.lastWeek.10',
+			'rankings.440000.score'
+		])
+			expect(figure(report.figures, id), id).toBeDefined();
+		expect(figure(report.figures, 'kpis.caseVolume.yoy')!.served).not.toBeNull();
+	});
+
+	it.each([
+		['a province', 440000, 'province_code'],
+		['a city', 440300, 'city_code'],
+		['a county', 440305, 'adcode']
+	])('passes for %s (%i)', async (_, adcode, column) => {
+		const report = await verifyCockpit({ warehouse: db.warehouse, adcode, at });
+		expect(differing(report.figures)).toEqual([]);
+		expect(report.differing).toBe(0);
+		expect(figure(report.figures, 'kpis.caseVolume.value')!.recomputed).toBe(await submittedToday(column, adcode));
+		expect(report.figures.length).toBeGreaterThan(60);
+	});
+
+	it('fails, naming the figures, after a rollup row is tampered with', async () => {
+		// Five submissions that never happened, written straight into the county's hourly region rollup (and chained to the city level).
+		const hour = Math.floor(at / HOUR) * HOUR;
+		await db.warehouse.insert({
+			table: 'case_region_stats_hour',
+			values: [{ bucket: utc(hour).slice(0, 19), province_code: 440000, city_code: 440300, adcode: 440305, channel: 'web', submitted: 5 }],
+			format: 'JSONEachRow'
+		});
+		const truth = await submittedToday('adcode', 440305);
+		const run = await runTianshu(db.database, ['verify', '--region', '440305', '--at', atBeijing]);
+		expect(run.code, run.stderr).toBe(1);
+		const line = run.stdout.split('\n').find((l) => l.includes('[kpis.caseVolume.value]'))!;
+		expect(line).toMatch(new RegExp(`\\s${truth + 5}\\s+${truth}\\s+不一致`));
+		// Today's bar of the instant's hour too (the channels are read from the day rollup, which the row did not touch).
+		const hh = String(new Date(at + BEIJING).getUTCHours()).padStart(2, '0');
+		expect(run.stdout).toMatch(new RegExp(`\\[services\\.today\\.${hh}\\]\\s+\\d+\\s+\\d+\\s+不一致`));
+		expect(run.stdout).toMatch(/\[services\.channel\.web\].*\s一致/);
+		expect(run.stdout).toMatch(/不一致 [1-9]\d*\s+✗ 核验未通过/);
+		// The city reads the city-level rollup the tampered row was chained into: found there too.
+		const city = await verifyCockpit({ warehouse: db.warehouse, adcode: 440300, at });
+		expect(figure(city.figures, 'kpis.caseVolume.value')).toMatchObject({ agree: false, recomputed: await submittedToday('city_code', 440300) });
+	});
+});
