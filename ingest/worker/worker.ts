@@ -18,6 +18,8 @@ import type { FileSourceState, SourceHost } from '../sources/host.ts';
 import { followFile } from '../sources/file-follow.ts';
 import { watchDropBox } from '../sources/drop-box.ts';
 import { readStream } from '../sources/stdin.ts';
+import { storedText } from '../../src/lib/privacy/mask.ts';
+import { setting } from '../../src/lib/server/config.ts';
 
 export interface WorkerOptions {
 	warehouse: Warehouse;
@@ -35,6 +37,8 @@ export interface WorkerOptions {
 	now?: () => number;
 	/** Regional deadlines; ingest/config/deadlines.json (or TIANSHU_DEADLINES) when not given. */
 	deadlines?: DeadlinePolicy;
+	/** Store free texts as sent; TIANSHU_KEEP_RAW_TEXT when not given (default: mask personal data). */
+	keepRawText?: boolean;
 }
 
 export interface Metrics {
@@ -73,10 +77,12 @@ export class IngestWorker {
 	readonly name: string;
 
 	private readonly deadlines: DeadlinePolicy;
+	private readonly keepRawText: boolean;
 
 	constructor(private readonly options: WorkerOptions) {
 		this.name = options.name ?? `ingest-${process.pid}`;
 		this.deadlines = options.deadlines ?? DeadlinePolicy.load();
+		this.keepRawText = options.keepRawText ?? setting('TIANSHU_KEEP_RAW_TEXT');
 		this.checkpoints = new Checkpoints(options.warehouse, options.logger);
 		this.writer = new BatchWriter({
 			warehouse: options.warehouse,
@@ -158,7 +164,14 @@ export class IngestWorker {
 		csvHeader: string[] | undefined,
 		allowedTypes?: StepContext['allowedTypes']
 	): { rows: Array<[string, string]>; refusal?: Refusal; routed?: Routed } {
-		const ctx: StepContext = { regions: this.options.regions, now: this.options.now ?? Date.now, source: sourceId, deadlines: this.deadlines, allowedTypes };
+		const ctx: StepContext = {
+			regions: this.options.regions,
+			now: this.options.now ?? Date.now,
+			source: sourceId,
+			deadlines: this.deadlines,
+			allowedTypes,
+			keepRawText: this.keepRawText
+		};
 		let outcome: Routed | Refusal;
 		if (line.tooLong) outcome = new Refusal('parse', 'line_too_long', `${line.length} bytes; lines are limited to ${this.options.maxLineBytes ?? 1024 * 1024}`);
 		else if (csvHeader) outcome = runSteps(csvLineAsEvent(line.bytes, csvHeader), ctx);
@@ -170,9 +183,10 @@ export class IngestWorker {
 				position: line.start,
 				step: outcome.step,
 				reason: outcome.reason,
-				detail: outcome.detail,
+				// A refused line's head and the parser's message quote the line: masked as stored texts are.
+				detail: storedText(outcome.detail, this.keepRawText),
 				type_hint: outcome.typeHint,
-				raw: utf8Head(line.bytes).toString('utf8'),
+				raw: storedText(utf8Head(line.bytes).toString('utf8'), this.keepRawText),
 				raw_bytes: line.length
 			});
 			return { rows: [['ingest_dead_letter', deadLetter]], refusal: outcome };

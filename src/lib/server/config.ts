@@ -80,6 +80,17 @@ const Settings = z.object({
 	TIANSHU_COCKPIT_SCENES: filePath.optional(),
 	TIANSHU_LIVE_FLOOR_MS: positiveInt('milliseconds').default(1000),
 	TIANSHU_LIVE_CEILING_MS: positiveInt('milliseconds').default(15_000),
+	/** Ingest stores free texts (差评 comments, 12345 topics, handling notes) as sent instead of masking personal numbers and e-mail addresses (src/lib/privacy). */
+	TIANSHU_KEEP_RAW_TEXT: z.stringbool({ error: 'must be true or false (1 or 0)' }).default(false),
+	/** Who may show Tianshu in a frame (CSP frame-ancestors): 'none', 'self', or origins of command-centre portals. */
+	TIANSHU_FRAME_ANCESTORS: z
+		.string()
+		.trim()
+		.regex(
+			/^(?:'none'|(?:'self'|https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?)(?: +(?:'self'|https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?))*)$/i,
+			"must be 'none', or 'self' and/or origins separated by spaces, e.g. 'self' https://portal.gd.gov.cn"
+		)
+		.default("'none'"),
 	/** Set to 1 by `tianshu start` for its children: stop when the supervisor's pipe closes. */
 	TIANSHU_SUPERVISED: z.string().optional()
 });
