@@ -77,3 +77,41 @@ describe('the simulator', () => {
 		expect(beijingIso(Date.UTC(2026, 10, 22, 6, 32, 5))).toBe('2026-11-22T14:32:05.000+08:00');
 	});
 });
+
+describe('the simulated statistics follow the bureau', () => {
+	const sim = new Simulator({ seed: 1, rate: 1 }, national.regions, national.economies, parseTimestamp('2026-11-29T12:00:00+08:00'));
+	const releases = [...sim.history(36)].filter((e) => e.type === 'indicator');
+	const first = (indicator: string, adcode: number, period: string) =>
+		releases.find((e) => e.indicator === indicator && e.adcode === adcode && e.period === period);
+
+	it('publishes 1–2月 as one figure for industry, retail, investment and fiscal revenue, and January for the rest', () => {
+		for (const code of ['industrialValueAdded', 'retailSales', 'fixedAssetInvestment', 'fiscalRevenue']) {
+			expect(releases.filter((e) => e.indicator === code && String(e.period).endsWith('-01'))).toEqual([]);
+			expect(first(code, 0, '2025-02')).toBeDefined();
+		}
+		expect(first('cpi', 0, '2025-01')).toBeDefined();
+		expect(first('unemploymentRate', 440000, '2025-01')).toBeDefined();
+	});
+
+	it('releases the nation on its calendar day at 10:00 and each province after it', () => {
+		// 1–2月 2025: 15 March was a Saturday, so Monday the 17th; 广东 two working days later.
+		expect(first('retailSales', 0, '2025-02')?.release_ts).toMatch(/^2025-03-17T10:00:\d\d/);
+		expect(first('retailSales', 440000, '2025-02')?.release_ts).toMatch(/^2025-03-19T10:00:\d\d/);
+		expect(first('gdp', 0, '2025-Q3')?.release_ts).toMatch(/^2025-10-15T10:00/);
+	});
+
+	it('revises a period in the next release', () => {
+		const both = releases.filter((e) => e.indicator === 'retailSales' && e.adcode === 440000 && e.period === '2025-05');
+		expect(both).toHaveLength(2);
+		expect(String(both[1]!.release_ts) > String(both[0]!.release_ts)).toBe(true);
+	});
+
+	it('takes the shape of retail sales from the published national series, not a formula', () => {
+		// 2024 national 1–2月 = 2023's published 77 067 亿元 × (1 + published 5.5 %) = 81 305.7.
+		expect(first('retailSales', 0, '2024-02')?.value).toBeCloseTo(81305.7, 0);
+		// April 2024 = 2023's published 34 910 × (1 + published 2.3 %) = 35 712.9.
+		expect(first('retailSales', 0, '2024-04')?.value).toBeCloseTo(35712.9, 0);
+		// Industry: 2024's published 当月 growth, April 6.7 %.
+		expect(first('industrialValueAdded', 0, '2024-04')?.value).toBe(6.7);
+	});
+});

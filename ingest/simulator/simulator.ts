@@ -10,8 +10,9 @@
  * - Most completed cases are reviewed; the great majority positively. A 差评 is
  *   followed by verify → rectify → follow-up, some late.
  * - 12345 tickets go created → answered → dispatched → closed.
- * - Monthly and quarterly statistics are released per province around mid-month,
- *   calibrated on published figures, and the previous period is revised.
+ * - Statistics are released on the bureau's calendar with its conventions (1–2月 as one
+ *   figure, GDP by quarter), calibrated on the published national series, each release
+ *   revising the period before (./statistics.ts).
  * - Incidents: now and then a county's processing slows down (on-time rate drops)
  *   or complaints surge, with a risk warning, so screens have something to detect.
  *
@@ -21,6 +22,8 @@ import { addWorkingDays, beijingDate, endOfBeijingDay, isWorkingDay } from '../.
 import { CATALOGUE, HOTLINE_TOPICS, NEGATIVE_REASONS, POSITIVE_TAGS, type ServiceItem } from './catalogue.ts';
 import { Random, Weighted } from '../../src/lib/random.ts';
 import type { SimRegion, ProvinceEconomy } from './sim-regions.ts';
+import { calibrate, loadNationalRecord, StatisticsModel, type Calibration } from './statistics.ts';
+import path from 'node:path';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -37,6 +40,15 @@ export interface SimulatorOptions {
 	rectifyDays?: number;
 	/** Turn incidents off for calibration runs. */
 	incidents?: boolean;
+	/** Statistics releases and targets (default on); off for a service-history backfill beside a feed that releases them. */
+	releases?: boolean;
+	/** The published national series the releases are calibrated on (default: reference/statistics/national_monthly.csv). */
+	calibration?: Calibration;
+}
+
+let calibrated: Calibration | undefined;
+function defaultCalibration(): Calibration {
+	return (calibrated ??= calibrate(loadNationalRecord(path.resolve(import.meta.dirname, '../reference'))));
 }
 
 interface Incident {
@@ -145,6 +157,7 @@ export class Simulator {
 	private cursor: number;
 	private readonly counters = { case: 0, review: 0, action: 0, ticket: 0, warning: 0 };
 	private lastReleaseDay = '';
+	private readonly statistics: StatisticsModel;
 	private lastTargetsDay = '';
 
 	constructor(
@@ -168,6 +181,7 @@ export class Simulator {
 			online.map((i) => i.weight)
 		);
 		this.rectifyDays = options.rectifyDays ?? 5;
+		this.statistics = new StatisticsModel(options.seed, economies, options.calibration ?? defaultCalibration());
 		this.cursor = Math.floor(start / MINUTE) * MINUTE;
 		// A case yields ~3.9 lines (3 lifecycle events, a review most of the time, actions
 		// for the few 差评) and tickets ~0.25 × 4 lines per case: ~4.9 lines per case.
@@ -196,7 +210,7 @@ export class Simulator {
 		while (this.cursor < until) {
 			const minuteEnd = this.cursor + MINUTE;
 			this.maybeStartIncident(this.cursor);
-			this.maybeRelease(this.cursor);
+			if (this.options.releases !== false) this.maybeRelease(this.cursor);
 			const intensity = this.intensity(this.cursor);
 			const cases = this.random.poisson(intensity.total * this.scale * 60);
 			for (let i = 0; i < cases; i++) this.newCase(this.cursor + Math.floor(this.random.next() * MINUTE), intensity);
@@ -395,22 +409,22 @@ export class Simulator {
 	}
 
 	/**
-	 * The statistics releases of the `months` months before the simulated start,
-	 * in time order: history for trend charts without simulating every case.
+	 * The statistics releases of the `months` months before the simulated start, in time
+	 * order, on the bureau's calendar: history for trend charts without simulating every case.
 	 */
 	*history(months: number): Generator<SimEvent> {
 		const start = this.cursor;
 		const d = new Date(start + BEIJING);
+		const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - months, 1);
 		// The targets of every year the history touches, set around 20 January.
-		for (let year = new Date(start - months * 31 * DAY + BEIJING).getUTCFullYear(); year <= d.getUTCFullYear(); year++) {
+		for (let year = new Date(first).getUTCFullYear(); year <= d.getUTCFullYear(); year++) {
 			const at = Date.UTC(year, 0, 20, 2);
 			if (at < start) this.releaseTargets(year, at);
 		}
-		for (let k = months; k >= 0; k--) {
-			const at = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - k, 15, 2); // 10:00 Beijing on the 15th
-			if (at >= start) continue;
-			this.release(at);
-			for (let top = this.queue.peek(); top && top.at < start; top = this.queue.peek()) {
+		for (let day = first; day < start; day += DAY) {
+			const at = day - BEIJING + 10 * HOUR; // 10:00 Beijing
+			if (at < start) this.release(at);
+			for (let top = this.queue.peek(); top && top.at < Math.min(start, at + DAY); top = this.queue.peek()) {
 				this.queue.pop();
 				const e = top.emit();
 				if (e) yield e;
@@ -418,38 +432,24 @@ export class Simulator {
 		}
 	}
 
-	/** Statistics releases: monthly around the 15th at 10:00 Beijing, with a revision of the previous period. */
+	/** Statistics releases at 10:00 Beijing on their days of the bureau's calendar; targets around 20 January. */
 	private maybeRelease(ms: number): void {
 		const date = beijingDate(ms);
 		if (date.slice(5) === '01-20' && hourOf(ms) >= 10 && this.lastTargetsDay !== date) {
 			this.lastTargetsDay = date;
 			this.releaseTargets(Number(date.slice(0, 4)), ms);
 		}
-		if (date.slice(8) !== '15' || hourOf(ms) < 10 || this.lastReleaseDay === date) return;
+		if (hourOf(ms) < 10 || this.lastReleaseDay === date) return;
 		this.lastReleaseDay = date;
 		this.release(ms);
 	}
 
+	/** The releases of the day of `ms` (the nation's and the provinces' that fall on it), a second apart. */
 	private release(ms: number): void {
-		const date = beijingDate(ms);
-		const [y, m] = date.split('-').map(Number) as [number, number];
-		const period = (yy: number, mm: number) => `${yy}-${String(mm).padStart(2, '0')}`;
-		const prev = m === 1 ? period(y - 1, 12) : period(y, m - 1);
-		const prevPrev = m <= 2 ? period(y - 1, m + 10) : period(y, m - 2);
 		let at = ms;
-		const release = (event: SimEvent) => {
+		for (const v of this.statistics.releasesOn(beijingDate(ms))) {
 			const t = (at += 1000);
-			this.schedule(t, () => ({ ...event, release_ts: beijingIso(t) }));
-		};
-		for (const economy of this.economies) {
-			this.monthlyRelease(economy, prev, 0).forEach(release);
-			this.monthlyRelease(economy, prevPrev, 1).forEach(release);
-			if ([1, 4, 7, 10].includes(m)) {
-				const quarter = `${m === 1 ? y - 1 : y}-Q${m === 1 ? 4 : (m - 1) / 3}`;
-				const value =
-					Math.round(grown(economy, economy.gdp, economy.gdpYear, Number(quarter.slice(0, 4))) * (0.235 + 0.01 * Number(quarter.slice(-1))) * 100) / 100;
-				release({ type: 'indicator', indicator: 'gdp', adcode: economy.adcode, period: quarter, value, unit: '亿元' });
-			}
+			this.schedule(t, () => ({ type: 'indicator', ...v, release_ts: beijingIso(t) }));
 		}
 	}
 
@@ -474,37 +474,9 @@ export class Simulator {
 			}
 		}
 	}
-
-	/** One province's monthly indicators for `period`; `revision` 1 nudges the first release. */
-	private monthlyRelease(e: ProvinceEconomy, period: string, revision: number): SimEvent[] {
-		// Deterministic per (province, period, revision), independent of the event stream.
-		const r = new Random(hash(`${this.options.seed}:${e.adcode}:${period}`));
-		const month = Number(period.slice(5));
-		const seasonal = 1 + 0.12 * Math.cos(((month - 12) / 12) * 2 * Math.PI);
-		const nudge = (v: number, pct: number) => (revision ? v * (1 + (r.next() - 0.5) * pct) : v);
-		const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
-		r.next();
-		const growth = e.growth + r.normal() * 0.8;
-		const level = (v: number) => grown(e, v, e.levelsYear, Number(period.slice(0, 4)));
-		return [
-			{ indicator: 'industrialValueAdded', value: round(nudge(growth + 0.6, 0.05), 1), unit: '%' },
-			{ indicator: 'fixedAssetInvestment', value: round(nudge(growth - 2.5 + r.normal(), 0.05), 1), unit: '%' },
-			{ indicator: 'retailSales', value: round(nudge((level(e.retail) / 12) * seasonal, 0.004)), unit: '亿元' },
-			{ indicator: 'fiscalRevenue', value: round(nudge((level(e.fiscal) / 12) * (month === 1 ? 1.6 : 0.95), 0.004)), unit: '亿元' },
-			{ indicator: 'tradeTotal', value: round(nudge((level(e.trade) / 12) * seasonal, 0.006)), unit: '亿元' },
-			{ indicator: 'unemploymentRate', value: round(nudge(5.0 + r.normal() * 0.3, 0.02), 1), unit: '%' },
-			{ indicator: 'cpi', value: round(nudge(100.3 + r.normal() * 0.4, 0.001), 1), unit: '上年=100' }
-		].map((v) => ({ type: 'indicator', adcode: e.adcode, period, ...v }));
-	}
 }
 
 /** A level published for `baseYear`, carried to `year` at the province's growth (+1 point of prices: levels are nominal). */
 function grown(e: ProvinceEconomy, value: number, baseYear: number, year: number): number {
 	return value * (1 + (e.growth + 1) / 100) ** (year - baseYear);
-}
-
-function hash(text: string): number {
-	let h = 2166136261;
-	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-	return h >>> 0;
 }

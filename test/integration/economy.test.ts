@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { createCaller } from '../../src/lib/server/api/root.ts';
+import { SYSTEM } from '../../src/lib/server/auth/principal.ts';
 import { LiveHub } from '../../src/lib/server/live/hub.ts';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
 
@@ -20,8 +21,11 @@ beforeAll(async () => {
 	dir = mkdtempSync(path.join(tmpdir(), 'tianshu-economy-'));
 	const month = (y: number, m: number) => `${y}-${String(m).padStart(2, '0')}`;
 	const values = ['indicator,adcode,period,value,unit,release_ts'];
-	for (let m = 1; m <= 12; m++) values.push(`retailSales,440000,${month(2025, m)},90,亿元,${month(2025, m)}-28T10:00:00+08:00`);
-	for (let m = 1; m <= 10; m++) values.push(`retailSales,440000,${month(2026, m)},99,亿元,${month(2026, m)}-28T10:00:00+08:00`);
+	// Retail sales as the bureau publishes them: 1–2月 as one figure (period YYYY-02), then month by month.
+	values.push('retailSales,440000,2025-02,180,亿元,2025-03-19T10:00:00+08:00');
+	for (let m = 3; m <= 12; m++) values.push(`retailSales,440000,${month(2025, m)},90,亿元,${month(2025, m)}-28T10:00:00+08:00`);
+	values.push('retailSales,440000,2026-02,198,亿元,2026-03-18T10:00:00+08:00');
+	for (let m = 3; m <= 10; m++) values.push(`retailSales,440000,${month(2026, m)},99,亿元,${month(2026, m)}-28T10:00:00+08:00`);
 	// October is revised a week later: the latest release counts.
 	values.push('retailSales,440000,2026-10,100,亿元,2026-11-05T10:00:00+08:00');
 	values.push('unemploymentRate,440000,2026-10,5.7,%,2026-11-15T10:00:00+08:00');
@@ -44,7 +48,7 @@ afterAll(async () => {
 });
 
 const caller = (scope: { all: true } | { adcodes: number[] } = { all: true }) =>
-	createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), scope });
+	createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), principal: SYSTEM, scope });
 
 describe('economy.overview', () => {
 	it('gives 累计, 同比, 目标完成率 against 时序进度 and the status, from the latest releases', async () => {
@@ -52,13 +56,16 @@ describe('economy.overview', () => {
 		const retail = r.indicators.find((i) => i.code === 'retailSales')!;
 		expect(retail.period).toBe('2026-10');
 		expect(retail.value).toBe(100); // the revision
-		expect(retail.ytd).toBe(9 * 99 + 100);
+		expect(retail.periodLabel).toBe('1–10月');
+		expect(retail.ytd).toBe(198 + 7 * 99 + 100);
 		expect(retail.yoy).toBeCloseTo((100 / 90 - 1) * 100, 10);
+		expect(retail.ytdYoy).toBeCloseTo(((198 + 7 * 99 + 100) / (180 + 8 * 90) - 1) * 100, 10);
 		expect(retail.target).toBe(1250); // the later target release
 		expect(retail.targetProgress).toBeCloseTo((991 / 1250) * 100, 10);
 		expect(retail.timeElapsed).toBeCloseTo((10 / 12) * 100, 10);
 		expect(retail.status).toBe('amber'); // 79.3 % done at 83.3 % of the year
-		expect(retail.trend.lastYear).toEqual(Array(12).fill(90));
+		expect(retail.trend.labels[0]).toBe('1–2月');
+		expect(retail.trend.lastYear).toEqual([180, 270, 360, 450, 540, 630, 720, 810, 900, 990, 1080]); // 1–2月, 1–3月 … 1–12月
 		const unemployment = r.indicators.find((i) => i.code === 'unemploymentRate')!;
 		expect([unemployment.value, unemployment.target, unemployment.status]).toEqual([5.7, 5.5, 'amber']);
 		const gdp = r.indicators.find((i) => i.code === 'gdp')!;

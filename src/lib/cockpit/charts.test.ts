@@ -53,4 +53,10 @@ describe('cockpit chart options', () => {
 		expect((trendOption(ind('month', 12)).xAxis as { data: string[] }).data[11]).toBe('12月');
 		expect((trendOption(ind('month', 12)).series as Series).map((s) => s.name)).toEqual(['去年', '今年']);
 	});
+
+	it('labels the points with the bureau’s periods when the figure names them: 1–2月 one point', () => {
+		const labels = ['1–2月', '1–3月', '1–4月'];
+		const ind = { frequency: 'month', trend: { labels, thisYear: [1, 2, 3], lastYear: [1, 2, 3] } } as unknown as EconomyPanel['indicators'][number];
+		expect((trendOption(ind).xAxis as { data: string[] }).data).toEqual(['1–2月', '1–3月', '1–4月']);
+	});
 });

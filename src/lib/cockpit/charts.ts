@@ -166,9 +166,9 @@ export function satisfactionOption(r: ReviewsPanel): ChartOption {
 	};
 }
 
-/** One economic series this year against last year, by month or quarter. */
+/** One economic series this year against last year, by the bureau's periods (1–2月 one point; 前三季度) when the figure names them. */
 export function trendOption(ind: EconomyPanel['indicators'][number], compact = false): ChartOption {
-	const labels = ind.trend.thisYear.map((_, i) => (ind.frequency === 'quarter' ? `Q${i + 1}` : `${i + 1}月`));
+	const labels = ind.trend.labels ?? ind.trend.thisYear.map((_, i) => (ind.frequency === 'quarter' ? `Q${i + 1}` : `${i + 1}月`));
 	return {
 		...motion,
 		grid: compact ? { left: 52, right: 10, top: 30, bottom: 24 } : { left: 64, right: 16, top: 40, bottom: 30 },
