@@ -21,6 +21,8 @@ import autocannon from 'autocannon';
 import { projectRoot, tianshuBin } from '../src/lib/server/warehouse/embedded/spawn.ts';
 import { percentile } from './measure.ts';
 import { PANELS } from '../src/lib/cockpit/model.ts';
+import { DAY_MS } from '../src/lib/time/beijing-time.ts';
+import { beijingDate as beijingDateOf } from '../src/lib/time/working-days.ts';
 
 async function until(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
 	const end = Date.now() + timeoutMs;
@@ -34,7 +36,8 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
 const trpcUrl = (base: string, procedure: string, input: unknown) => `${base}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`;
 
 /** Beijing date `days` from today, YYYY-MM-DD. */
-const beijingDate = (days: number) => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+/** The Beijing date `days` from today. */
+const beijingDate = (days: number) => beijingDateOf(Date.now() + days * DAY_MS);
 
 /** The web part's process (`tianshu web --port N`), found in /proc (Linux); undefined elsewhere. */
 function webPid(port: number): number | undefined {

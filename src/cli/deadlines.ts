@@ -16,6 +16,7 @@ import { createLogger } from '../lib/server/log/logger.ts';
 import type { Warehouse } from '../lib/server/warehouse/client.ts';
 import { DeadlinePolicy } from '../../ingest/pipeline/deadlines.ts';
 import { dueDateOn } from '../lib/time/deadlines.ts';
+import { DAY_MS } from '../lib/time/beijing-time.ts';
 import {
 	createCalendar,
 	deadlineSpan,
@@ -30,7 +31,6 @@ import {
 } from '../lib/server/queries/deadlines/reapply.ts';
 
 const INGEST_QUIET_S = 30;
-const DAY_MS = 86_400_000;
 
 export class ReapplyRefused extends Error {}
 

@@ -11,6 +11,7 @@
  */
 import type { Dimension } from '../../indicators/catalogue.ts';
 import { levelOf } from '../../regions/index.ts';
+import { DAY_MS } from '../../time/beijing-time.ts';
 import { bucketLabels, MAX_RESULT_ROWS, PlanError } from '../planner/plan.ts';
 import type { QueryRequest } from '../planner/request.ts';
 
@@ -19,7 +20,6 @@ export const MAX_CELLS = 200_000;
 
 /** Requests above this, or scanning long ranges, go through the heavy-query queue. */
 export const HEAVY_CELLS = 20_000;
-const DAY_MS = 86_400_000;
 /** Hour and minute rollups over more than a week, day rollups over more than a quarter: many rows to read. */
 const HEAVY_SPAN_MS = { fine: 7 * DAY_MS, coarse: 92 * DAY_MS };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { beijingLocal } from '../../time/beijing-time.ts';
 import { ScopeError } from '../scope.ts';
-import { beijingDateParam, bucketLabels, childColumn, MAX_RESULT_ROWS, plan, PlanError, utcParam } from './plan.ts';
+import { bucketLabels, childColumn, MAX_RESULT_ROWS, plan, PlanError } from './plan.ts';
 import { QueryRequest, type QueryInput } from './request.ts';
 import { comparisonRange } from './run.ts';
 
@@ -202,10 +202,5 @@ describe('sub-regions and bucket labels', () => {
 		expect(bucketLabels('total', at('2026-01-01T00:00'), at('2027-01-01T00:00'))).toEqual(['total']);
 		// A part day at either end is a bucket of its own.
 		expect(bucketLabels('day', at('2026-11-01T12:00'), at('2026-11-02T06:00'))).toEqual(['2026-11-01', '2026-11-02']);
-	});
-
-	it('writes DateTime parameters in UTC and Date parameters as Beijing dates', () => {
-		expect(utcParam(Date.UTC(2026, 10, 1, 16, 0, 5))).toBe('2026-11-01 16:00:05');
-		expect(beijingDateParam(Date.UTC(2026, 10, 1, 16, 0))).toBe('2026-11-02');
 	});
 });

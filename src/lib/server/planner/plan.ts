@@ -6,8 +6,9 @@
 import type { Dimension, Grain } from '../../indicators/catalogue.ts';
 import { chooseTable, rollupIndicator, type RollupIndicator, type Source } from './rollups.ts';
 import type { QueryRequest } from './request.ts';
-import { BEIJING_OFFSET_MS, beijingLocal, DAY_MS, HOUR_MS } from '../../calendar/beijing-time.ts';
-import { beijingDate } from '../../calendar/working-days.ts';
+import { beijingLocal, DAY_MS, HOUR_MS, startOfBeijingDay } from '../../time/beijing-time.ts';
+import { beijingDate } from '../../time/working-days.ts';
+import { clickhouseDateTime } from '../../time/clickhouse-params.ts';
 import { assertInScope, levelOf, regionColumn, regionFilter, type Scope } from '../scope.ts';
 
 // The scope lives in ../scope.ts; re-exported for the modules that import it from here.
@@ -71,14 +72,6 @@ export interface Plan {
 	keyColumns: string[];
 }
 
-/** 'YYYY-MM-DD HH:MM:SS' in UTC for DateTime parameters. */
-export function utcParam(ms: number): string {
-	return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-/** 'YYYY-MM-DD' Beijing date for Date parameters (a range start/end at Beijing midnight). */
-export const beijingDateParam = beijingDate;
-
 export function plan(request: QueryRequest, scope: Scope, range: { from: number; to: number } = request): Plan {
 	const indicators = request.indicators.map((code) => rollupIndicator(code)!);
 	for (const ind of indicators) {
@@ -122,12 +115,12 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
 		const params: Record<string, unknown> = {};
 		const where: string[] = [];
 		if (family === 'day') {
-			params.from = beijingDateParam(range.from);
-			params.to = beijingDateParam(range.to);
+			params.from = beijingDate(range.from);
+			params.to = beijingDate(range.to);
 			where.push('bucket >= {from:Date}', 'bucket < {to:Date}');
 		} else {
-			params.from = utcParam(range.from);
-			params.to = utcParam(range.to);
+			params.from = clickhouseDateTime(range.from);
+			params.to = clickhouseDateTime(range.to);
 			where.push("bucket >= {from:DateTime('UTC')}", "bucket < {to:DateTime('UTC')}");
 		}
 		const region = regionFilter(request.region.adcode, scope);
@@ -175,9 +168,9 @@ function familyOf(grain: Grain, range: { from: number; to: number }): Plan['fami
 	if (grain === 'minute') return 'minute';
 	if (grain === 'hour') return 'hour';
 	if (grain !== 'total') return 'day';
-	const aligned = (step: number, offset = 0) => (range.from + offset) % step === 0 && (range.to + offset) % step === 0;
-	if (aligned(DAY_MS, BEIJING_OFFSET_MS)) return 'day';
-	return aligned(HOUR_MS) ? 'hour' : 'minute';
+	const atBeijingMidnight = (ms: number) => startOfBeijingDay(ms) === ms;
+	if (atBeijingMidnight(range.from) && atBeijingMidnight(range.to)) return 'day';
+	return range.from % HOUR_MS === 0 && range.to % HOUR_MS === 0 ? 'hour' : 'minute';
 }
 
 function bucketExpr(grain: Grain, family: Plan['family']): string {
@@ -189,18 +182,15 @@ function bucketExpr(grain: Grain, family: Plan['family']): string {
 /** Every bucket label of a range, so empty ones can be filled. */
 export function bucketLabels(grain: Grain, from: number, to: number): string[] {
 	if (grain === 'total') return ['total'];
-	const BJ = BEIJING_OFFSET_MS;
 	const labels: string[] = [];
 	if (grain === 'minute' || grain === 'hour') {
 		const step = grain === 'minute' ? 60_000 : HOUR_MS;
 		for (let t = Math.floor(from / step) * step; t < to; t += step) labels.push(beijingLocal(t).replace('T', ' '));
 		return labels;
 	}
-	const day = DAY_MS;
-	const first = Math.floor((from + BJ) / day);
-	const last = Math.ceil((to + BJ) / day);
-	for (let d = first; d < last; d++) {
-		const date = new Date(d * day).toISOString().slice(0, 10);
+	// Every Beijing day that starts before `to`, from the one holding `from`.
+	for (let t = startOfBeijingDay(from); t < to; t += DAY_MS) {
+		const date = beijingDate(t);
 		const label = grain === 'month' ? date.slice(0, 7) : date;
 		if (labels.at(-1) !== label) labels.push(label);
 	}

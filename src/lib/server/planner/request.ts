@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { INDICATOR_CODES } from '../../indicators/catalogue.ts';
-import { beijingLocal, DAY_MS } from '../../calendar/beijing-time.ts';
-import { parseTimestamp } from '../../../../ingest/contract/events.ts';
+import { beijingLocal, DAY_MS } from '../../time/beijing-time.ts';
+import { parseTimestamp } from '../../time/timestamps.ts';
 import { Adcode } from '../../regions/index.ts';
 
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$/;
@@ -98,14 +98,14 @@ export const QueryRequest = QueryFields.superRefine((r, ctx) => {
 	if (r.to <= r.from) ctx.addIssue({ code: 'custom', path: ['to'], message: '须晚于 from' });
 	const span = r.to - r.from;
 	const limits: Record<string, number> = {
-		minute: 2 * 86_400_000,
-		hour: 62 * 86_400_000,
-		day: 3 * 366 * 86_400_000,
-		month: 20 * 366 * 86_400_000,
-		total: 20 * 366 * 86_400_000
+		minute: 2 * DAY_MS,
+		hour: 62 * DAY_MS,
+		day: 3 * 366 * DAY_MS,
+		month: 20 * 366 * DAY_MS,
+		total: 20 * 366 * DAY_MS
 	};
 	if (span > limits[r.grain]!)
-		ctx.addIssue({ code: 'custom', path: ['grain'], message: `${GRAIN_ZH[r.grain]}粒度的序列最多跨 ${Math.round(limits[r.grain]! / 86_400_000)} 天` });
+		ctx.addIssue({ code: 'custom', path: ['grain'], message: `${GRAIN_ZH[r.grain]}粒度的序列最多跨 ${Math.round(limits[r.grain]! / DAY_MS)} 天` });
 });
 
 export type QueryRequest = z.output<typeof QueryRequest>;

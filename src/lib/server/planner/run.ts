@@ -4,7 +4,8 @@
  * formulas, units and labels attached.
  */
 import type { Warehouse } from '../warehouse/client.ts';
-import { samePeriodLastMonth, samePeriodLastYear } from '../../time/windows.ts';
+import { DAY_MS } from '../../time/beijing-time.ts';
+import { samePeriodLastMonth, samePeriodLastWeek, samePeriodLastYear } from '../../time/windows.ts';
 import type { IndicatorDef } from '../../indicators/catalogue.ts';
 import type { RollupIndicator } from './rollups.ts';
 import { regionTree, shortNames } from '../queries/regions/index.ts';
@@ -43,9 +44,9 @@ export function comparisonRange(r: QueryRequest): { from: number; to: number } |
 		case 'previousPeriod':
 			return { from: r.from - (r.to - r.from), to: r.from };
 		case 'previousDay':
-			return { from: r.from - 86_400_000, to: r.to - 86_400_000 };
+			return { from: r.from - DAY_MS, to: r.to - DAY_MS };
 		case 'previousWeek':
-			return { from: r.from - 7 * 86_400_000, to: r.to - 7 * 86_400_000 };
+			return samePeriodLastWeek(r);
 		// Calendar months and years on Beijing dates (src/lib/time): 29 February 2024 is compared with 28 February 2023, 31 March with 28 February.
 		case 'yoy':
 			return samePeriodLastYear(r);

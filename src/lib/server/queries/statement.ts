@@ -16,11 +16,9 @@ export async function rows<T>(ctx: Pick<QueryCtx, 'warehouse'>, sql: string, par
 /** WHERE terms (from regionFilter) to append after a first condition. */
 export const andAll = (terms: string[]) => terms.map((c) => `AND ${c}`).join(' ');
 
-/** An instant as a DateTime64(3, 'UTC') parameter. */
-export const utcMillis = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
-
-/** An instant as a DateTime('UTC') parameter (whole seconds). */
-export const utcSeconds = (ms: number) => utcMillis(ms).slice(0, 19);
+// The forms of instants ClickHouse receives are in src/lib/time/clickhouse-params.ts. These two names are kept
+// only for queries/verify/raw.ts (in progress in another change): import clickhouseDateTime64 / clickhouseDateTime there.
+export { clickhouseDateTime64 as utcMillis, clickhouseDateTime as utcSeconds } from '../../time/clickhouse-params.ts';
 
 /**
  * A table or column name where ClickHouse cannot bind one (DDL, INSERT targets,

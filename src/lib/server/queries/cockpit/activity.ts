@@ -1,6 +1,7 @@
 /** Case and 12345 ticket counts per region from the live rollups, inside the caller's scope (regionFilter). */
 import { regionFilter } from '../../scope.ts';
-import { andAll, rows, utcSeconds, type QueryCtx } from '../statement.ts';
+import { andAll, rows, type QueryCtx } from '../statement.ts';
+import { clickhouseDateTime } from '../../../time/clickhouse-params.ts';
 
 export type RegionCount = { adcode: number; n: number };
 
@@ -10,7 +11,7 @@ export async function casesSubmittedSince(ctx: QueryCtx, adcode: number, since: 
 	const r = await rows<RegionCount>(
 		ctx,
 		`SELECT adcode, sum(submitted) AS n FROM case_stats_minute WHERE bucket >= {from:DateTime('UTC')} ${andAll(f.where)} GROUP BY adcode`,
-		{ ...f.params, from: utcSeconds(since) }
+		{ ...f.params, from: clickhouseDateTime(since) }
 	);
 	return r.map((x) => ({ adcode: x.adcode, n: Number(x.n) }));
 }
@@ -21,7 +22,7 @@ export async function ticketsCreatedSince(ctx: QueryCtx, adcode: number, since: 
 	const r = await rows<RegionCount>(
 		ctx,
 		`SELECT adcode, sum(created) AS n FROM hotline_stats_hour WHERE bucket >= {from:DateTime('UTC')} ${andAll(f.where)} GROUP BY adcode`,
-		{ ...f.params, from: utcSeconds(since) }
+		{ ...f.params, from: clickhouseDateTime(since) }
 	);
 	return r.map((x) => ({ adcode: x.adcode, n: Number(x.n) }));
 }

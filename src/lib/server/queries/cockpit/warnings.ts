@@ -1,7 +1,8 @@
 /** Risk warnings of a region, inside the caller's scope (regionFilter). */
 import type { TickerItem } from '../../../cockpit/model.ts';
 import { regionFilter } from '../../scope.ts';
-import { andAll, rows, utcMillis, type QueryCtx } from '../statement.ts';
+import { andAll, rows, type QueryCtx } from '../statement.ts';
+import { clickhouseDateTime64 } from '../../../time/clickhouse-params.ts';
 
 /** Warnings raised in [from, to) and in the same hours one day earlier (`dayMs` before). */
 export async function warningCounts(
@@ -16,7 +17,13 @@ export async function warningCounts(
 		`SELECT countIf(ts >= {from:DateTime64(3, 'UTC')}) AS today, countIf(ts < {yfrom_end:DateTime64(3, 'UTC')}) AS yesterday
 		 FROM risk_warnings
 		 WHERE ts >= {yfrom:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} ${andAll(f.where)}`,
-		{ ...f.params, from: utcMillis(w.from), to: utcMillis(w.to), yfrom: utcMillis(w.from - dayMs), yfrom_end: utcMillis(w.to - dayMs) }
+		{
+			...f.params,
+			from: clickhouseDateTime64(w.from),
+			to: clickhouseDateTime64(w.to),
+			yfrom: clickhouseDateTime64(w.from - dayMs),
+			yfrom_end: clickhouseDateTime64(w.to - dayMs)
+		}
 	);
 	return { today: Number(r?.today ?? 0), yesterday: Number(r?.yesterday ?? 0) };
 }
@@ -31,6 +38,6 @@ export function recentWarnings(ctx: QueryCtx, adcode: number, since: number): Pr
 		`SELECT formatDateTime(ts, '%m-%d %H:%i', 'Asia/Shanghai') AS at, adcode, toString(severity) AS level, title
 		 FROM risk_warnings WHERE ts >= {from:DateTime64(3, 'UTC')} ${andAll(f.where)}
 		 ORDER BY ts DESC LIMIT 12`,
-		{ ...f.params, from: utcMillis(since) }
+		{ ...f.params, from: clickhouseDateTime64(since) }
 	);
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parseTimestamp } from './timestamps.ts';
+import { clickhouseDateTime, clickhouseDateTime64 } from './clickhouse-params.ts';
+
+// Expected instants written by hand as UTC fields: Beijing is UTC+8, so 14:32 Beijing is 06:32 UTC.
+describe('contract timestamps', () => {
+	it.each([
+		['2026-11-22T14:32:05+08:00', Date.UTC(2026, 10, 22, 6, 32, 5)],
+		['2026-11-22T14:32:05.123+08:00', Date.UTC(2026, 10, 22, 6, 32, 5, 123)],
+		['2026-11-22 14:32:05.123+08:00', Date.UTC(2026, 10, 22, 6, 32, 5, 123)],
+		['2026-11-22T06:32:05.123Z', Date.UTC(2026, 10, 22, 6, 32, 5, 123)],
+		['2026-11-22T06:32:05Z', Date.UTC(2026, 10, 22, 6, 32, 5)],
+		['2026-11-22 14:32:05', Date.UTC(2026, 10, 22, 6, 32, 5)], // no offset: Beijing time
+		['2026-11-22T14:32', Date.UTC(2026, 10, 22, 6, 32)],
+		// Beijing midnight is 16:00 UTC the day before.
+		['2026-01-01T00:00', Date.UTC(2025, 11, 31, 16, 0)],
+		['2026-11-22T01:00:00-0500', Date.UTC(2026, 10, 22, 6, 0)],
+		['2026-11-22T01:00:00.5-05:00', Date.UTC(2026, 10, 22, 6, 0, 0, 500)],
+		['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
+		['2000-02-29T12:00:00+08:00', Date.UTC(2000, 1, 29, 4)] // 2000 is a leap year (divisible by 400)
+	])('%s', (text, ms) => {
+		expect(parseTimestamp(text)).toBe(ms);
+	});
+
+	it.each([
+		'2026-02-29T00:00:00Z',
+		'2026-02-29T00:00:00.000+08:00', // the hand-read layout checks the calendar too
+		'1900-02-29T00:00:00Z', // 1900 is not a leap year
+		'2026-04-31T00:00:00.000Z',
+		'2026-13-01T00:00:00Z',
+		'2026-11-22T24:00:00Z',
+		'2026-11-22T23:60:00.000Z',
+		'2026-11-22',
+		'yesterday',
+		'1732257125',
+		''
+	])('refuses %s', (text) => {
+		expect(parseTimestamp(text)).toBeNaN();
+	});
+});
+
+describe('ClickHouse time parameters', () => {
+	const t = Date.UTC(2026, 10, 1, 16, 0, 5, 678);
+
+	it('DateTime64(3): UTC with milliseconds', () => {
+		expect(clickhouseDateTime64(t)).toBe('2026-11-01 16:00:05.678');
+		expect(clickhouseDateTime64(Date.UTC(2026, 0, 1))).toBe('2026-01-01 00:00:00.000');
+	});
+
+	it('DateTime: UTC whole seconds, the milliseconds dropped', () => {
+		expect(clickhouseDateTime(t)).toBe('2026-11-01 16:00:05');
+		expect(clickhouseDateTime(Date.UTC(2026, 10, 1, 23, 59, 59, 999))).toBe('2026-11-01 23:59:59');
+	});
+});
