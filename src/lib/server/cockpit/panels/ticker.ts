@@ -1,21 +1,57 @@
-import { beijingLocal, DAY_MS as DAY, startOfBeijingDay, todaySoFar } from '../../../calendar/beijing-time.ts';
+import { beijingLocal, DAY_MS as DAY, todaySoFar } from '../../../time/beijing-time.ts';
+import { baselineOf, detectDrop, dropText, planBaseline, type Tally, type Window } from '../../../anomalies/index.ts';
 import type { TickerItem, TickerPanel } from '../../../cockpit/model.ts';
 import { regionNames } from '../../planner/run.ts';
 import { recentWarnings } from '../../queries/cockpit/warnings.ts';
 import { assertInScope, levelOf } from '../../scope.ts';
 import { parallel, query, range, type Ctx } from './shared.ts';
 
+type By = 'self' | 'children';
+
+/** On-time completions out of completions per sub-region in a window, keyed as the planner keys series. */
+async function onTimeTallies(ctx: Ctx, adcode: number, by: By, window: Window): Promise<Map<string, { label: string; tally: Tally }>> {
+	const r = await query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(window.from, window.to), grain: 'total', region: { adcode, by } });
+	return new Map(
+		r.series.map((s) => {
+			const total = s.total.completedVolume ?? 0;
+			// The planner serves the rate; the count it came from is exact up to rounding.
+			return [JSON.stringify(s.key), { label: s.label ?? '本地区', tally: { hits: Math.round(((s.total.onTimeRate ?? 0) * total) / 100), total } }];
+		})
+	);
+}
+
+/**
+ * Sub-regions whose 按时办结率 today (completed hours) dropped below the same hours of
+ * the recent comparable days (src/lib/anomalies): the text names the baseline.
+ */
+async function onTimeDrops(ctx: Ctx, adcode: number, by: By, now: number, stamp: string): Promise<TickerItem[]> {
+	const plan = planBaseline(now);
+	if (!plan) return [];
+	const [today, ...days] = await Promise.all([plan.current, ...plan.windows].map((w) => onTimeTallies(ctx, adcode, by, w)));
+	const items: TickerItem[] = [];
+	for (const [key, { label, tally }] of today!) {
+		const drop = detectDrop(
+			tally,
+			baselineOf(
+				plan,
+				days.map((d) => d.get(key)?.tally ?? { hits: 0, total: 0 })
+			)
+		);
+		if (drop) items.push({ kind: 'anomaly', severity: drop.severity, ts: stamp, region: label, text: dropText('按时办结率', plan, drop) });
+	}
+	return items.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'high' ? -1 : 1));
+}
+
 /** Warnings raised in the last 24 hours and anomalies detected among the sub-regions today. */
 export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<TickerPanel> {
 	assertInScope(adcode, ctx.scope); // the scope, before anything is read
 	const w = todaySoFar(now);
-	const day = startOfBeijingDay(now);
 	const county = levelOf(adcode) === 'county';
-	const by = county ? ('self' as const) : ('children' as const);
-	const [warnings, onTime, baseline, complaints] = await parallel(
+	const by: By = county ? 'self' : 'children';
+	const stamp = beijingLocal(now).slice(5).replace('T', ' ');
+	const [warnings, drops, complaints] = await parallel(
 		() => recentWarnings(ctx, adcode, now - DAY),
-		() => query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(day, day + DAY), grain: 'total', region: { adcode, by } }),
-		() => query(ctx, { indicators: ['onTimeRate', 'completedVolume'], ...range(day - 7 * DAY, day), grain: 'total', region: { adcode, by } }),
+		() => onTimeDrops(ctx, adcode, by, now, stamp),
 		() =>
 			query(ctx, {
 				indicators: ['ticketVolume'],
@@ -37,22 +73,7 @@ export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<Tic
 		region: names.get(r.adcode) ?? String(r.adcode),
 		text: r.title
 	}));
-	const stamp = beijingLocal(now).slice(5).replace('T', ' ');
-	// A baseline needs enough completions to be one (a region new to the feed has none).
-	const base = new Map(baseline.series.map((s) => [JSON.stringify(s.key), (s.total.completedVolume ?? 0) >= 200 ? (s.total.onTimeRate ?? null) : null]));
-	for (const s of onTime.series) {
-		const rate = s.total.onTimeRate ?? null;
-		const before = base.get(JSON.stringify(s.key)) ?? null;
-		if (rate !== null && before !== null && (s.total.completedVolume ?? 0) >= 50 && before - rate >= 5) {
-			items.push({
-				kind: 'anomaly',
-				severity: before - rate >= 10 ? 'high' : 'medium',
-				ts: stamp,
-				region: s.label ?? '本地区',
-				text: `按时办结率今日 ${rate.toFixed(1)}%，较近7日 ${before.toFixed(1)}% 下降 ${(before - rate).toFixed(1)} 个百分点`
-			});
-		}
-	}
+	items.push(...drops);
 	for (const s of complaints.series) {
 		const n = s.total.ticketVolume ?? 0;
 		const was = s.compareTotal?.ticketVolume ?? 0;
