@@ -109,6 +109,32 @@ describe('tianshu verify', () => {
 		expect(report.figures.length).toBeGreaterThan(60);
 	});
 
+	it('counts an event id once: a raw copy stored past the claims (so the rollups count it twice) is a difference', async () => {
+		// The busiest county of 深圳 today (not the one the next test tampers with), and one of its submissions written again
+		// straight into the raw table.
+		const rs = await db.warehouse.query({
+			query: `SELECT adcode FROM case_events WHERE city_code = 440300 AND adcode % 100 != 0 AND adcode != 440305 AND status = 'submitted' AND ts >= toDateTime64({from:String}, 3, 'UTC')
+			        GROUP BY adcode ORDER BY count() DESC, adcode LIMIT 1`,
+			query_params: { from: utc(day) },
+			format: 'JSONEachRow'
+		});
+		const county = Number((await rs.json<{ adcode: number }>())[0]!.adcode);
+		await db.warehouse.command({
+			query: `INSERT INTO case_events SELECT * FROM case_events WHERE adcode = {county:UInt32} AND status = 'submitted'
+			        AND ts >= toDateTime64({from:String}, 3, 'UTC') ORDER BY ts LIMIT 1`,
+			query_params: { county, from: utc(day) },
+			clickhouse_settings: { insert_deduplicate: 0 }
+		});
+		const distinct = await submittedToday('adcode', county);
+		const rows = await scalar(
+			`SELECT countIf(status = 'submitted') FROM case_events WHERE adcode = {code:UInt32} AND ts >= toDateTime64({from:String}, 3, 'UTC')`,
+			{ code: county, from: utc(day) }
+		);
+		expect(rows).toBe(distinct + 1);
+		const report = await verifyCockpit({ warehouse: db.warehouse, adcode: county, at });
+		expect(figure(report.figures, 'kpis.caseVolume.value')).toMatchObject({ served: distinct + 1, recomputed: distinct, agree: false });
+	});
+
 	it('fails, naming the figures, after a rollup row is tampered with', async () => {
 		// Five submissions that never happened, written straight into the county's hourly region rollup (and chained to the city level).
 		const hour = Math.floor(at / HOUR) * HOUR;
