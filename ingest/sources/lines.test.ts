@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, splitLines, type Line } from './lines.ts';
+import { LineSplitter, splitLines, utf8Head, type Line } from './lines.ts';
 
 /** Feeds `text` to a splitter in chunks of `size` bytes. */
 function inChunks(text: string | Buffer, size: number, max = 100): Line[] {
@@ -55,5 +55,13 @@ describe('splitLines', () => {
 			['{"a":1}', 0, 8, 1],
 			['{"b":2}', 9, 17, 3]
 		]);
+	});
+});
+
+describe('utf8Head', () => {
+	it('never cuts a character in half', () => {
+		const text = Buffer.from('中文'); // 6 bytes
+		expect(utf8Head(text, 4).toString()).toBe('中');
+		expect(utf8Head(text, 6).toString()).toBe('中文');
 	});
 });

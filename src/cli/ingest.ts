@@ -8,7 +8,7 @@ import { configOrExit, connectOrExit } from './warehouse-connect.ts';
 import { createLogger } from '../lib/server/log/logger.ts';
 import { RegionIndex } from '../../ingest/pipeline/regions.ts';
 import { IngestWorker } from '../../ingest/worker/worker.ts';
-import { createPushServer } from '../../ingest/worker/http-push.ts';
+import { createPushServer } from '../../ingest/sources/http-push.ts';
 
 /** Expands `dir/*.ndjson`-style patterns (wildcards in the last path segment). */
 export function expandGlob(pattern: string): string[] {

@@ -13,14 +13,14 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../src/lib/random.ts';
-import { beijingLocal } from '../../src/lib/calendar/beijing-time.ts';
+import { beijingLocal } from '../../src/lib/time/beijing-time.ts';
 import { runQuery } from '../../src/lib/server/planner/run.ts';
 import { QueryRequest } from '../../src/lib/server/planner/request.ts';
 import { createWarehouse, type Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 import { RegionIndex } from '../../ingest/pipeline/regions.ts';
 import { IngestWorker } from '../../ingest/worker/worker.ts';
-import { createPushServer } from '../../ingest/worker/http-push.ts';
+import { createPushServer } from '../../ingest/sources/http-push.ts';
 import { freePort, ingestDatabase, ingestDatabaseOn, runIngest, runTianshu, simulateToFile, startWarehouseAt, type OwnWarehouse } from '../helpers/ingest.ts';
 
 type Event = Record<string, unknown>;

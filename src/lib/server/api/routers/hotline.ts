@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { beijingDate } from '../../../calendar/working-days.ts';
-import { DAY_MS as DAY, startOfBeijingDay } from '../../../calendar/beijing-time.ts';
+import { beijingDate } from '../../../time/working-days.ts';
+import { DAY_MS as DAY, startOfBeijingDay } from '../../../time/beijing-time.ts';
 import { Adcode, QueryRequest } from '../../planner/request.ts';
 import { runQuery } from '../../planner/run.ts';
 import { scopedProcedure, router } from '../trpc.ts';

@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { tracked } from '@trpc/server';
 import { LastEventId, QueryFields, QueryRequest } from '../../planner/request.ts';
-import { beijingLocal, DAY_MS, HOUR_MS, startOfBeijingDay } from '../../../calendar/beijing-time.ts';
-import { beijingDate } from '../../../calendar/working-days.ts';
+import { beijingLocal, DAY_MS, HOUR_MS, startOfBeijingDay } from '../../../time/beijing-time.ts';
+import { beijingDate } from '../../../time/working-days.ts';
 import { admitQuery, runQuery } from '../../planner/run.ts';
 import { scopedProcedure, router } from '../trpc.ts';
 

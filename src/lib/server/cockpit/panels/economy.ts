@@ -1,4 +1,4 @@
-import { beijingLocal } from '../../../calendar/beijing-time.ts';
+import { beijingLocal } from '../../../time/beijing-time.ts';
 import type { EconomyPanel } from '../../../cockpit/model.ts';
 import { economyOverview } from '../../queries/economy/overview.ts';
 import { regionName } from '../../queries/regions/index.ts';

@@ -1,4 +1,4 @@
-import { todaySoFar, DAY_MS as DAY } from '../../../calendar/beijing-time.ts';
+import { todaySoFar, DAY_MS as DAY } from '../../../time/beijing-time.ts';
 import { change, type KpiPanel } from '../../../cockpit/model.ts';
 import { QueryRequest } from '../../planner/request.ts';
 import { comparisonRange } from '../../planner/run.ts';

@@ -1,4 +1,4 @@
-import { HOUR_MS as HOUR, startOfBeijingDay, DAY_MS as DAY } from '../../../calendar/beijing-time.ts';
+import { HOUR_MS as HOUR, startOfBeijingDay, DAY_MS as DAY } from '../../../time/beijing-time.ts';
 import type { MapIndicator, MapPanel } from '../../../cockpit/model.ts';
 import { regionNames } from '../../planner/run.ts';
 import { casesSubmittedSince, ticketsCreatedSince } from '../../queries/cockpit/activity.ts';

@@ -1,4 +1,4 @@
-import { DAY_MS as DAY, startOfBeijingDay } from '../../../calendar/beijing-time.ts';
+import { DAY_MS as DAY, startOfBeijingDay } from '../../../time/beijing-time.ts';
 import type { RankingsPanel } from '../../../cockpit/model.ts';
 import { builtinMethodology } from '../../../indices/builtins.ts';
 import { compute } from '../../../indices/engine.ts';

@@ -1,4 +1,4 @@
-import { DAY_MS as DAY, startOfBeijingDay } from '../../../calendar/beijing-time.ts';
+import { DAY_MS as DAY, startOfBeijingDay } from '../../../time/beijing-time.ts';
 import type { ReviewsPanel } from '../../../cockpit/model.ts';
 import { negativeBacklog, negativeReasons } from '../../queries/cockpit/reviews.ts';
 import { assertInScope } from '../../scope.ts';

@@ -1,4 +1,4 @@
-import { DAY_MS as DAY, HOUR_MS as HOUR, startOfBeijingDay } from '../../../calendar/beijing-time.ts';
+import { DAY_MS as DAY, HOUR_MS as HOUR, startOfBeijingDay } from '../../../time/beijing-time.ts';
 import type { ServicesPanel } from '../../../cockpit/model.ts';
 import { durationQuantiles } from '../../queries/cockpit/durations.ts';
 import { assertInScope } from '../../scope.ts';

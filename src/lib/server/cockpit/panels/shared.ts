@@ -1,6 +1,6 @@
 /** What the panel modules share: the caller, indicator labels, planner queries, and running tasks together. */
 import { indicator as catalogueIndicator } from '../../../indicators/catalogue.ts';
-import { beijingLocal } from '../../../calendar/beijing-time.ts';
+import { beijingLocal } from '../../../time/beijing-time.ts';
 import type { IndicatorLabel } from '../../../cockpit/model.ts';
 import type { Context } from '../../api/context.ts';
 import { MUNICIPALITIES } from '../../planner/plan.ts';

@@ -1,4 +1,4 @@
-import { beijingDate } from '../../../calendar/working-days.ts';
+import { beijingDate } from '../../../time/working-days.ts';
 import { regionFilter } from '../../scope.ts';
 import { andAll, rows, type QueryCtx } from '../statement.ts';
 

@@ -1,5 +1,5 @@
 /** 好差评 statements of a region, inside the caller's scope (regionFilter). */
-import { beijingDate } from '../../../calendar/working-days.ts';
+import { beijingDate } from '../../../time/working-days.ts';
 import { regionFilter } from '../../scope.ts';
 import { andAll, rows, type QueryCtx } from '../statement.ts';
 

@@ -3,7 +3,7 @@
  * Beijing days [from, to): one row per unit in the methodology's columns
  * (indices/builtins.ts), inside the caller's scope (regionFilter).
  */
-import { beijingDate } from '../../../calendar/working-days.ts';
+import { beijingDate } from '../../../time/working-days.ts';
 import { childColumn } from '../../planner/plan.ts';
 import { regionFilter } from '../../scope.ts';
 import { andAll, rows, type QueryCtx } from '../statement.ts';

@@ -3,7 +3,8 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readLines, utf8Head, type Line } from './line-reader.ts';
+import { readLines } from './file-follow.ts';
+import type { Line } from './lines.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-lines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -48,13 +49,5 @@ describe('readLines', () => {
 			['after', false, 5]
 		]);
 		expect(got[2]!.start).toBe(1004);
-	});
-});
-
-describe('utf8Head', () => {
-	it('never cuts a character in half', () => {
-		const text = Buffer.from('中文'); // 6 bytes
-		expect(utf8Head(text, 4).toString()).toBe('中');
-		expect(utf8Head(text, 6).toString()).toBe('中文');
 	});
 });

@@ -1,2 +1,0 @@
-/** Moved to src/lib/time/ (the one home of time); kept so old imports work. */
-export * from '../time/working-days.ts';
