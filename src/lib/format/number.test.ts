@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatChange, formatCount, formatHours, formatRate, formatYi } from './number.ts';
 
@@ -75,5 +76,62 @@ describe('KPI changes, amounts and durations', () => {
 		expect(formatHours(48)).toBe('2天');
 		expect(formatHours(47.94)).toBe('47.9小时');
 		expect(formatHours(null)).toBe('—');
+	});
+});
+
+/** Reads a formatted figure back: digits, commas, and 万 or 亿 as powers of ten (written here, not taken from the code). */
+function readBack(s: string): number {
+	const unit = s.endsWith('亿') ? 1e8 : s.endsWith('万') ? 1e4 : 1;
+	return Number(s.replace(/[万亿,]/g, '')) * unit;
+}
+
+describe('formats round-trip (fast-check)', () => {
+	it('a count read back is within half a unit of its last shown digit, in the largest unit that keeps it under 10 000', () => {
+		fc.assert(
+			fc.property(fc.double({ min: -5e11, max: 5e11, noNaN: true }), (n) => {
+				const s = formatCount(n);
+				const back = readBack(s);
+				const abs = Math.abs(n);
+				// Decimals shown: none under 万; two below 10万, one from 10万; two below 10亿, one from 10亿.
+				const step = Math.abs(Math.round(n)) < 1e4 ? 1 : s.endsWith('万') ? (abs >= 1e5 ? 1e3 : 1e2) : abs >= 1e9 ? 1e7 : 1e6;
+				expect(Math.abs(back - n)).toBeLessThanOrEqual(step / 2 + 1e-6 * abs);
+				// The unit is the largest that keeps the number shown under 10 000.
+				expect(Math.abs(Number(s.replace(/[万亿,]/g, '')))).toBeLessThanOrEqual(s.endsWith('亿') ? Infinity : 9999.5);
+			}),
+			{ numRuns: 500 }
+		);
+	});
+
+	it('a rate read back is within half of its last shown decimal', () => {
+		fc.assert(
+			fc.property(fc.double({ min: 0, max: 100, noNaN: true }), (n) => {
+				const s = formatRate(n);
+				expect(s.endsWith('%')).toBe(true);
+				const precision = n > 99 && n < 100 ? 0.005 : 0.05;
+				expect(Math.abs(Number(s.slice(0, -1)) - n)).toBeLessThanOrEqual(precision + 1e-9);
+			}),
+			{ numRuns: 500 }
+		);
+	});
+
+	it('a change’s arrow follows its sign and its colour the polarity: good news exactly when it moves the good way', () => {
+		fc.assert(
+			fc.property(
+				fc.constantFrom('count' as const, 'rate' as const),
+				fc.double({ min: -500, max: 500, noNaN: true }),
+				fc.constantFrom('positive' as const, 'negative' as const),
+				(kind, change, polarity) => {
+					const f = formatChange(kind, change, polarity);
+					const shown = Math.abs(change) >= 100 ? Math.round(change) : Math.round(change * 10) / 10;
+					if (Math.abs(shown) < 1e-9) {
+						expect(f).toMatchObject({ arrow: '—', good: null });
+					} else {
+						expect(f.arrow).toBe(change > 0 ? '▲' : '▼');
+						expect(f.good).toBe(change > 0 ? polarity === 'positive' : polarity === 'negative');
+					}
+				}
+			),
+			{ numRuns: 500 }
+		);
 	});
 });

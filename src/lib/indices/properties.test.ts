@@ -1,7 +1,7 @@
 /** Properties of the engine, checked on random methodologies and data (fast-check). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compute } from './engine.ts';
+import { compute, evaluate, explain, normaliseAll, prepare } from './engine.ts';
 import { parseMethodology, type Methodology } from './methodology.ts';
 import { seekTarget, whatIf } from './simulate.ts';
 
@@ -151,6 +151,24 @@ describe('properties', () => {
 				// And u's score moves the way its value moved, given the polarity (or not at all, past a cap).
 				const sign = Math.sign(value - (u.c0 as number)) * ((methodology.root.children[0] as { polarity: string }).polarity === 'positive' ? 1 : -1);
 				expect(Math.sign(mine.scoreDelta!) * sign).toBeGreaterThanOrEqual(0);
+			}),
+			{ numRuns: 200 }
+		);
+	});
+
+	it('shares sum to 100 %: the effective weights of a fully observed unit add up to 1, and its indicators’ points to its score', () => {
+		fc.assert(
+			fc.property(scenario, fc.nat(), ({ methodology, rows }, pick) => {
+				const p = prepare(methodology, rows);
+				const ev = evaluate(p, normaliseAll(p));
+				const unit = String(rows[pick % rows.length]!.unit);
+				const e = explain(p, ev, unit);
+				fc.pre(e.score !== null && e.score > 0 && e.contributions.every((c) => c.value !== null && c.value > 0));
+				// Weights as the document gives them, normalised by hand: w_k / Σ w.
+				const total = methodology.root.children.reduce((s, c) => s + c.weight, 0);
+				e.contributions.forEach((c, k) => expect(c.weight).toBeCloseTo(methodology.root.children[k]!.weight / total, 9));
+				expect(e.contributions.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 9);
+				expect(e.contributions.reduce((s, c) => s + c.points, 0)).toBeCloseTo(e.score, 6);
 			}),
 			{ numRuns: 200 }
 		);

@@ -53,6 +53,7 @@ export function cityOf(adcode: number): number | undefined {
 /** The region directly above, as the regions table's parent_code has it (none for the nation). */
 export function parentOf(adcode: number): number | undefined {
 	const level = levelOf(adcode);
+	// Stryker disable next-line ConditionalExpression: equivalent — without it the nation falls through to cityOf(0), which is undefined too.
 	if (level === 'national') return undefined;
 	if (level === 'province') return 0;
 	if (level === 'city') return provinceOf(adcode);
@@ -63,6 +64,7 @@ export function parentOf(adcode: number): number | undefined {
 export function within(adcode: number, region: number): boolean {
 	const level = levelOf(region);
 	if (level === 'national') return true;
+	// Stryker disable next-line ConditionalExpression: equivalent — the tests below are false for 0 anyway (provinceOf(0) = 0, cityOf(0) undefined); kept to say so.
 	if (adcode === 0) return false;
 	if (level === 'province') return provinceOf(adcode) === region;
 	if (level === 'city') return cityOf(adcode) === region;
@@ -71,12 +73,14 @@ export function within(adcode: number, region: number): boolean {
 
 /** Whether the code is in a 直辖市 (the municipality itself, its 市辖区 row or a district). */
 export function isMunicipality(adcode: number): boolean {
+	// Stryker disable next-line ConditionalExpression: equivalent — provinceOf(0) = 0 is no municipality; the guard says so.
 	return adcode !== 0 && MUNICIPALITIES.has(provinceOf(adcode));
 }
 
 /** Whether the code is a 省直辖县级行政区 (a county-level code with city part 90), or their grouping row (PP9000). */
 export function isProvinceAdministered(adcode: number): boolean {
 	const level = levelOf(adcode);
+	// Stryker disable next-line ConditionalExpression: equivalent — a province (PP0000) or the nation has city part 00, never 90.
 	return (level === 'city' || level === 'county') && Math.floor(adcode / 100) % 100 === PROVINCE_ADMINISTERED_CITY_PART;
 }
 

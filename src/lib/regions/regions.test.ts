@@ -152,5 +152,7 @@ describe('columns', () => {
 			0,
 			undefined
 		]);
+		// A municipality and a 省直辖 grouping row are ranked as what they are: a province among provinces, a city row within its province.
+		expect([110000, 500000, 429000, 110100].map(siblingsParent)).toEqual([0, 0, 420000, 110000]);
 	});
 });

@@ -26,11 +26,19 @@ describe('the scope', () => {
 		expect(() => assertInScope(440000, shenzhen, 'published')).not.toThrow();
 		expect(() => assertWholeScope(shenzhen)).toThrow(ScopeError);
 		expect(() => assertWholeScope({ all: true })).not.toThrow();
-		try {
-			assertInScope(440100, shenzhen);
-		} catch (e) {
-			expect((e as ScopeError).adcode).toBe(440100);
-		}
+		const e = (() => {
+			try {
+				assertInScope(440100, shenzhen);
+			} catch (err) {
+				return err as ScopeError;
+			}
+		})();
+		expect(e).toBeInstanceOf(ScopeError);
+		expect(e!.adcode).toBe(440100);
+		expect(e!.name).toBe('ScopeError');
+		expect(e!.message).toBe('无权查看该地区：440100（不在您的数据范围内）');
+		expect(() => assertWholeScope(shenzhen)).toThrow('无权查看全部数据接入状态（仅限全国范围）');
+		expect(() => assertWholeScope({ adcodes: [0] })).toThrow(ScopeError);
 	});
 
 	it('writes the region and the scope into the WHERE terms as parameters', () => {
@@ -48,5 +56,12 @@ describe('the scope', () => {
 		expect(visibleRegions(provinces, shenzhen)).toEqual([{ adcode: 440000 }]);
 		expect(visibleRegions(cities, shenzhen)).toEqual([{ adcode: 440300 }]);
 		expect(visibleRegions(cities, { all: true })).toEqual(cities);
+		// Equivalent mutants (Stryker, scope.ts visibleRegions): dropping the `scope.all === true` shortcut changes nothing,
+		// since inScope keeps every region of an all-scope anyway; the shortcut only saves the filter.
+	});
+
+	it('fails closed in SQL for a scope that lists no region level it can test (the nation by code instead of all)', () => {
+		// The sign-in layer turns 0 into { all: true }; a list holding only 0 still reads no rows rather than all of them.
+		expect(regionFilter(440305, { adcodes: [0] })).toEqual({ where: ['adcode = {region:UInt32}', '0'], params: { region: 440305 } });
 	});
 });
