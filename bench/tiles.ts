@@ -21,6 +21,7 @@ import { readMigrations } from '../src/lib/server/migrate/migration-files.ts';
 import { migrate } from '../src/lib/server/migrate/migrator.ts';
 import { seed } from '../src/lib/server/seed/seed.ts';
 import { createCaller } from '../src/lib/server/api/root.ts';
+import { SYSTEM } from '../src/lib/server/auth/principal.ts';
 import { LiveHub } from '../src/lib/server/live/hub.ts';
 import { watermarkOf } from '../src/lib/server/api/server-context.ts';
 import { windowRange } from '../src/lib/server/api/routers/live.ts';
@@ -109,7 +110,7 @@ async function freshness(url: string, database: string, wh: Warehouse): Promise<
 	});
 	const hub = new LiveHub({ watermark: watermarkOf(wh), floorMs: 250, ceilingMs: 60_000 });
 	const controller = new AbortController();
-	const caller = createCaller({ warehouse: wh, hub, scope: { all: true } }, { signal: controller.signal });
+	const caller = createCaller({ warehouse: wh, hub, principal: SYSTEM, scope: { all: true } }, { signal: controller.signal });
 	const stream = (await caller.live.query({
 		window: 'today',
 		query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: 440305 } }
@@ -167,7 +168,7 @@ export async function benchTiles(): Promise<void> {
 	try {
 		await migrate({ admin, warehouse: wh, database: 'tianshu', migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations')) });
 		await seed(wh, path.join(projectRoot, 'ingest', 'reference'));
-		const caller = createCaller({ warehouse: wh, hub: new LiveHub({ watermark: async () => '' }), scope: { all: true } });
+		const caller = createCaller({ warehouse: wh, hub: new LiveHub({ watermark: async () => '' }), principal: SYSTEM, scope: { all: true } });
 		console.log('\n## Tiles — rollups through the API vs the raw table\n');
 		console.log('| events | tile | API p50 / p95 | raw p50 / p95 | raw ÷ API (p95) |');
 		console.log('|---|---|---|---|---|');

@@ -4,6 +4,8 @@ declare global {
 		interface Locals {
 			/** Names the request in the log, the `x-request-id` header and error replies (hooks.server.ts). */
 			requestId: string;
+			/** Who is calling (hooks.server.ts): a signed-in user, a wall token, or null. */
+			principal: import('$lib/server/auth/principal').Principal | null;
 		}
 		interface Error {
 			message: string;

@@ -13,8 +13,8 @@ export const appdbCommand: Command = {
 	usage: `Usage: tianshu appdb [--data DIR] [--port N] [--host HOST]
        tianshu appdb migrate
 
-The app database holds Tianshu's own state (ingest sources and their tokens;
-later users, sessions, audit). Without DATABASE_URL it is embedded: this process
+The app database holds Tianshu's own state (ingest sources and their tokens,
+users, sessions, wall tokens, the audit log). Without DATABASE_URL it is embedded: this process
 owns a PGlite data directory and serves the PostgreSQL protocol on loopback,
 behind a password generated at first start (DIR/password, owner-only). Other
 processes find it through DIR (TIANSHU_APPDB_DATA); with DATABASE_URL set,
@@ -22,7 +22,9 @@ every command uses that PostgreSQL server instead.
 
   tianshu appdb           serve the embedded app database
   tianshu appdb migrate   apply src/lib/server/appdb/migrations to the app
-                          database (DATABASE_URL, or the embedded one running)
+                          database (DATABASE_URL, or the embedded one running);
+                          on a database without users, create 'admin' and print
+                          its one-time password once
 
 Options:
   --data DIR    data directory (default ${DEFAULT_APPDB_DATA}, or TIANSHU_APPDB_DATA)
@@ -90,6 +92,14 @@ async function migrateCommand(args: string[]): Promise<number> {
 	const db = createAppDb(config.url, { max: 1 });
 	try {
 		await migrateAppDb(db, { logger });
+		// A fresh database gets its one admin here, with a one-time password printed this once (never a default one).
+		const { ensureFirstAdmin, FIRST_ADMIN } = await import('../lib/server/auth/users.ts');
+		const password = await ensureFirstAdmin(db);
+		if (password) await (await import('../lib/server/auth/audit.ts')).auditUserChange(db, 'user_change', { action: 'first_admin', user: FIRST_ADMIN }, [0]);
+		if (password)
+			console.log(
+				`首次启动：已创建管理员账号 ${FIRST_ADMIN}，一次性密码 ${password}（只显示这一次，首次登录后须修改）· first start: account '${FIRST_ADMIN}' created, one-time password ${password} (shown once; change it at first sign-in)`
+			);
 		return 0;
 	} catch (e) {
 		const message = e instanceof MigrationError ? e.message : `the app database at ${redactUrl(config.url)} failed: ${(e as Error).message}`;

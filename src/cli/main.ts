@@ -15,6 +15,8 @@ const commands: Record<string, () => Promise<Command>> = {
 	bench: async () => (await import('./bench.ts')).benchCommand,
 	appdb: async () => (await import('./appdb.ts')).appdbCommand,
 	source: async () => (await import('./source.ts')).sourceCommand,
+	user: async () => (await import('./user.ts')).userCommand,
+	wall: async () => (await import('./wall.ts')).wallCommand,
 	rollups: async () => (await import('./rollups.ts')).rollupsCommand,
 	verify: async () => (await import('./verify.ts')).verifyCommand
 };
@@ -31,6 +33,8 @@ const summaries: Record<string, string> = {
 	bench: 'benchmarks that print figures (npm run bench)',
 	appdb: 'the app database (embedded PGlite on loopback, or DATABASE_URL); appdb migrate',
 	source: 'ingest sources allowed to push: add (prints a token once), list, revoke',
+	user: 'accounts: add (password from stdin), list, disable, enable, reset, set role or regions',
+	wall: 'wall-screen tokens: issue (prints a token once), list, revoke',
 	rollups: 'rebuild the rollups from the raw tables, each event id once',
 	verify: 'recount the cockpit figures from the raw events and compare (数据核验)'
 };

@@ -7,7 +7,6 @@ import { buildDir } from './paths.ts';
 import { configOrExit } from './warehouse-connect.ts';
 import { createLogger } from '../lib/server/log/logger.ts';
 import { installProcessGuards } from '../lib/server/api/process-guards.ts';
-import { scopeFromEnv } from '../lib/server/api/context.ts';
 import { config, exportToProcess, processEnv } from '../lib/server/config.ts';
 
 export const DEFAULT_WEB_PORT = 3000;
@@ -30,8 +29,7 @@ warehouse). ORIGIN sets the public URL when behind a proxy.`,
 		const opts = parseOptions(args, { port: { type: 'string' }, host: { type: 'string' } });
 		configOrExit(); // fail here, clearly, rather than on the first request
 		try {
-			scopeFromEnv(); // likewise the caller scope (TIANSHU_SCOPE)
-			config(); // and every other variable the server reads on demand (LOG_LEVEL, TIANSHU_LIVE_*, TIANSHU_APPDB_POOL, ORIGIN, …)
+			config(); // every variable the server reads on demand (LOG_LEVEL, TIANSHU_LIVE_*, TIANSHU_APPDB_POOL, ORIGIN, …)
 		} catch (e) {
 			console.error(`tianshu web: ${(e as Error).message}`);
 			return 1;

@@ -3,8 +3,9 @@
  * node:http server in this process) against a real warehouse: no input — random,
  * extreme, malformed, batched — gets a 5xx or stops the process; every refusal is a
  * 4xx with a Chinese message, the request id of its log line, and no stack or path.
- * And the city deployment: a scope of 深圳 sees its own service data and its
- * province's published statistics, nothing of 广州.
+ * Every request is signed in (a real session in a real app database, a role the
+ * access matrix allows for the procedure). And a city's users: a scope of 深圳 sees
+ * its own service data and its province's published statistics, nothing of 广州.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,12 @@ import { appRouter } from '../../src/lib/server/api/root.ts';
 import { handleTrpc, MAX_BATCH } from '../../src/lib/server/api/http.ts';
 import { watermarkOf } from '../../src/lib/server/api/server-context.ts';
 import { LiveHub } from '../../src/lib/server/live/hub.ts';
-import type { Scope } from '../../src/lib/server/scope.ts';
+import { PROCEDURES } from '../../src/lib/server/auth/access.ts';
+import { cookiesOf, principalFrom } from '../../src/lib/server/auth/door.ts';
+import { authLimits } from '../../src/lib/server/auth/limits.ts';
+import { ROLES, scopeOf } from '../../src/lib/server/auth/principal.ts';
+import { startAppDb, type TestAppDb } from '../helpers/appdb.ts';
+import { cookiesByRole } from '../helpers/auth.ts';
 import { createWarehouse, type Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
@@ -26,6 +32,9 @@ import { testConfig } from '../helpers/warehouse.ts';
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
 let db: Db;
 let dir: string;
+let appdb: TestAppDb;
+const limits = authLimits({});
+const signedIn = new Map<string, Promise<Awaited<ReturnType<typeof cookiesByRole>>>>();
 const HOUR = 3600_000;
 const bj = (ms: number) => new Date(ms + 8 * HOUR).toISOString();
 const today = bj(Date.now()).slice(0, 10);
@@ -42,8 +51,16 @@ interface Served {
 	server: Server;
 }
 
-/** A real HTTP server in this process around the app's tRPC handler, with its log lines collected. */
-async function serve(scope: Scope, warehouse: Warehouse = db.warehouse): Promise<Served> {
+/**
+ * A real HTTP server in this process around the app's tRPC handler, with its log
+ * lines collected. Requests without a Cookie header carry the session of a user
+ * over `regions` whose role the matrix allows for the (first) procedure called,
+ * as a browser of that user would; the principal comes from the session, as in hooks.server.ts.
+ */
+async function serve(regions: number[], warehouse: Warehouse = db.warehouse): Promise<Served> {
+	const key = regions.join(',');
+	if (!signedIn.has(key)) signedIn.set(key, cookiesByRole(appdb.db, regions));
+	const cookies = await signedIn.get(key)!;
 	const log: Array<Record<string, unknown>> = [];
 	const logger = pino({ level: 'info' }, { write: (line: string) => void log.push(JSON.parse(line) as Record<string, unknown>) });
 	const hub = new LiveHub({ watermark: watermarkOf(warehouse), floorMs: 200, ceilingMs: 60_000 });
@@ -60,7 +77,25 @@ async function serve(scope: Scope, warehouse: Warehouse = db.warehouse): Promise
 				body,
 				signal: closed.signal
 			});
-			handleTrpc(request, { context: () => ({ warehouse, hub, scope }), log: logger })
+			let first = '';
+			try {
+				first = decodeURIComponent(new URL(request.url).pathname.slice('/api/trpc/'.length)).split(',')[0]!;
+			} catch {
+				// A path that does not decode: any user will do, the handler refuses it.
+			}
+			const role = ROLES.find((r) => Object.hasOwn(PROCEDURES, first) && PROCEDURES[first]!.includes(r)) ?? 'analyst';
+			principalFrom(appdb.db, cookiesOf(req.headers.cookie ?? cookies[role]), '127.0.0.1', limits)
+				.then((principal) =>
+					handleTrpc(request, {
+						context: () => ({
+							warehouse,
+							hub,
+							principal: principal ?? null,
+							scope: principal && principal.kind !== 'system' ? scopeOf(principal) : { adcodes: [] }
+						}),
+						log: logger
+					})
+				)
 				.then(async (response) => {
 					res.writeHead(response.status, Object.fromEntries(response.headers));
 					if (response.body) for await (const chunk of response.body) res.write(chunk);
@@ -85,6 +120,7 @@ async function close(s: Served) {
 
 beforeAll(async () => {
 	dir = mkdtempSync(path.join(tmpdir(), 'tianshu-api-http-'));
+	appdb = await startAppDb('pglite');
 	db = await ingestDatabase('apihttp');
 	const event = (id: string, adcode: number) => ({
 		type: 'case',
@@ -117,6 +153,7 @@ beforeAll(async () => {
 	}
 }, 180_000);
 afterAll(async () => {
+	await appdb?.stop();
 	await db?.drop();
 	rmSync(dir, { recursive: true, force: true });
 });
@@ -273,7 +310,7 @@ function mutated(valid: unknown) {
 describe('over HTTP, against a real warehouse', () => {
 	let served: Served;
 	beforeAll(async () => {
-		served = await serve({ all: true });
+		served = await serve([0]);
 	});
 	afterAll(async () => close(served));
 
@@ -409,10 +446,10 @@ describe('over HTTP, against a real warehouse', () => {
 	});
 });
 
-describe('a city deployment (TIANSHU_SCOPE=440300)', () => {
+describe('the users of a city (regions 440300)', () => {
 	let served: Served;
 	beforeAll(async () => {
-		served = await serve({ adcodes: [440300] });
+		served = await serve([440300]);
 	});
 	afterAll(async () => close(served));
 
@@ -480,7 +517,7 @@ describe('a warehouse that is away', () => {
 		const port = (probe.address() as { port: number }).port;
 		await new Promise((r) => probe.close(r));
 		const away = createWarehouse(warehouseConfig({ CLICKHOUSE_URL: `http://127.0.0.1:${port}`, CLICKHOUSE_USER: 'reader', CLICKHOUSE_PASSWORD: 'x' }));
-		const served = await serve({ all: true }, away);
+		const served = await serve([0], away);
 		try {
 			for (const [p, v] of [
 				['cockpit.panel', { adcode: 440300, panel: 'kpis' }],
@@ -507,7 +544,7 @@ describe('an internal error', () => {
 	it('is a 500 that says 服务器内部错误 with the request id — nothing of the warehouse’s text — and is logged in full', async () => {
 		// A database that does not exist: the warehouse answers every query with an exception naming it.
 		const broken = createWarehouse(testConfig('no_such_database_h4'));
-		const served = await serve({ all: true }, broken);
+		const served = await serve([0], broken);
 		try {
 			const r = await call(served.url, 'regions.get', input({ adcode: 440300 }));
 			expect(r.status).toBe(500);

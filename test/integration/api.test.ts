@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { createCaller } from '../../src/lib/server/api/root.ts';
+import { SYSTEM } from '../../src/lib/server/auth/principal.ts';
 import { LiveHub } from '../../src/lib/server/live/hub.ts';
 import { watermarkOf } from '../../src/lib/server/api/server-context.ts';
 import { plan } from '../../src/lib/server/planner/plan.ts';
@@ -85,7 +86,7 @@ describe('safety', () => {
 	});
 
 	it('hostile filters run against the warehouse without error and match nothing', async () => {
-		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), scope: { all: true } });
+		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), principal: SYSTEM, scope: { all: true } });
 		await fc.assert(
 			fc.asyncProperty(hostile, hostile, async (department, topic) => {
 				const cases = await caller.indicators.query({ ...base, indicators: ['caseVolume'], filters: { department: [department] } }).catch((e: TRPCError) => e);
@@ -107,7 +108,7 @@ describe('safety', () => {
 	});
 
 	it('refuses bad input with the field and the reason', async () => {
-		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), scope: { all: true } });
+		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), principal: SYSTEM, scope: { all: true } });
 		const err = await caller.indicators.query({ ...base, grain: 'fortnight' } as never).catch((e: TRPCError) => e);
 		expect(err).toBeInstanceOf(TRPCError);
 		expect((err as TRPCError).code).toBe('BAD_REQUEST');
@@ -123,7 +124,7 @@ describe('safety', () => {
 
 describe('scope', () => {
 	it('a caller scoped to 广东 sees 广东 and nothing outside it', async () => {
-		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), scope: { adcodes: [440000] } });
+		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), principal: SYSTEM, scope: { adcodes: [440000] } });
 		await expect(caller.indicators.query({ ...base, region: { adcode: 440300, by: 'children' } })).resolves.toBeTruthy();
 		const outside = await caller.indicators.query({ ...base, region: { adcode: 330000, by: 'self' } }).catch((e: TRPCError) => e);
 		expect((outside as TRPCError).code).toBe('FORBIDDEN');
@@ -141,7 +142,7 @@ describe('the live hub', () => {
 		const { warehouse, counter } = counting(db.warehouse);
 		const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 100, ceilingMs: 60_000 });
 		const controller = new AbortController();
-		const caller = createCaller({ warehouse, hub, scope: { all: true } }, { signal: controller.signal });
+		const caller = createCaller({ warehouse, hub, principal: SYSTEM, scope: { all: true } }, { signal: controller.signal });
 		const input = {
 			window: 'last7d' as const,
 			query: { indicators: ['caseVolume', 'positiveRate'], grain: 'day' as const, region: { adcode: 440000, by: 'children' as const } }
@@ -185,7 +186,7 @@ describe('freshness', () => {
 		// A ceiling far beyond the test's timeout: only the watermark can trigger the update.
 		const hub = new LiveHub({ watermark: watermarkOf(db.warehouse), floorMs: 100, ceilingMs: 600_000 });
 		const controller = new AbortController();
-		const caller = createCaller({ warehouse: db.warehouse, hub, scope: { all: true } }, { signal: controller.signal });
+		const caller = createCaller({ warehouse: db.warehouse, hub, principal: SYSTEM, scope: { all: true } }, { signal: controller.signal });
 		const stream = (await caller.live.query({
 			window: 'today',
 			query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: 440305 } }

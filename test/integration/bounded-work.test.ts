@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter, createCaller } from '../../src/lib/server/api/root.ts';
+import { SYSTEM } from '../../src/lib/server/auth/principal.ts';
 import { LiveHub } from '../../src/lib/server/live/hub.ts';
 import { computePanel } from '../../src/lib/server/cockpit/panels.ts';
 import { plan } from '../../src/lib/server/planner/plan.ts';
@@ -80,7 +81,7 @@ async function get(warehouse: Warehouse, hub: LiveHub, procedure: string, input:
 		endpoint: '/api/trpc',
 		req: new Request(url),
 		router: appRouter,
-		createContext: () => ({ warehouse, hub, scope: all })
+		createContext: () => ({ warehouse, hub, principal: SYSTEM, scope: all })
 	});
 	return { status: res.status, body: await res.json() };
 }
@@ -244,7 +245,7 @@ describe('cockpit tiles come from the live hub', () => {
 		expect(single.counter.rollupQueries).toBeGreaterThan(0);
 
 		const shared = counting(db.warehouse);
-		const caller = createCaller({ warehouse: shared.warehouse, hub: new LiveHub({ watermark: async () => '' }), scope: all });
+		const caller = createCaller({ warehouse: shared.warehouse, hub: new LiveHub({ watermark: async () => '' }), principal: SYSTEM, scope: all });
 		const answers = await Promise.all(Array.from({ length: 100 }, () => caller.cockpit.panel({ adcode: 440000, panel: 'kpis' })));
 		expect(shared.counter.rollupQueries).toBe(single.counter.rollupQueries);
 		expect(new Set(answers.map((a) => a.at)).size).toBe(1);

@@ -10,11 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { createCaller } from '../../src/lib/server/api/root.ts';
+import { SYSTEM } from '../../src/lib/server/auth/principal.ts';
 import { LiveHub } from '../../src/lib/server/live/hub.ts';
 import { watermarkOf } from '../../src/lib/server/api/server-context.ts';
 import { computePanel } from '../../src/lib/server/cockpit/panels.ts';
 import { change, type PanelData } from '../../src/lib/cockpit/model.ts';
-import { startOfBeijingDay, todaySoFar } from '../../src/lib/calendar/beijing-time.ts';
+import { startOfBeijingDay, todaySoFar } from '../../src/lib/time/beijing-time.ts';
 import { ingestDatabase, runIngest, simulateToFile } from '../helpers/ingest.ts';
 
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
@@ -173,7 +174,7 @@ describe('the cockpit API', () => {
 
 	it('refuses a region outside the scope and a bad code, clearly', async () => {
 		const h = hub();
-		const caller = createCaller({ warehouse: db.warehouse, hub: h, scope: { adcodes: [440000] } });
+		const caller = createCaller({ warehouse: db.warehouse, hub: h, principal: SYSTEM, scope: { adcodes: [440000] } });
 		await expect(caller.cockpit.panel({ adcode: 110000, panel: 'kpis' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 		// Streams are refused before they open.
 		await expect(caller.cockpit.live({ adcode: 110000, panels: ['kpis'] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -194,7 +195,7 @@ describe('the cockpit API', () => {
 
 	it('reviews.overview and hotline.overview answer for a region', async () => {
 		const h = hub();
-		const caller = createCaller({ warehouse: db.warehouse, hub: h, scope: all });
+		const caller = createCaller({ warehouse: db.warehouse, hub: h, principal: SYSTEM, scope: all });
 		const reviews = await caller.reviews.overview({ adcode: 440000 });
 		expect(reviews.positiveRate).toBeGreaterThan(90);
 		const hotline = await caller.hotline.overview({ adcode: 440000, days: 7 });
@@ -206,7 +207,7 @@ describe('the cockpit API', () => {
 	it('serves 100 walls on one region with one computation per panel per tick', { timeout: 60_000 }, async () => {
 		const h = hub();
 		const controller = new AbortController();
-		const caller = createCaller({ warehouse: db.warehouse, hub: h, scope: all }, { signal: controller.signal });
+		const caller = createCaller({ warehouse: db.warehouse, hub: h, principal: SYSTEM, scope: all }, { signal: controller.signal });
 		const input = { adcode: 440000, panels: ['kpis' as const, 'map' as const], mapIndicators: ['caseVolume' as const, 'onTimeRate' as const] };
 		const streams = await Promise.all(Array.from({ length: 100 }, () => caller.cockpit.live(input)));
 		const iterators = streams.map((s) => (s as AsyncIterable<[string, { panel: string; mapIndicator?: string }]>)[Symbol.asyncIterator]());
@@ -232,7 +233,7 @@ describe('the cockpit API', () => {
 		{ timeout: 120_000 },
 		async () => {
 			const h = hub();
-			const caller = createCaller({ warehouse: db.warehouse, hub: h, scope: all });
+			const caller = createCaller({ warehouse: db.warehouse, hub: h, principal: SYSTEM, scope: all });
 			const input = { adcode: 440000, mapIndicators: ['caseVolume' as const, 'onTimeRate' as const] };
 			const pictures = await Promise.all(Array.from({ length: 50 }, () => caller.cockpit.picture(input)));
 			const key = (panel: string, mapIndicator?: string) => JSON.stringify({ cockpit: panel, adcode: 440000, mapIndicator, scope: all });
@@ -255,7 +256,7 @@ describe('the cockpit API', () => {
 		const h = hub();
 		const open = async (lastEventId?: string) => {
 			const controller = new AbortController();
-			const caller = createCaller({ warehouse: db.warehouse, hub: h, scope: all }, { signal: controller.signal });
+			const caller = createCaller({ warehouse: db.warehouse, hub: h, principal: SYSTEM, scope: all }, { signal: controller.signal });
 			const stream = (await caller.cockpit.live({ adcode: 440000, panels: ['kpis'], lastEventId })) as AsyncIterable<[string, unknown]>;
 			return { it: stream[Symbol.asyncIterator](), close: () => controller.abort() };
 		};

@@ -48,7 +48,7 @@ describe('configuration', () => {
 		expect(setting('TIANSHU_LIVE_CEILING_MS', {})).toBe(15000);
 		expect(setting('TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB', {})).toBe(64);
 		expect(setting('TIANSHU_COCKPIT_REGION', {})).toBe('0');
-		expect(setting('TIANSHU_SCOPE', {})).toBeUndefined();
+		expect(setting('TIANSHU_SESSION_IDLE_MINUTES', {})).toBe(120);
 		expect(config({})).toMatchObject({ LOG_LEVEL: 'info', TIANSHU_APPDB_POOL: 4, TIANSHU_LIVE_FLOOR_MS: 1000 });
 	});
 
@@ -69,11 +69,11 @@ describe('configuration', () => {
 		expect(() => setting('TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB', { TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB: '-1' })).toThrow(/TIANSHU_WAREHOUSE_INSERT_CHUNK_MIB/);
 	});
 
-	it('checks the scope: six-digit GB/T 2260 codes, comma-separated; blank is everything', () => {
-		expect(setting('TIANSHU_SCOPE', { TIANSHU_SCOPE: '440300, 450000' })).toBe('440300, 450000');
-		expect(setting('TIANSHU_SCOPE', { TIANSHU_SCOPE: ' ' })).toBe(' ');
-		for (const bad of ['4403', '440300;450000', '100000', '900000', '440300,', '0x6b6cc'])
-			expect(() => setting('TIANSHU_SCOPE', { TIANSHU_SCOPE: bad }), bad).toThrow(/TIANSHU_SCOPE: must be comma-separated GB\/T 2260 codes/);
+	it('checks the sign-in limits: whole minutes and counts within bounds', () => {
+		expect(setting('TIANSHU_LOGIN_MAX_FAILURES', { TIANSHU_LOGIN_MAX_FAILURES: '3' })).toBe(3);
+		for (const bad of ['0', '-1', '1.5', 'many', '101'])
+			expect(() => setting('TIANSHU_LOGIN_MAX_FAILURES', { TIANSHU_LOGIN_MAX_FAILURES: bad }), bad).toThrow(/TIANSHU_LOGIN_MAX_FAILURES: must/);
+		expect(() => setting('TIANSHU_SESSION_IDLE_MINUTES', { TIANSHU_SESSION_IDLE_MINUTES: '20000' })).toThrow(/TIANSHU_SESSION_IDLE_MINUTES: must be at most/);
 	});
 
 	it('never repeats a value that may hold a password', () => {

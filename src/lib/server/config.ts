@@ -32,8 +32,8 @@ export const DEFAULT_DATABASE = 'tianshu';
 const filePath = z.string().max(4096, 'must be a path of at most 4096 characters');
 
 /**
- * Every variable. Those validated in detail elsewhere (URLs with accounts, the
- * scope's codes, reader limits) are plain strings here and checked by the
+ * Every variable. Those validated in detail elsewhere (URLs with accounts, reader
+ * limits) are plain strings here and checked by the
  * function named in their comment, which takes its input from this module.
  */
 const Settings = z.object({
@@ -66,20 +66,25 @@ const Settings = z.object({
 	LOG_LEVEL: z
 		.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
 		.default('info'),
-	/** The regions a deployment may see (scopeFromEnv); blank = everything. */
-	TIANSHU_SCOPE: z
-		.string()
-		.refine(
-			(v) => !v.trim() || v.split(',').every((s) => /^\s*\d{6}\s*$/.test(s) && Number(s) >= 110000 && Number(s) <= 829999),
-			'must be comma-separated GB/T 2260 codes (110000–829999), e.g. 440300 or 440000,450000'
-		)
-		.optional(),
 	TIANSHU_DEADLINES: filePath.optional(),
 	/** The cockpit page checks it as it checks ?adcode= (a 400 in Chinese). */
 	TIANSHU_COCKPIT_REGION: z.string().default('0'),
 	TIANSHU_COCKPIT_SCENES: filePath.optional(),
 	TIANSHU_LIVE_FLOOR_MS: positiveInt('milliseconds').default(1000),
 	TIANSHU_LIVE_CEILING_MS: positiveInt('milliseconds').default(15_000),
+	/** Sign-in sessions (src/lib/server/auth): idle and absolute expiry. */
+	TIANSHU_SESSION_IDLE_MINUTES: positiveInt('minutes')
+		.max(7 * 24 * 60, 'must be at most 10080 (7 days)')
+		.default(120),
+	TIANSHU_SESSION_MAX_HOURS: positiveInt('hours')
+		.max(30 * 24, 'must be at most 720 (30 days)')
+		.default(12),
+	/** Sign-in limits: failures in a row that lock an account, for how long; failures per address in that time. */
+	TIANSHU_LOGIN_MAX_FAILURES: positiveInt('failures').max(100, 'must be at most 100').default(5),
+	TIANSHU_LOGIN_LOCKOUT_MINUTES: positiveInt('minutes')
+		.max(24 * 60, 'must be at most 1440')
+		.default(15),
+	TIANSHU_LOGIN_ADDRESS_MAX_FAILURES: positiveInt('failures').max(10_000, 'must be at most 10000').default(30),
 	/** Ingest stores free texts (差评 comments, 12345 topics, handling notes) as sent instead of masking personal numbers and e-mail addresses (src/lib/privacy). */
 	TIANSHU_KEEP_RAW_TEXT: z.stringbool({ error: 'must be true or false (1 or 0)' }).default(false),
 	/** Who may show Tianshu in a frame (CSP frame-ancestors): 'none', 'self', or origins of command-centre portals. */

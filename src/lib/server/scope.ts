@@ -2,7 +2,7 @@
  * The region scope in one place: what a caller may see, the typed refusal, and
  * the WHERE terms that keep a query inside it. Every tRPC procedure receives its
  * scope through `scopedProcedure` (api/trpc.ts); sign-in will change only where
- * the scope comes from (today TIANSHU_SCOPE, in api/context.ts).
+ * the scope comes from (the signed-in principal, in api/trpc.ts).
  *
  * The rule: service data (cases, reviews, 12345 tickets, warnings) only inside
  * the scope; published statistics (GDP, 零售总额, … and targets, which a statistics

@@ -10,14 +10,21 @@ import { setting } from '$lib/server/config';
 
 const log = createLogger('web');
 
+/** A wall's region, or a user's first region unless they see the nation: where their cockpit opens. */
+function homeRegion(p: App.Locals['principal']): string | undefined {
+	if (p?.kind === 'wall') return String(p.region);
+	if (p?.kind === 'user' && !p.regions.includes(0) && p.regions.length) return String(p.regions[0]);
+	return undefined;
+}
+
 /**
  * The wall's first picture, computed on the server through the API (the same
  * functions the live stream runs), so the screen never shows a spinner or an
  * empty panel. ?adcode= picks the region (default TIANSHU_COCKPIT_REGION or the
  * nation), ?scene= the starting scene, ?rotate=1|0 the rotation.
  */
-export async function load({ url }) {
-	const raw = url.searchParams.get('adcode') ?? setting('TIANSHU_COCKPIT_REGION');
+export async function load({ url, locals }) {
+	const raw = url.searchParams.get('adcode') ?? homeRegion(locals.principal) ?? setting('TIANSHU_COCKPIT_REGION');
 	const parsed = Adcode.safeParse(Number(raw));
 	if (!/^\d{1,6}$/.test(raw) || !parsed.success) error(400, `地区代码无效：${raw}（应为 0 表示全国，或六位行政区划代码）`);
 	const adcode = parsed.data;
@@ -26,7 +33,7 @@ export async function load({ url }) {
 	const scene = scenes.scenes.find((s) => s.id === sceneId) ?? scenes.scenes[0]!;
 	const rotateParam = url.searchParams.get('rotate');
 	const rotate = rotateParam === null ? scenes.rotate : rotateParam === '1';
-	const caller = createCaller(serverContext());
+	const caller = createCaller(serverContext(locals.principal));
 	try {
 		const indicators = [...new Set([scene.mapIndicator, ...scenes.scenes.map((s) => s.mapIndicator)])].filter((m) => MAP_INDICATORS.includes(m));
 		// One call: every panel from the hub's topics, the same values the stream then continues.

@@ -1,27 +1,23 @@
 /**
- * What every procedure receives: the warehouse, the live hub, the caller's
- * region scope and the request's id. Until logins exist (the security issue), the
- * scope comes from TIANSHU_SCOPE (comma-separated GB/T 2260 codes; unset =
- * everything), so a command centre can already be limited to its own province or
- * city. Procedures get the scope through `scopedProcedure` and apply it with
- * ../scope.ts; the planner applies it again in SQL.
+ * What every procedure receives: the warehouse, the live hub, who is calling,
+ * their region scope and the request's id. The door in `trpc.ts` checks the
+ * principal against the access matrix (../auth/access.ts) and sets the scope
+ * from the principal's regions; only trusted in-process code (SYSTEM: tests,
+ * benchmarks, the CLI) brings a scope of its own. Procedures get the scope
+ * through `scopedProcedure` and apply it with ../scope.ts; the planner applies
+ * it again in SQL.
  */
 import type { Warehouse } from '../warehouse/client.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { Scope } from '../scope.ts';
-import { setting } from '../config.ts';
+import type { Principal } from '../auth/principal.ts';
 
 export interface Context {
 	warehouse: Warehouse;
 	hub: LiveHub;
+	/** Who is calling; null: nobody signed in (refused by every procedure). */
+	principal: Principal | null;
 	scope: Scope;
 	/** Names the request in the log and in the error reply. */
 	requestId?: string;
-}
-
-/** The scope TIANSHU_SCOPE names (checked by the config module: a bad value throws a ConfigError naming it). */
-export function scopeFromEnv(given?: string): Scope {
-	const value = given === undefined ? setting('TIANSHU_SCOPE') : setting('TIANSHU_SCOPE', { TIANSHU_SCOPE: given });
-	if (!value || !value.trim()) return { all: true };
-	return { adcodes: value.split(',').map((s) => Number(s.trim())) };
 }

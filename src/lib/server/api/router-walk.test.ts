@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { AnyProcedure, AnyRouter } from '@trpc/server';
 import { appRouter } from './root.ts';
 import { router, scoped, scopedProcedure, unscoped } from './trpc.ts';
+import { PROCEDURES } from '../auth/access.ts';
+import { ROLES } from '../auth/principal.ts';
 
 /** Procedures that read nothing of any region. Adding one here is a decision to review. */
 const PUBLIC = ['indicators.catalogue'];
@@ -35,6 +37,31 @@ describe('the router walk', () => {
 		// Subscriptions too.
 		expect(builders['live.query']).toBe('scoped');
 		expect(builders['cockpit.live']).toBe('scoped');
+	});
+
+	it('finds every procedure in the access matrix (auth/access.ts), and nothing there that the router lacks', () => {
+		const paths = Object.keys(walk(appRouter)).sort();
+		expect(Object.keys(PROCEDURES).sort()).toEqual(paths);
+		// Each entry names known callers only, and no one gets ingest.health but the admin.
+		for (const [path, callers] of Object.entries(PROCEDURES)) for (const c of callers) expect([...ROLES, 'wall'], path).toContain(c);
+		expect(PROCEDURES['ingest.health']).toEqual(['admin']);
+	});
+
+	it('refuses a procedure missing from the matrix to every caller, over the real builder', async () => {
+		const { LiveHub } = await import('../live/hub.ts');
+		const r = router({ unlisted: scopedProcedure.query(() => 'data') });
+		const hub = new LiveHub({ watermark: async () => '' });
+		for (const role of ROLES) {
+			const caller = r.createCaller({
+				warehouse: undefined as never,
+				hub,
+				principal: { kind: 'user', userId: 1, name: 'u', role, regions: [0], sessionId: 1, mustChangePassword: false },
+				scope: { all: true }
+			});
+			await expect(caller.unlisted(), role).rejects.toMatchObject({ code: 'FORBIDDEN' });
+		}
+		const anonymous = r.createCaller({ warehouse: undefined as never, hub, principal: null, scope: { all: true } });
+		await expect(anonymous.unlisted()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
 	});
 
 	it('would catch a procedure built without the scope', async () => {

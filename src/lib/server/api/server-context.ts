@@ -1,20 +1,21 @@
-/** The web server's one context: one warehouse client and one live hub for every request. */
+/** The web server's context: one warehouse client and one live hub for every request, and the request's principal. */
 import { setting } from '../config.ts';
 import { LiveHub } from '../live/hub.ts';
 import { createLogger } from '../log/logger.ts';
 import { ingestWatermark } from '../queries/ingest/watermark.ts';
 import { warehouse } from '../warehouse/index.ts';
-import { scopeFromEnv, type Context } from './context.ts';
+import type { Context } from './context.ts';
+import { scopeOf, type Principal } from '../auth/principal.ts';
 
 let hub: LiveHub | undefined;
-let scope: Context['scope'] | undefined;
 
 /** The hub's watermark reader over one warehouse client (the statement is in queries/ingest/watermark.ts). */
 export function watermarkOf(wh: Context['warehouse']) {
 	return () => ingestWatermark({ warehouse: wh });
 }
 
-export function serverContext(): Context {
+/** The context of a request by `principal` (null: nobody signed in; every procedure refuses it). */
+export function serverContext(principal: Principal | null): Context {
 	const { warehouse: wh } = warehouse('reader'); // the web only reads: the warehouse's reader account
 	// Failing topics are logged (and keep their last value): a wall that stops updating has a line to explain it.
 	hub ??= new LiveHub({
@@ -24,7 +25,7 @@ export function serverContext(): Context {
 		ceilingMs: setting('TIANSHU_LIVE_CEILING_MS'),
 		logger: createLogger('web')
 	});
-	// Read once: `tianshu web` has checked it before serving (see src/cli/web.ts).
-	scope ??= scopeFromEnv();
-	return { warehouse: wh, hub, scope };
+	// The door (trpc.ts) sets the scope from the principal again; a request never brings its own.
+	const scope = principal && principal.kind !== 'system' ? scopeOf(principal) : { adcodes: [] };
+	return { warehouse: wh, hub, principal, scope };
 }

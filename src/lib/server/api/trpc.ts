@@ -1,7 +1,9 @@
-import { initTRPC } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import type { Context } from './context.ts';
 import { classify, publicMessage } from './errors.ts';
+import { mayCall } from '../auth/access.ts';
+import { scopeOf } from '../auth/principal.ts';
 
 // Input refusals speak the wall's language: zod's own messages in Chinese (ours are written in Chinese).
 z.config(z.locales.zhCN());
@@ -28,11 +30,27 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Every procedure: what it throws becomes a clear client error (400 / 403 / 503) or an internal one. */
-const base = t.procedure.use(async ({ next }) => {
+const classified = t.procedure.use(async ({ next }) => {
 	const result = await next();
 	if (!result.ok) throw classify(result.error);
 	return result;
 });
+
+/**
+ * The door, before every procedure: no principal → 401; a procedure the
+ * principal's role (or wall token) is not given in the matrix (auth/access.ts)
+ * → 403; then the scope is the principal's regions, whatever the context says
+ * (only trusted in-process callers bring their own).
+ */
+const door = t.middleware(({ ctx, path, next }) => {
+	const principal = ctx.principal;
+	if (!principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录' });
+	if (principal.kind === 'user' && principal.mustChangePassword) throw new TRPCError({ code: 'FORBIDDEN', message: '请先修改初始密码（/account/password）' });
+	if (!mayCall(principal, path)) throw new TRPCError({ code: 'FORBIDDEN', message: `您的角色无权使用此功能：${path.slice(0, 80)}` });
+	return next({ ctx: { scope: principal.kind === 'system' ? ctx.scope : scopeOf(principal) } });
+});
+
+const base = classified.use(door);
 
 /** Marks a procedure as built on `scopedProcedure` (the router-walk test looks for it). */
 export const scoped = t.middleware(({ ctx, next }) => next({ ctx: { scope: ctx.scope } }));

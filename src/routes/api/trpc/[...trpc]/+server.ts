@@ -2,7 +2,8 @@ import type { RequestHandler } from './$types';
 import { handleTrpc } from '$lib/server/api/http';
 import { serverContext } from '$lib/server/api/server-context';
 
-const handler: RequestHandler = ({ request, locals }) => handleTrpc(request, { context: serverContext, requestId: locals.requestId });
+// The principal comes from the door (hooks.server.ts); each procedure checks it against the access matrix.
+const handler: RequestHandler = ({ request, locals }) => handleTrpc(request, { context: () => serverContext(locals.principal), requestId: locals.requestId });
 
 export const GET = handler;
 export const POST = handler;

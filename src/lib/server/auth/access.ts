@@ -1,0 +1,74 @@
+/**
+ * Who may do what: the one role × procedure matrix. Every tRPC procedure (queries
+ * and the subscriptions that are the live topics), every export route and every
+ * page is listed with the callers allowed; anything not listed is refused to
+ * everyone (the router-walk test fails when a procedure is missing here).
+ * Enforced in the tRPC builders (api/trpc.ts) and, for pages, in hooks.server.ts.
+ * A caller's regions limit what the allowed procedures return (../scope.ts).
+ */
+import { ROLES, type Caller, type Principal } from './principal.ts';
+
+const USERS: readonly Caller[] = ROLES;
+
+/**
+ * tRPC procedures. Subscriptions (`live.query`, `cockpit.live`) are the live
+ * topics. Wall tokens: the cockpit's procedures only.
+ */
+export const PROCEDURES: Readonly<Record<string, readonly Caller[]>> = {
+	'indicators.catalogue': USERS,
+	'indicators.query': ['leader', 'analyst', 'evaluator', 'service_manager'],
+	'regions.get': USERS,
+	'regions.children': USERS,
+	'live.query': ['leader', 'analyst', 'service_manager'],
+	'ingest.health': ['admin'],
+	'economy.overview': ['leader', 'analyst', 'evaluator'],
+	'cockpit.picture': ['leader', 'wall'],
+	'cockpit.panel': ['leader', 'wall'],
+	'cockpit.live': ['leader', 'wall'],
+	'reviews.overview': ['leader', 'analyst', 'evaluator', 'service_manager'],
+	'hotline.overview': ['leader', 'analyst', 'service_manager']
+};
+
+/** Export routes (path → callers); exports are the analyst's. None is built yet. */
+export const EXPORTS: Readonly<Record<string, readonly Caller[]>> = {};
+
+/**
+ * Pages and endpoints by SvelteKit route id. PUBLIC ones need no principal;
+ * the tRPC endpoint checks each procedure instead. A route id in neither list is
+ * refused to everyone.
+ */
+export const PAGES: Readonly<Record<string, readonly Caller[]>> = {
+	'/': USERS,
+	'/cockpit': ['leader', 'wall'],
+	'/analyze': ['analyst'],
+	'/evaluate': ['evaluator'],
+	'/reviews': ['service_manager'],
+	'/account/password': USERS,
+	'/logout': USERS
+};
+
+export const PUBLIC_ROUTES: readonly string[] = ['/login', '/healthz', '/wall/[token]', '/api/trpc/[...trpc]'];
+
+function allowedBy(table: Readonly<Record<string, readonly Caller[]>>, key: string, principal: Principal): boolean {
+	if (principal.kind === 'system') return true;
+	const callers = Object.hasOwn(table, key) ? table[key] : undefined;
+	return callers !== undefined && callers.includes(principal.kind === 'wall' ? 'wall' : principal.role);
+}
+
+/** Whether the principal may call the procedure at `path` (a path not in the matrix: nobody). */
+export function mayCall(principal: Principal, path: string): boolean {
+	return allowedBy(PROCEDURES, path, principal);
+}
+
+export function mayExport(principal: Principal, path: string): boolean {
+	return allowedBy(EXPORTS, path, principal);
+}
+
+export function mayOpen(principal: Principal, routeId: string): boolean {
+	return allowedBy(PAGES, routeId, principal);
+}
+
+/** The pages (of `paths`) a principal may open: the home page lists only these. */
+export function screensFor<T extends { path: string }>(principal: Principal, screens: readonly T[]): T[] {
+	return screens.filter((s) => mayOpen(principal, s.path));
+}
