@@ -10,7 +10,7 @@ import { parseOptions } from './args.ts';
 import { configOrExit, connectOrExit } from './warehouse-connect.ts';
 import { Adcode } from '../lib/regions/index.ts';
 import { beijingLocal } from '../lib/time/beijing-time.ts';
-import { parseTimestamp } from '../../ingest/contract/events.ts';
+import { parseTimestamp } from '../lib/time/timestamps.ts';
 import { AHEAD_MS } from '../lib/server/planner/request.ts';
 import { NOT_COVERED, RELATIVE_TOLERANCE, verifyCockpit, type Figure, type VerifyReport } from '../lib/server/queries/verify/check.ts';
 import type { Warehouse } from '../lib/server/warehouse/client.ts';

@@ -13,6 +13,7 @@ import { builtinMethodology } from '../../../indices/builtins.ts';
 import { compute } from '../../../indices/engine.ts';
 import { indicator } from '../../../indicators/catalogue.ts';
 import {
+	change,
 	MAP_INDICATORS,
 	type HeaderPanel,
 	type KpiPanel,
@@ -23,7 +24,7 @@ import {
 } from '../../../cockpit/model.ts';
 import { MUNICIPALITIES, provinceOf } from '../../../regions/index.ts';
 import { DAY_MS, HOUR_MS, startOfBeijingDay } from '../../../time/beijing-time.ts';
-import { samePeriodLastYear, type TimeWindow } from '../../../time/windows.ts';
+import { MINUTE_MS, samePeriodLastYear, type TimeWindow } from '../../../time/windows.ts';
 import { beijingDate } from '../../../time/working-days.ts';
 import { childRegions } from '../regions/index.ts';
 import type { Warehouse } from '../../warehouse/client.ts';
@@ -94,15 +95,10 @@ export function agrees(served: Value, recomputed: Value): boolean {
 	return served === recomputed;
 }
 
+// 环比/同比 of two recounted values by the wall's own rule (model.ts, one home): the figures are recounted, the
+// definition of a change is shared.
 /** A rate in per cent, null without a denominator (the catalogue's definitions). */
 const rate = (n: number, d: number): number | null => (d ? (n / d) * 100 : null);
-
-/** Change from `before` to `now`: percentage points for rates, per cent for counts (the wall's 环比/同比). */
-function change(kind: 'count' | 'rate', now: number | null, before: number | null): number | null {
-	if (now === null || before === null) return null;
-	if (kind === 'rate') return now - before;
-	return before === 0 ? null : ((now - before) / before) * 100;
-}
 
 const cap = (w: TimeWindow, at: number): TimeWindow => ({ from: w.from, to: Math.min(w.to, at + 1) });
 
@@ -284,7 +280,7 @@ export async function verifyCockpit({ warehouse, adcode, at }: VerifyOptions): P
 			}
 		});
 		const live = maps[0]!.live;
-		const sinceCases = Math.floor(at / 60_000) * 60_000 - 14 * 60_000;
+		const sinceCases = Math.floor(at / MINUTE_MS) * MINUTE_MS - 14 * MINUTE_MS;
 		const [liveCases, liveTickets] = await Promise.all([
 			rawSubmittedByCounty(ctx, adcode, { from: sinceCases, to: at + 1 }),
 			rawTicketsCreatedByCounty(ctx, adcode, { from: Math.floor(at / HOUR_MS) * HOUR_MS, to: at + 1 })

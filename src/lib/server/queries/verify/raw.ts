@@ -12,7 +12,9 @@
  */
 import { childColumn } from '../../planner/plan.ts';
 import { regionFilter } from '../../scope.ts';
-import { andAll, rows, utcMillis, type QueryCtx } from '../statement.ts';
+import { DAY_MS } from '../../../time/beijing-time.ts';
+import { clickhouseDateTime64 as utcMillis } from '../../../time/clickhouse-params.ts';
+import { andAll, rows, type QueryCtx } from '../statement.ts';
 
 /** A half-open window [from, to) in epoch ms. */
 export interface Window {
@@ -275,7 +277,7 @@ export async function rawNewestCaseMinute(ctx: Pick<QueryCtx, 'warehouse'>, at: 
 		ctx,
 		`SELECT if(count() = 0, NULL, formatDateTime(toStartOfMinute(max(ts)), '%Y-%m-%d %H:%i:00', 'Asia/Shanghai')) AS newest
 		 FROM case_events WHERE ts > {from:DateTime64(3, 'UTC')} AND ts <= {at:DateTime64(3, 'UTC')}`,
-		{ from: utcMillis(at - 2 * 86_400_000), at: utcMillis(at) }
+		{ from: utcMillis(at - 2 * DAY_MS), at: utcMillis(at) }
 	);
 	return r?.newest ?? null;
 }
