@@ -37,7 +37,7 @@ export default defineConfig({
 	},
 	webServer: {
 		// The real product start path against the already built app.
-		command: `node bin/tianshu.js start --no-build --data ${process.env.TIANSHU_E2E_DATA}/warehouse --warehouse-port ${process.env.TIANSHU_E2E_WAREHOUSE_PORT} --port ${port} --simulate-days 1`,
+		command: `node bin/tianshu.js start --no-build --data ${process.env.TIANSHU_E2E_DATA}/warehouse --warehouse-port ${process.env.TIANSHU_E2E_WAREHOUSE_PORT} --port ${port} --simulate-days 1 --simulate-rate 5 --history-days 0`,
 		url: `http://127.0.0.1:${port}/healthz`,
 		timeout: 120_000,
 		reuseExistingServer: false,

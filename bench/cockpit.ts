@@ -64,7 +64,9 @@ export async function benchCockpit(): Promise<void> {
 			'--simulate-days',
 			'1',
 			'--simulate-rate',
-			'10'
+			'10',
+			'--history-days',
+			'0'
 		],
 		{
 			cwd: projectRoot,

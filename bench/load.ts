@@ -123,7 +123,9 @@ export async function benchLoad(): Promise<void> {
 			'--simulate-days',
 			'1',
 			'--simulate-rate',
-			'3'
+			'3',
+			'--history-days',
+			'0'
 		],
 		{
 			cwd: projectRoot,

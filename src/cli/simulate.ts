@@ -1,4 +1,4 @@
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { Command } from './command.ts';
 import { UsageError } from './command.ts';
@@ -9,8 +9,25 @@ import { parseTimestamp } from '../../ingest/contract/events.ts';
 import { Simulator } from '../../ingest/simulator/simulator.ts';
 import { loadScope } from '../../ingest/simulator/sim-regions.ts';
 
+/** What a history backfill records for `tianshu start` and the cockpit's 历史数据加载中 banner (../lib/server/cockpit/history.ts). */
+export interface HistoryProgress {
+	/** The range being written, ISO 8601. */
+	from: string;
+	to: string;
+	/** Events are written up to here. */
+	writtenTo: string;
+	done: boolean;
+	rate: number;
+}
+
+/** Written beside, then renamed: a reader never sees half a file. */
+export function writeProgress(file: string, progress: HistoryProgress): void {
+	writeFileSync(`${file}.tmp`, `${JSON.stringify(progress)}\n`);
+	renameSync(`${file}.tmp`, file);
+}
+
 /** The time of the last event in an NDJSON file (reads its tail only). */
-function lastEventTime(file: string): number | undefined {
+export function lastEventTime(file: string): number | undefined {
 	if (!existsSync(file)) return undefined;
 	const size = statSync(file).size;
 	if (size === 0) return undefined;
@@ -40,6 +57,7 @@ export const simulateCommand: Command = {
 	summary: 'a realistic simulated feed',
 	usage: `Usage: tianshu simulate [--seed N] [--rate R] [--scope ADCODE] [--days D | --from T --to T]
                          [--out FILE] [--live] [--rotate-mb N] [--no-incidents]
+                         [--no-releases] [--progress FILE]
 
 Writes a realistic feed of cases, reviews and their handling, 12345 tickets,
 statistics releases and risk warnings as NDJSON (the ingest contract),
@@ -57,7 +75,11 @@ Options:
                   of what it holds), with a seed of its own so ids never repeat
   --live          after the backfill, keep writing events as their time comes
   --rotate-mb N   with --out and --live: rename FILE to FILE.<time> past N MB (default 64)
-  --no-incidents  no simulated incidents (slowdowns, complaint surges)`,
+  --no-incidents  no simulated incidents (slowdowns, complaint surges)
+  --no-releases   no statistics releases or targets (a service-history backfill
+                  beside a feed that releases them)
+  --progress FILE record the backfill's range and how far it is written (JSON,
+                  every simulated day; done: true at the end)`,
 	async run(args) {
 		const o = parseOptions(args, {
 			seed: { type: 'string', default: '1' },
@@ -71,7 +93,9 @@ Options:
 			'history-months': { type: 'string', default: '0' },
 			resume: { type: 'boolean', default: false },
 			'rotate-mb': { type: 'string', default: '64' },
-			'no-incidents': { type: 'boolean', default: false }
+			'no-incidents': { type: 'boolean', default: false },
+			'no-releases': { type: 'boolean', default: false },
+			progress: { type: 'string' }
 		});
 		let seed = Number(o.seed);
 		const rate = Number(o.rate);
@@ -109,7 +133,18 @@ Options:
 			}
 		}
 		const { regions, economies } = loadScope(referenceDir, scope, seed);
-		const simulator = new Simulator({ seed, rate, incidents: !o['no-incidents'] }, regions, economies, from);
+		const simulator = new Simulator({ seed, rate, incidents: !o['no-incidents'], releases: !o['no-releases'] }, regions, economies, from);
+		const rangeFrom = o.from !== undefined ? parseTimestamp(o.from) : from;
+		const progress = (writtenTo: number, done: boolean) => {
+			if (o.progress)
+				writeProgress(o.progress, {
+					from: new Date(rangeFrom).toISOString(),
+					to: new Date(to).toISOString(),
+					writtenTo: new Date(writtenTo).toISOString(),
+					done,
+					rate
+				});
+		};
 
 		const rotateBytes = Number(o['rotate-mb']) * 1024 * 1024;
 		let out: NodeJS.WritableStream;
@@ -141,10 +176,16 @@ Options:
 			const lines = [...simulator.history(historyMonths)].map((e) => `${JSON.stringify(e)}\n`);
 			await write(lines);
 		}
-		await drain(to);
+		// A day at a time, so the progress file (and the cockpit's banner) moves as the days are written.
+		for (let t = Math.min(from + 86_400_000, to); ; t = Math.min(t + 86_400_000, to)) {
+			await drain(t);
+			progress(t, false);
+			if (t >= to) break;
+		}
 		logger.info({ events: written, from: new Date(from).toISOString(), to: new Date(to).toISOString(), regions: regions.length }, 'backfill written');
 		if (!o.live) {
 			await new Promise<void>((r) => (file ? file.end(r) : r()));
+			progress(to, true);
 			return 0;
 		}
 		let stopping = false;

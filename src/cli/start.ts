@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { stripVTControlCharacters } from 'node:util';
@@ -13,7 +13,12 @@ import { DEFAULT_WAREHOUSE_DATA, DEFAULT_WAREHOUSE_PORT } from '../lib/server/wa
 import { configOrExit } from './warehouse-connect.ts';
 import { readFileSync } from 'node:fs';
 import { appDbFiles, embeddedUrl } from '../lib/server/appdb/config.ts';
-import { processEnv } from '../lib/server/config.ts';
+import { processEnv, setting } from '../lib/server/config.ts';
+import { lastEventTime, type HistoryProgress } from './simulate.ts';
+
+/** The volume setting's default, for the usage text. */
+const DEFAULT_RATE = setting('TIANSHU_SIMULATE_RATE', {});
+const DAY_MS = 86_400_000;
 
 const bin = path.join(projectRoot, 'bin', 'tianshu.js');
 
@@ -22,7 +27,8 @@ export const startCommand: Command = {
 	summary: 'everything',
 	usage: `Usage: tianshu start [--data DIR] [--warehouse-port N] [--port N] [--host HOST] [--no-build]
                     [--ingest-file GLOB]... [--ingest-http PORT] [--no-simulate]
-                    [--simulate-rate R] [--simulate-days D]
+                    [--simulate-rate R] [--simulate-days D] [--history-days N]
+                    [--simulate-scope ADCODE]
 
 Brings up Tianshu in order, each part checked ready before the next:
   1. the embedded warehouse (skipped when CLICKHOUSE_URL is set), then the
@@ -46,9 +52,16 @@ Options:
   --ingest-file GLOB   ingest these files (followed; repeatable); turns the simulator off
   --ingest-http PORT   accept pushed events on 127.0.0.1:PORT/events; turns the simulator off
   --no-simulate        no simulated feed
-  --simulate-rate R    simulated events per second (default 5)
-  --simulate-days D    days of simulated history on first start (default 3), plus
-                       24 months of statistics releases; later starts resume the feed
+  --simulate-rate R    simulated events per second on average, history and live feed
+                       alike (default TIANSHU_SIMULATE_RATE, ${DEFAULT_RATE})
+  --simulate-days D    recent days simulated before the web server opens on first
+                       start (default 7), plus 36 months of statistics releases;
+                       later starts resume the feed
+  --history-days N     on first start, then N days of service history before those,
+                       written in the background while the cockpit is usable
+                       (default 400: 13 months and more; 0 = none); later starts
+                       finish an unfinished history and never make it again
+  --simulate-scope ADCODE  simulate one province, city or county (default: the nation)
   --feed DIR           where the simulated feed is written (default: beside the data directory)`,
 	async run(args) {
 		const o = parseOptions(args, {
@@ -60,8 +73,10 @@ Options:
 			'ingest-file': { type: 'string', multiple: true, default: [] },
 			'ingest-http': { type: 'string' },
 			'no-simulate': { type: 'boolean', default: false },
-			'simulate-rate': { type: 'string', default: '5' },
-			'simulate-days': { type: 'string', default: '3' },
+			'simulate-rate': { type: 'string', default: String(setting('TIANSHU_SIMULATE_RATE')) },
+			'simulate-days': { type: 'string', default: '7' },
+			'history-days': { type: 'string', default: '400' },
+			'simulate-scope': { type: 'string', default: '0' },
 			feed: { type: 'string' }
 		});
 		const realSources = o['ingest-file'].length > 0 || o['ingest-http'] !== undefined;
@@ -77,6 +92,7 @@ Options:
 		process.on('SIGINT', stop);
 		process.on('SIGTERM', stop);
 
+		let history: ReturnType<typeof historyPlan> = null;
 		try {
 			if (!o['no-build'] && buildIsStale()) {
 				logger.info('building the web app (vite build)');
@@ -129,12 +145,33 @@ Options:
 				);
 				mkdirSync(feedDir, { recursive: true });
 				const feed = path.join(feedDir, 'simulated.ndjson');
+				history = historyPlan(feedDir, feed, Number(o['history-days']), Number(o['simulate-days']), Number(o['simulate-rate']), logger);
 				supervisor.spawnPart(
 					'simulate',
-					['simulate', '--live', '--resume', '--out', feed, '--rate', o['simulate-rate'], '--days', o['simulate-days'], '--history-months', '24'],
+					[
+						'simulate',
+						'--live',
+						'--resume',
+						'--out',
+						feed,
+						'--rate',
+						o['simulate-rate'],
+						'--days',
+						o['simulate-days'],
+						'--history-months',
+						'36',
+						'--scope',
+						o['simulate-scope']
+					],
 					env
 				);
 				ingestArgs.push('--file', feed);
+				if (history) {
+					// The ingest worker follows the history file from the start; the cockpit's banner reads the progress file.
+					if (!existsSync(history.feed)) writeFileSync(history.feed, '');
+					ingestArgs.push('--file', history.feed);
+					env.TIANSHU_HISTORY_PROGRESS = history.progressFile;
+				}
 			}
 			if (ingestArgs.length > 1) supervisor.spawnPart('ingest', ingestArgs, env);
 			else logger.info('no ingest sources: the worker is not started');
@@ -145,6 +182,19 @@ Options:
 			const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${webPort}`;
 			await supervisor.waitForHttp('web', `${url}/healthz`);
 			logger.info({ url }, `天枢已就绪 Tianshu is ready: ${url}`);
+			if (history && !history.progress.done) {
+				// Older history after the web server is up: the recent days are in and the cockpit is usable meanwhile.
+				const h = history;
+				logger.info({ from: h.progress.from, to: h.progress.to }, '正在生成历史数据 writing the service history in the background');
+				const historyArgs = ['simulate', '--out', h.feed, '--resume', '--seed', '2', '--rate', String(h.progress.rate), '--scope', o['simulate-scope']];
+				historyArgs.push('--from', h.progress.from, '--to', h.progress.to, '--no-releases', '--progress', h.progressFile);
+				supervisor.runToEnd('history', process.execPath, [bin, ...historyArgs], env).then(
+					() => logger.info('历史数据已写完 the service history is written (the ingest worker stores the rest)'),
+					(e: Error) => {
+						if (!supervisor.stopping) logger.warn({ err: e.message }, 'the history backfill stopped; the next start continues it');
+					}
+				);
+			}
 			return await supervisor.exited;
 		} catch (e) {
 			if (!supervisor.stopping) logger.fatal({ err: (e as Error).message }, 'start failed; stopping');
@@ -152,6 +202,41 @@ Options:
 		}
 	}
 };
+
+/**
+ * The service history of a first start: N days before the recent days, at the live feed's rate (so 同比
+ * compares like with like), written by a second simulator into its own file. Its progress file is the
+ * marker: done → never again; present but unfinished (stopped midway) → continued. A feed that
+ * already holds events without a progress file was started before history existed: left alone.
+ */
+export function historyPlan(
+	feedDir: string,
+	liveFeed: string,
+	historyDays: number,
+	recentDays: number,
+	rate: number,
+	logger: Logger
+): { feed: string; progressFile: string; progress: HistoryProgress } | null {
+	if (!(historyDays > 0)) return null;
+	const feed = path.join(feedDir, 'history.ndjson');
+	const progressFile = path.join(feedDir, 'history.json');
+	if (existsSync(progressFile)) {
+		const progress = JSON.parse(readFileSync(progressFile, 'utf8')) as HistoryProgress;
+		if (!progress.done) logger.info({ writtenTo: progress.writtenTo, to: progress.to }, 'continuing the unfinished service history');
+		return { feed, progressFile, progress };
+	}
+	if (lastEventTime(liveFeed) !== undefined) {
+		logger.info('the feed predates first-start history: no history is made (remove the feed directory for a fresh start)');
+		return null;
+	}
+	const now = Date.now();
+	const from = new Date(now - historyDays * DAY_MS).toISOString();
+	const to = new Date(now - Math.max(0, recentDays) * DAY_MS).toISOString();
+	if (!(from < to)) return null;
+	const progress: HistoryProgress = { from, to, writtenTo: from, done: false, rate };
+	writeFileSync(progressFile, `${JSON.stringify(progress)}\n`);
+	return { feed, progressFile, progress };
+}
 
 /** Pretty, colourful lines on a terminal; JSON lines for files and log shippers. */
 function logDestination(): NodeJS.WritableStream {

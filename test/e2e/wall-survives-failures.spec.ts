@@ -48,7 +48,9 @@ function startProduct(dir: string) {
 			'--simulate-days',
 			'0.05',
 			'--simulate-rate',
-			'20'
+			'20',
+			'--history-days',
+			'0'
 		],
 		{ env: { ...env, LOG_LEVEL: 'info' }, stdio: ['pipe', 'pipe', 'pipe'] }
 	);

@@ -9,6 +9,7 @@ describe('changes for KPI tiles', () => {
 
 	it('are unknown without a base (no data, or zero to compare a count with)', () => {
 		expect(change('count', 5, 0)).toBeNull();
+		expect(change('count', 0, 0)).toBe(0); // no warnings yesterday, none today: 持平, not "—"
 		expect(change('rate', null, 90)).toBeNull();
 		expect(change('count', 5, null)).toBeNull();
 	});

@@ -49,6 +49,8 @@ export interface HeaderPanel {
 	children: RegionRef[];
 	/** Newest event time stored (Beijing 'YYYY-MM-DD HH:MM:SS'), for 数据更新. */
 	dataAsOf: string | null;
+	/** The first-start history still loading (历史数据加载中 x/y 天); absent or null once it is in. */
+	history?: { loadedDays: number; totalDays: number } | null;
 }
 
 export interface Kpi extends IndicatorLabel {
@@ -152,5 +154,7 @@ export interface PanelData {
 export function change(kind: IndicatorLabel['kind'], now: number | null, before: number | null): number | null {
 	if (now === null || before === null) return null;
 	if (kind === 'rate') return now - before;
-	return before === 0 ? null : ((now - before) / before) * 100;
+	// Nothing then and nothing now is no change; something after nothing has no percentage.
+	if (before === 0) return now === 0 ? 0 : null;
+	return ((now - before) / before) * 100;
 }

@@ -72,6 +72,18 @@ const Settings = z.object({
 	TIANSHU_COCKPIT_SCENES: filePath.optional(),
 	TIANSHU_LIVE_FLOOR_MS: positiveInt('milliseconds').default(1000),
 	TIANSHU_LIVE_CEILING_MS: positiveInt('milliseconds').default(15_000),
+	/**
+	 * The simulated volume, events per second on average: the history `tianshu start` generates on first
+	 * start and the live feed after it share it, so 同比 compares like with like. 400 days of history are
+	 * ≈ 25 M lines per event/s (the default makes ≈ 2.5 M, a few minutes on 2 cores).
+	 */
+	TIANSHU_SIMULATE_RATE: z.coerce
+		.number({ error: 'must be a number of events per second' })
+		.positive('must be above 0')
+		.max(1000, 'must be at most 1000 events per second')
+		.default(0.1),
+	/** Set by `tianshu start` for the web server: the first-start history's progress file (the cockpit's 历史数据加载中 banner). */
+	TIANSHU_HISTORY_PROGRESS: filePath.optional(),
 	/** Sign-in sessions (src/lib/server/auth): idle and absolute expiry. */
 	TIANSHU_SESSION_IDLE_MINUTES: positiveInt('minutes')
 		.max(7 * 24 * 60, 'must be at most 10080 (7 days)')

@@ -3,16 +3,18 @@ import { PlanError } from '../../planner/plan.ts';
 import { dataAsOf } from '../../queries/cockpit/freshness.ts';
 import { childRegions, regionsByCode } from '../../queries/regions/index.ts';
 import { assertInScope, inScope, levelOf } from '../../scope.ts';
+import { historyStatus } from '../history.ts';
 import { parallel, type Ctx } from './shared.ts';
 
 /** The region, its path from the nation, the sub-regions the caller may open, and how fresh the feed is. */
 export async function header(ctx: Ctx, adcode: number): Promise<HeaderPanel> {
 	assertInScope(adcode, ctx.scope); // the scope, before anything is read
 	const chain = [adcode, Math.floor(adcode / 100) * 100, Math.floor(adcode / 10000) * 10000].filter((c, i, a) => c !== 0 && a.indexOf(c) === i);
-	const [regions, children, asOf] = await parallel(
+	const [regions, children, asOf, history] = await parallel(
 		() => regionsByCode(ctx, chain),
 		() => childRegions(ctx, adcode),
-		() => dataAsOf(ctx)
+		() => dataAsOf(ctx),
+		() => historyStatus(ctx)
 	);
 	const byCode = new Map(regions.map((r) => [r.adcode, r]));
 	const self = adcode === 0 ? { adcode: 0, name: '全国', short_name: '全国' } : byCode.get(adcode);
@@ -23,6 +25,7 @@ export async function header(ctx: Ctx, adcode: number): Promise<HeaderPanel> {
 		region: { adcode, name: self.name, shortName: self.short_name, level: levelOf(adcode) },
 		path: adcode === 0 ? path.slice(0, 1) : path,
 		children: visible,
-		dataAsOf: asOf
+		dataAsOf: asOf,
+		history
 	};
 }
