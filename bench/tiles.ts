@@ -27,6 +27,7 @@ import { watermarkOf } from '../src/lib/server/api/server-context.ts';
 import { windowRange } from '../src/lib/server/api/routers/live.ts';
 import type { QueryInput } from '../src/lib/server/planner/request.ts';
 import { durations, percentile } from './measure.ts';
+import { beijingIso } from '../src/lib/time/timestamps.ts';
 import { spawnAppDb } from '../src/lib/server/appdb/embedded/spawn.ts';
 import { createAppDb } from '../src/lib/server/appdb/client.ts';
 import { migrateAppDb } from '../src/lib/server/appdb/migrator.ts';
@@ -119,7 +120,7 @@ async function freshness(url: string, database: string, wh: Warehouse): Promise<
 	let last = (await it.next()).value![1].series[0]?.total.caseVolume ?? 0;
 	const times: number[] = [];
 	for (let i = 0; i < 20; i++) {
-		const ts = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
+		const ts = beijingIso(Date.now());
 		const event = {
 			type: 'case',
 			event_id: `fresh-${i}-${Date.now()}`,

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp } from '../contract/events.ts';
+import { beijingIso, parseTimestamp } from '../../src/lib/time/timestamps.ts';
 import { IngestEvent } from '../contract/events.ts';
-import { Simulator, beijingIso } from './simulator.ts';
+import { Simulator } from './simulator.ts';
 import { loadScope } from './sim-regions.ts';
 
 const reference = path.resolve(import.meta.dirname, '../reference');

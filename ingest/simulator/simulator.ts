@@ -19,16 +19,14 @@
  * Events are produced in time order through a queue of scheduled follow-ups.
  */
 import { addWorkingDays, beijingDate, endOfBeijingDay, isWorkingDay } from '../../src/lib/time/working-days.ts';
+import { BEIJING_OFFSET_MS as BEIJING, DAY_MS as DAY, HOUR_MS as HOUR } from '../../src/lib/time/beijing-time.ts';
+import { MINUTE_MS as MINUTE } from '../../src/lib/time/windows.ts';
+import { beijingIso } from '../../src/lib/time/timestamps.ts';
 import { CATALOGUE, HOTLINE_TOPICS, NEGATIVE_REASONS, POSITIVE_TAGS, type ServiceItem } from './catalogue.ts';
 import { Random, Weighted } from '../../src/lib/random.ts';
 import type { SimRegion, ProvinceEconomy } from './sim-regions.ts';
 import { calibrate, loadNationalRecord, StatisticsModel, type Calibration } from './statistics.ts';
 import path from 'node:path';
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const BEIJING = 8 * HOUR;
 
 export type SimEvent = Record<string, unknown> & { type: string; ts?: string; release_ts?: string };
 
@@ -107,11 +105,6 @@ class Queue {
 		}
 		return top;
 	}
-}
-
-/** ISO 8601 in Beijing time with its offset, as Chinese platforms write it. */
-export function beijingIso(ms: number): string {
-	return `${new Date(ms + BEIJING).toISOString().slice(0, 23)}+08:00`;
 }
 
 /** Beijing hour of day, fractional. */

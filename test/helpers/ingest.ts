@@ -11,7 +11,7 @@ import { seed } from '../../src/lib/server/seed/seed.ts';
 import { projectRoot, tianshuBin } from '../../src/lib/server/warehouse/embedded/spawn.ts';
 import { Simulator } from '../../ingest/simulator/simulator.ts';
 import { loadScope } from '../../ingest/simulator/sim-regions.ts';
-import { parseTimestamp } from '../../ingest/contract/events.ts';
+import { parseTimestamp } from '../../src/lib/time/timestamps.ts';
 import { createWarehouse } from '../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 import { freshDatabase } from './warehouse.ts';

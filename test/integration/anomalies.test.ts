@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Simulator } from '../../ingest/simulator/simulator.ts';
 import { loadScope } from '../../ingest/simulator/sim-regions.ts';
-import { parseTimestamp } from '../../ingest/contract/events.ts';
+import { parseTimestamp } from '../../src/lib/time/timestamps.ts';
 import { projectRoot } from '../../src/lib/server/warehouse/embedded/spawn.ts';
 import { computePanel } from '../../src/lib/server/cockpit/panels.ts';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTimestamp } from './timestamps.ts';
+import { beijingIso, parseTimestamp } from './timestamps.ts';
 import { clickhouseDateTime, clickhouseDateTime64 } from './clickhouse-params.ts';
 
 // Expected instants written by hand as UTC fields: Beijing is UTC+8, so 14:32 Beijing is 06:32 UTC.
@@ -36,6 +36,14 @@ describe('contract timestamps', () => {
 		''
 	])('refuses %s', (text) => {
 		expect(parseTimestamp(text)).toBeNaN();
+	});
+});
+
+describe('contract timestamps written in Beijing time', () => {
+	it('adds eight hours and says so', () => {
+		expect(beijingIso(Date.UTC(2026, 10, 22, 6, 32, 5, 7))).toBe('2026-11-22T14:32:05.007+08:00');
+		// 16:00 UTC is the next Beijing day's midnight.
+		expect(beijingIso(Date.UTC(2025, 11, 31, 16, 0))).toBe('2026-01-01T00:00:00.000+08:00');
 	});
 });
 

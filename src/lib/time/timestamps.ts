@@ -1,7 +1,7 @@
 /**
  * Contract timestamps (the ingest contract, README "Ingest"): ISO 8601, read as
  * Beijing time when they carry no offset (what Chinese source systems write),
- * returned as epoch ms. Pure and browser-safe; the planner's request and the CLI
+ * returned as epoch ms; and the form the simulator writes. Pure and browser-safe; the planner's request and the CLI
  * read their times through it too.
  */
 import { BEIJING_OFFSET_MS } from './beijing-time.ts';
@@ -89,4 +89,9 @@ export function parseTimestamp(text: string): number {
 		offsetMin = (zone[0] === '-' ? -1 : 1) * (+digits.slice(1, 3) * 60 + +digits.slice(3, 5));
 	}
 	return Date.UTC(y, mo - 1, d, h, mi, sec, frac) - offsetMin * 60_000;
+}
+
+/** An instant as a contract timestamp in Beijing time with its offset, as Chinese platforms write it: 'YYYY-MM-DDTHH:MM:SS.mmm+08:00'. */
+export function beijingIso(ms: number): string {
+	return `${new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 23)}+08:00`;
 }
