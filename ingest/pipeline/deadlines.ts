@@ -16,8 +16,14 @@ const regionKey = z.string().regex(/^[1-8]\d{5}$/, 'keys must be GB/T 2260 codes
 /** 'HH:MM', or null for none (a county may lift its province's cut-off). */
 const cutoff = z
 	.string()
-	.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a cut-off is a time of day HH:MM (00:00–23:59), or null for none')
-	.transform(parseCutoff)
+	.transform((text, ctx) => {
+		try {
+			return parseCutoff(text);
+		} catch {
+			ctx.addIssue({ code: 'custom', message: 'a cut-off is a time of day HH:MM (00:00–23:59), or null for none' });
+			return z.NEVER;
+		}
+	})
 	.nullable();
 
 export const DeadlineConfig = z.object({

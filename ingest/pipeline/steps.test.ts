@@ -277,6 +277,17 @@ describe('deadlines', () => {
 				write('cutoff-key.json', JSON.stringify({ negativeReviewRectifyDays: { default: 5 }, receiptCutoff: { default: null, regions: { '44': '17:00' } } }))
 			)
 		).toThrow(/receiptCutoff\.regions/);
+		const rectify = (regions: object, days = 5) => write('r.json', JSON.stringify({ negativeReviewRectifyDays: { default: days, regions } }));
+		for (const key of ['4403', '4403001', 'x44030', '44030x', '940300'])
+			expect(() => DeadlinePolicy.load(rectify({ [key]: 7 })), key).toThrow(/negativeReviewRectifyDays\.regions/);
+		expect(() => DeadlinePolicy.load(rectify({}, 61))).toThrow(/default/);
+		expect(DeadlinePolicy.load(rectify({}, 60)).rectifyDays(440305, 440300, 440000)).toBe(60);
+		expect(() => DeadlinePolicy.load(rectify({ '440300': 0 }, 0))).toThrow(
+			/r\.json: negativeReviewRectifyDays\.default: .*; negativeReviewRectifyDays\.regions\.440300: /
+		);
+		for (const bad of ['17:00x', 'x17:00', '24:00', '17:60', '3:00', '1a:00', '17:0a'])
+			expect(() => new DeadlinePolicy({ negativeReviewRectifyDays: { default: 5 }, receiptCutoff: { default: bad } }), bad).toThrow(/HH:MM/);
+		expect(new DeadlinePolicy({ negativeReviewRectifyDays: { default: 5 }, receiptCutoff: { default: '23:59' } }).receiptCutoff(1, 1, 1)).toBe(1439);
 		expect(
 			DeadlinePolicy.load(write('no-cutoff.json', JSON.stringify({ negativeReviewRectifyDays: { default: 5 } }))).receiptCutoff(440305, 440300, 440000)
 		).toBeNull();
