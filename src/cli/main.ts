@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	user: async () => (await import('./user.ts')).userCommand,
 	wall: async () => (await import('./wall.ts')).wallCommand,
 	rollups: async () => (await import('./rollups.ts')).rollupsCommand,
+	deadlines: async () => (await import('./deadlines.ts')).deadlinesCommand,
 	verify: async () => (await import('./verify.ts')).verifyCommand
 };
 
@@ -36,6 +37,7 @@ const summaries: Record<string, string> = {
 	user: 'accounts: add (password from stdin), list, disable, enable, reset, set role or regions',
 	wall: 'wall-screen tokens: issue (prints a token once), list, revoke',
 	rollups: 'rebuild the rollups from the raw tables, each event id once',
+	deadlines: 'reapply the deadline rule to stored cases and 差评, then rebuild the rollups',
 	verify: 'recount the cockpit figures from the raw events and compare (数据核验)'
 };
 
