@@ -23,7 +23,9 @@ import { cookiesOf, principalFrom } from '../../src/lib/server/auth/door.ts';
 import { authLimits } from '../../src/lib/server/auth/limits.ts';
 import { ROLES, scopeOf } from '../../src/lib/server/auth/principal.ts';
 import { startAppDb, type TestAppDb } from '../helpers/appdb.ts';
-import { cookiesByRole } from '../helpers/auth.ts';
+import { cookiesByRole, createTestUser, sessionCookie } from '../helpers/auth.ts';
+import { issueWallToken, WALL_COOKIE } from '../../src/lib/server/auth/wall-tokens.ts';
+import { resetPassword } from '../../src/lib/server/auth/users.ts';
 import { createWarehouse, type Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
@@ -506,6 +508,162 @@ describe('the users of a city (regions 440300)', () => {
 				}
 			).data.kpis.find((k) => k.code === 'caseVolume')
 		).toBeTruthy();
+	});
+});
+
+/**
+ * The role × procedure matrix, written here by hand from the issue (leader: the
+ * cockpit; analyst: analysis; evaluator: evaluation; service_manager: 好差评 and
+ * 12345; admin: ingest health; a wall token: its cockpit only) — not read from
+ * auth/access.ts, which it checks. Letters: L A E S D (admin) W (wall).
+ */
+const MATRIX: Record<string, string> = {
+	'indicators.catalogue': 'LAESD',
+	'indicators.query': 'LAES',
+	'regions.get': 'LAESD',
+	'regions.children': 'LAESD',
+	'live.query': 'LAS',
+	'ingest.health': 'D',
+	'economy.overview': 'LAE',
+	'cockpit.picture': 'LW',
+	'cockpit.panel': 'LW',
+	'cockpit.live': 'LW',
+	'reviews.overview': 'LAES',
+	'hotline.overview': 'LAS'
+};
+const LETTER = { leader: 'L', analyst: 'A', evaluator: 'E', service_manager: 'S', admin: 'D' } as const;
+
+describe('the role × procedure matrix, over HTTP with real sessions and a real wall token', () => {
+	let served: Served;
+	const callers: Record<string, string> = {};
+	beforeAll(async () => {
+		served = await serve([0]);
+		const byRole = await signedIn.get('0')!;
+		for (const role of ROLES) callers[LETTER[role]] = byRole[role];
+		const { token } = await issueWallToken(appdb.db, { name: 'matrix-wall', adcode: 0, createdBy: 'test' });
+		callers.W = `${WALL_COOKIE}=${token}`;
+		// Nobody: a browser without a session (a cookie that is not one).
+		callers['-'] = 'theme=dark';
+	}, 120_000);
+	afterAll(async () => close(served));
+
+	it('lists every procedure of the router', () => {
+		expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(appRouter._def.procedures).sort());
+	});
+
+	it('allows each procedure exactly to the callers the matrix names: 200; others 403, nobody 401', { timeout: 300_000 }, async () => {
+		const outcomes: string[] = [];
+		for (const path of PATHS)
+			for (const [who, cookie] of Object.entries(callers)) {
+				const headers: Record<string, string> = { cookie };
+				if (SUBSCRIPTIONS.has(path)) headers.accept = 'text/event-stream';
+				const r = await call(served.url, path, input(VALID[path]), { headers });
+				const expected = who === '-' ? 401 : MATRIX[path]!.includes(who) ? 200 : 403;
+				outcomes.push(`${path} ${who} ${r.status}${r.status === expected ? '' : ` (expected ${expected}: ${r.text.slice(0, 160)})`}`);
+				if (r.status !== 200) {
+					expect(errorsOf(r.body)[0]!.message, `${path} ${who}`).toMatch(expected === 401 ? /请先登录/ : /无权/);
+					expectSafe(r, served, `${path} ${who}`);
+				}
+			}
+		expect(outcomes.filter((o) => o.includes('expected'))).toEqual([]);
+		expect(outcomes).toHaveLength(PATHS.length * 7);
+	});
+
+	it('refuses a user who must change their password everything until they do', async () => {
+		const user = await createTestUser(appdb.db, 'analyst', [0]);
+		const { password } = await resetPassword(appdb.db, user.name);
+		const cookie = await sessionCookie(appdb.db, { name: user.name, password });
+		const r = await call(served.url, 'indicators.catalogue', '', { headers: { cookie } });
+		expect(r.status).toBe(403);
+		expect(errorsOf(r.body)[0]!.message).toContain('请先修改初始密码');
+	});
+});
+
+/**
+ * A user of 深圳 (440300) crafting calls for other regions — a sibling city, the
+ * province, the nation, a county of another city, tampered codes — through every
+ * procedure and live topic that takes a region: refused, and no reply carries a
+ * row of a region outside 深圳 (published statistics of the regions above it excepted).
+ */
+describe('crafted calls of a city user for other regions', () => {
+	let served: Served;
+	beforeAll(async () => {
+		served = await serve([440300]);
+	}, 120_000);
+	afterAll(async () => close(served));
+
+	/** Every region code anywhere in a reply. */
+	function codesIn(value: unknown, out: number[] = []): number[] {
+		if (Array.isArray(value)) for (const v of value) codesIn(v, out);
+		else if (value && typeof value === 'object')
+			for (const [k, v] of Object.entries(value)) {
+				// An error's JSON-RPC code (-32003) is no region.
+				if (k === 'error') continue;
+				// A query's series are keyed by their dimension values (the region among them).
+				if (k === 'key' && v && typeof v === 'object') for (const d of Object.values(v)) if (typeof d === 'number' && d >= 110000) out.push(d);
+				if (/^(adcode|code|regionCode|province_code|city_code)$/.test(k) && typeof v === 'number' && (k !== 'code' || v >= 110000)) out.push(v);
+				else codesIn(v, out);
+			}
+		return out;
+	}
+	const inside = (c: number) => c === 440300 || Math.floor(c / 100) * 100 === 440300;
+	const above = (c: number) => c === 0 || c === 440000;
+
+	const OTHERS = [440100, 440000, 0, 440103, 450000, 110101];
+	const TAMPERED: unknown[] = [440300.5, '440300', -440300, 4403000, 1440300, 44030, '0x6b6cc', null, [440300], { adcode: 440300 }];
+	/** The procedures with a region, and how to put one into their valid input. */
+	const withRegion: Record<string, (adcode: unknown) => unknown> = {
+		'indicators.query': (a) => ({ ...(VALID['indicators.query'] as object), region: { adcode: a, by: 'children' } }),
+		'regions.get': (a) => ({ adcode: a }),
+		'regions.children': (a) => ({ adcode: a }),
+		'live.query': (a) => ({ window: 'today', query: { indicators: ['caseVolume'], grain: 'total', region: { adcode: a } } }),
+		'economy.overview': (a) => ({ adcode: a, year: Number(today.slice(0, 4)) }),
+		'cockpit.panel': (a) => ({ adcode: a, panel: 'map' }),
+		'cockpit.picture': (a) => ({ adcode: a, mapIndicators: ['caseVolume'] }),
+		'cockpit.live': (a) => ({ adcode: a, panels: ['map', 'rankings'] }),
+		'reviews.overview': (a) => ({ adcode: a }),
+		'hotline.overview': (a) => ({ adcode: a, days: 7 })
+	};
+
+	it('covers every procedure that takes a region', () => {
+		expect(Object.keys(withRegion).sort()).toEqual(PATHS.filter((p) => p !== 'indicators.catalogue' && p !== 'ingest.health').sort());
+	});
+
+	it('gets 403 or 400 for other regions and tampered codes, and no reply holds a row of another region', { timeout: 300_000 }, async () => {
+		const leaks: string[] = [];
+		for (const [path, make] of Object.entries(withRegion))
+			for (const adcode of [...OTHERS, ...TAMPERED]) {
+				const headers: Record<string, string> = SUBSCRIPTIONS.has(path) ? { accept: 'text/event-stream' } : {};
+				const r = await call(served.url, path, input(make(adcode)), { headers });
+				const what = `${path} ${JSON.stringify(adcode)}`;
+				expectSafe(r, served, what);
+				// Published statistics of the regions above may be read; navigation answers with what is visible (nothing, for a sibling).
+				const publishedAbove = typeof adcode === 'number' && above(adcode) && path === 'economy.overview';
+				const navigation = typeof adcode === 'number' && path.startsWith('regions.') && r.status === 200;
+				if (!publishedAbove && !navigation) expect([400, 403, 404], `${what}: ${r.text.slice(0, 200)}`).toContain(r.status);
+				const outside = codesIn(r.body).filter((c) => !inside(c) && !above(c));
+				if (outside.length) leaks.push(`${what}: ${[...new Set(outside)].join(',')}`);
+			}
+		expect(leaks).toEqual([]);
+	});
+
+	it('sees only 深圳 in its own replies: the map, the rankings and the children hold 深圳 and its counties only', { timeout: 120_000 }, async () => {
+		for (const [path, v] of [
+			['cockpit.panel', { adcode: 440300, panel: 'map' }],
+			['cockpit.panel', { adcode: 440300, panel: 'rankings' }],
+			['indicators.query', { ...(VALID['indicators.query'] as object), region: { adcode: 440300, by: 'children' } }],
+			['regions.children', { adcode: 440000 }]
+		] as const) {
+			const r = await call(served.url, path, input(v));
+			expect(r.status, `${path}: ${r.text.slice(0, 200)}`).toBe(200);
+			const codes = codesIn(r.body);
+			// The reply names regions at all (else the check below would pass on nothing; this feed has no reviews to rank).
+			if (!JSON.stringify(v).includes('rankings')) expect(codes.some(inside), `${path}: ${r.text.slice(0, 200)}`).toBe(true);
+			expect(
+				codes.filter((c) => !inside(c) && !above(c)),
+				path
+			).toEqual([]);
+		}
 	});
 });
 
