@@ -18,13 +18,11 @@ export type PiiKind = 'mobile' | 'landline' | 'id_number' | 'bank_card' | 'email
 
 const STAR = '*';
 
-/** Full-width ASCII forms (U+FF01–FF5E), the ideographic space and dashes as their ASCII forms: one UTF-16 unit each, so indices stay. */
+/** Full-width ASCII forms (U+FF01–FF5E) as ASCII, the ideographic space and dashes as a space (a separator): one UTF-16 unit each, so indices stay. */
 function halfWidth(text: string): string {
 	return text.replace(/[\uFF01-\uFF5E\u3000\u2013\u2014]/g, (c) => {
 		const code = c.charCodeAt(0);
-		if (code === 0x3000) return ' ';
-		if (code < 0x3000) return '-';
-		return String.fromCharCode(code - 0xfee0);
+		return code < 0xff00 ? ' ' : String.fromCharCode(code - 0xfee0);
 	});
 }
 
@@ -63,12 +61,10 @@ interface Chunk {
 	at: number[];
 }
 
-/** Which digits of a candidate to star, or undefined when it is no personal number. */
-function starsFor(d: string, endsWithX: boolean, wholeGroup: boolean, afterPhoneWord: boolean): [from: number, to: number] | undefined {
+/** Which characters of a candidate to star, or undefined when it is no personal number. A trailing X fails every rule but the ID's. */
+function starsFor(d: string, wholeGroup: boolean, afterPhoneWord: boolean): [from: number, to: number] | undefined {
 	const n = d.length;
-	// A trailing X makes it an ID number or nothing.
-	if (endsWithX) return isValidIdNumber(d) ? [6, 14] : undefined;
-	if (n === 18 && isValidIdNumber(d)) return [6, 14];
+	if (isValidIdNumber(d)) return [6, 14];
 	if (n >= 16 && isLuhnValid(d)) return [4, n - 4];
 	// 1[3-9] + 9 digits, after +86 / 0086 too.
 	if (/^(?:0086|86)?1[3-9]\d{9}$/.test(d)) return [n - 8, n - 4];
@@ -79,7 +75,7 @@ function starsFor(d: string, endsWithX: boolean, wholeGroup: boolean, afterPhone
 }
 
 /** Indices of the digits to star in one digit group. */
-function maskGroup(chunks: Chunk[], endsWithX: boolean, afterPhoneWord: boolean, stars: number[]): void {
+function maskGroup(chunks: Chunk[], afterPhoneWord: boolean, stars: number[]): void {
 	let i = 0;
 	while (i < chunks.length) {
 		// The longest candidate starting at chunk i that is a personal number wins.
@@ -88,8 +84,7 @@ function maskGroup(chunks: Chunk[], endsWithX: boolean, afterPhoneWord: boolean,
 		for (let j = i; j < chunks.length && d.length + chunks[j]!.digits.length <= MAX_DIGITS; j++) candidates.push((d += chunks[j]!.digits));
 		let matched = false;
 		for (let j = i + candidates.length - 1; j >= i && !matched; j--) {
-			const last = j === chunks.length - 1;
-			const range = starsFor(candidates[j - i]!, last && endsWithX, i === 0 && last, afterPhoneWord);
+			const range = starsFor(candidates[j - i]!, i === 0 && j === chunks.length - 1, afterPhoneWord);
 			if (!range) continue;
 			const at = chunks.slice(i, j + 1).flatMap((c) => c.at);
 			for (let k = range[0]; k < range[1]; k++) stars.push(at[k]!);
@@ -105,12 +100,11 @@ function maskNumbers(text: string): string {
 	const stars: number[] = [];
 	for (const m of norm.matchAll(DIGIT_GROUP)) {
 		const start = m.index;
-		const endsWithX = /x$/i.test(m[0]);
 		const chunks: Chunk[] = [];
 		let chunk: Chunk | undefined;
-		for (let k = 0; k < m[0].length; k++) {
-			const c = m[0][k]!;
-			if (c >= '0' && c <= '9') {
+		// Digits, and the X the group may end with, are a chunk's; a separator ends it.
+		[...m[0]].forEach((c, k) => {
+			if (/[\dX]/i.test(c)) {
 				chunk ??= { digits: '', at: [] };
 				chunk.digits += c;
 				chunk.at.push(start + k);
@@ -118,16 +112,10 @@ function maskNumbers(text: string): string {
 				chunks.push(chunk);
 				chunk = undefined;
 			}
-		}
+		});
 		if (chunk) chunks.push(chunk);
-		if (endsWithX) {
-			const last = chunks.at(-1)!;
-			last.digits += 'X';
-			last.at.push(start + m[0].length - 1);
-		}
-		maskGroup(chunks, endsWithX, PHONE_WORD.test(norm.slice(Math.max(0, start - 10), start)), stars);
+		maskGroup(chunks, PHONE_WORD.test(norm.slice(Math.max(0, start - 10), start)), stars);
 	}
-	if (stars.length === 0) return text;
 	let out = '';
 	let from = 0;
 	for (const s of stars) {
@@ -137,7 +125,8 @@ function maskNumbers(text: string): string {
 	return out + text.slice(from);
 }
 
-const EMAIL = /[A-Za-z0-9][\w.%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+/** The domain is kept as written, so this only has to find where an address is: a local part, @, a name with a dot and letters after the last. */
+const EMAIL = /[A-Za-z0-9][\w.%+-]*@[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z]{2,}/g;
 
 function maskEmails(text: string): string {
 	const norm = halfWidth(text);
