@@ -5,6 +5,8 @@
  */
 import { EVENT_TYPES, IngestEvent, periodStart, type CaseEvent, type EventType } from '../contract/events.ts';
 import { dueDate, dueInstant } from '../../src/lib/time/deadlines.ts';
+import { DAY_MS } from '../../src/lib/time/beijing-time.ts';
+import { clickhouseDateTime64 as chTime } from '../../src/lib/time/clickhouse-params.ts';
 import type { RegionIndex } from './regions.ts';
 import type { DeadlinePolicy } from './deadlines.ts';
 import { storedText } from '../../src/lib/privacy/mask.ts';
@@ -66,7 +68,7 @@ export interface StepContext {
 /** Events older than this are refused as mistakes (epoch 0, 1970 defaults). */
 export const OLDEST_ACCEPTED = Date.UTC(2000, 0, 1);
 /** Clock skew tolerated for events from the future. */
-export const FUTURE_TOLERANCE_MS = 24 * 3600_000;
+export const FUTURE_TOLERANCE_MS = DAY_MS;
 /**
  * Clock skew tolerated for a release time (indicators, targets): a figure is
  * published when it is released, so a release time ahead of now would keep a
@@ -138,27 +140,8 @@ export function normalise(e: IngestEvent, ctx: StepContext): IngestEvent | Refus
 	return e;
 }
 
-const DAY_MS = 86_400_000;
-const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-let prefixDay = NaN;
-let prefix = '';
-
-/** 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, as DateTime64(3, 'UTC') reads it. Hot: one per row. */
-export function chTime(ms: number): string {
-	const day = Math.floor(ms / DAY_MS);
-	if (day !== prefixDay) {
-		prefixDay = day;
-		prefix = `${new Date(day * DAY_MS).toISOString().slice(0, 10)} `;
-	}
-	let rest = ms - day * DAY_MS;
-	const h = Math.floor(rest / 3_600_000);
-	rest -= h * 3_600_000;
-	const m = Math.floor(rest / 60_000);
-	rest -= m * 60_000;
-	const sec = Math.floor(rest / 1000);
-	return `${prefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[Math.round(rest - sec * 1000)]}`;
-}
+// The rows' DateTime64(3, 'UTC') form is src/lib/time's; exported under the pipeline's name for worker.ts and steps.test.ts.
+export { chTime };
 
 /** Submission, deadline (the one rule, src/lib/time/deadlines.ts) and outcome of a case event. */
 function caseFacts(e: CaseEvent, cutoff: number | null) {

@@ -53,6 +53,11 @@ describe('ClickHouse time parameters', () => {
 	it('DateTime64(3): UTC with milliseconds', () => {
 		expect(clickhouseDateTime64(t)).toBe('2026-11-01 16:00:05.678');
 		expect(clickhouseDateTime64(Date.UTC(2026, 0, 1))).toBe('2026-01-01 00:00:00.000');
+		expect(clickhouseDateTime64(Date.UTC(2026, 0, 2, 3, 4, 5, 6))).toBe('2026-01-02 03:04:05.006');
+		// The last millisecond of a day, then the first of the next (the cached date part must move on).
+		expect(clickhouseDateTime64(Date.UTC(2024, 1, 28, 23, 59, 59, 999))).toBe('2024-02-28 23:59:59.999');
+		expect(clickhouseDateTime64(Date.UTC(2024, 1, 29))).toBe('2024-02-29 00:00:00.000');
+		expect(clickhouseDateTime64(Date.UTC(2024, 1, 28, 12))).toBe('2024-02-28 12:00:00.000');
 	});
 
 	it('DateTime: UTC whole seconds, the milliseconds dropped', () => {
