@@ -9,6 +9,8 @@ export default defineConfig({
 	test: {
 		pool: 'forks',
 		include: ['src/**/*.test.ts', 'ingest/**/*.test.ts'],
-		testTimeout: 60_000
+		testTimeout: 60_000,
+		// fast-check properties try a tenth of their cases per mutant (test/helpers/property-runs.ts).
+		provide: { propertyRunsScale: 0.1 }
 	}
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatChange, formatCount, formatHours, formatRate, formatYi } from './number.ts';
+import { runs } from '../../../test/helpers/property-runs.ts';
 
 describe('Chinese number formats', () => {
 	it.each([
@@ -98,7 +99,7 @@ describe('formats round-trip (fast-check)', () => {
 				// The unit is the largest that keeps the number shown under 10 000.
 				expect(Math.abs(Number(s.replace(/[万亿,]/g, '')))).toBeLessThanOrEqual(s.endsWith('亿') ? Infinity : 9999.5);
 			}),
-			{ numRuns: 500 }
+			{ numRuns: runs(500) }
 		);
 	});
 
@@ -110,7 +111,7 @@ describe('formats round-trip (fast-check)', () => {
 				const precision = n > 99 && n < 100 ? 0.005 : 0.05;
 				expect(Math.abs(Number(s.slice(0, -1)) - n)).toBeLessThanOrEqual(precision + 1e-9);
 			}),
-			{ numRuns: 500 }
+			{ numRuns: runs(500) }
 		);
 	});
 
@@ -131,7 +132,7 @@ describe('formats round-trip (fast-check)', () => {
 					}
 				}
 			),
-			{ numRuns: 500 }
+			{ numRuns: runs(500) }
 		);
 	});
 });

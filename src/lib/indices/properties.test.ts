@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compute, evaluate, explain, normaliseAll, prepare } from './engine.ts';
 import { parseMethodology, type Methodology } from './methodology.ts';
 import { seekTarget, whatIf } from './simulate.ts';
+import { runs } from '../../../test/helpers/property-runs.ts';
 
 const normalisations = fc.constantFrom(
 	{ kind: 'minMax' as const },
@@ -70,7 +71,7 @@ describe('properties', () => {
 				const after = compute(methodology, raised).units[u]!.score!;
 				expect(after).toBeGreaterThanOrEqual(before - 1e-9);
 			}),
-			{ numRuns: 300 }
+			{ numRuns: runs(300) }
 		);
 	});
 
@@ -85,7 +86,7 @@ describe('properties', () => {
 				const raised = rows.map((r, i) => (i === u ? { ...r, [`c${k}`]: (r[`c${k}`] as number) + raise } : r));
 				expect(compute(methodology, raised).units[u]!.rank!).toBeLessThanOrEqual(before);
 			}),
-			{ numRuns: 300 }
+			{ numRuns: runs(300) }
 		);
 	});
 
@@ -102,7 +103,8 @@ describe('properties', () => {
 					const rows = table.map((values, i) => ({ unit: `u${i}`, ...Object.fromEntries(values.map((v, k) => [`c${k}`, v])) }));
 					compute(m, rows).units.forEach((u, i) => expect(u.score!).toBeCloseTo(table[i]!.reduce((s, v) => s + v, 0) / 4, 9));
 				}
-			)
+			),
+			{ numRuns: runs(100) }
 		);
 	});
 
@@ -129,7 +131,7 @@ describe('properties', () => {
 					expect(after).toBeGreaterThanOrEqual(before);
 				}
 			),
-			{ numRuns: 300 }
+			{ numRuns: runs(300) }
 		);
 	});
 
@@ -152,7 +154,7 @@ describe('properties', () => {
 				const sign = Math.sign(value - (u.c0 as number)) * ((methodology.root.children[0] as { polarity: string }).polarity === 'positive' ? 1 : -1);
 				expect(Math.sign(mine.scoreDelta!) * sign).toBeGreaterThanOrEqual(0);
 			}),
-			{ numRuns: 200 }
+			{ numRuns: runs(200) }
 		);
 	});
 
@@ -170,7 +172,7 @@ describe('properties', () => {
 				expect(e.contributions.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 9);
 				expect(e.contributions.reduce((s, c) => s + c.points, 0)).toBeCloseTo(e.score, 6);
 			}),
-			{ numRuns: 200 }
+			{ numRuns: runs(200) }
 		);
 	});
 
@@ -200,7 +202,7 @@ describe('properties', () => {
 				const applied = rows.map((row) => (row.unit !== unit ? row : { ...row, ...Object.fromEntries(r.changes.map((c) => [c.column, c.to])) }));
 				expect(compute(methodology, applied).units.find((x) => x.unit === unit)!.rank!).toBeLessThanOrEqual(rank);
 			}),
-			{ numRuns: 150 }
+			{ numRuns: runs(150) }
 		);
 	});
 });
