@@ -9,9 +9,6 @@ import { z } from 'zod';
 import { ADCODE_MAX, ADCODE_MIN } from '../../src/lib/regions/index.ts';
 import { parseTimestamp } from '../../src/lib/time/timestamps.ts';
 
-// Callers that other work in progress still imports from here (src/cli/simulate.ts, src/cli/verify.ts, the simulator's test): import from src/lib/time/timestamps.ts.
-export { parseTimestamp };
-
 export const EVENT_TYPES = ['case', 'review', 'review_action', 'ticket', 'indicator', 'warning', 'target'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -5,7 +5,8 @@ import { UsageError } from './command.ts';
 import { parseOptions } from './args.ts';
 import { referenceDir } from './paths.ts';
 import { createLogger } from '../lib/server/log/logger.ts';
-import { parseTimestamp } from '../../ingest/contract/events.ts';
+import { parseTimestamp } from '../lib/time/timestamps.ts';
+import { DAY_MS } from '../lib/time/beijing-time.ts';
 import { Simulator } from '../../ingest/simulator/simulator.ts';
 import { loadScope } from '../../ingest/simulator/sim-regions.ts';
 
@@ -114,7 +115,7 @@ Options:
 		} else if (o.days !== undefined) {
 			const days = Number(o.days);
 			if (!(days >= 0)) throw new UsageError('--days must be a number of days');
-			from = now - days * 86_400_000;
+			from = now - days * DAY_MS;
 		}
 		// Events on standard output: the log goes to standard error.
 		const logger = createLogger('simulate', { toStderr: !o.out });
@@ -177,7 +178,7 @@ Options:
 			await write(lines);
 		}
 		// A day at a time, so the progress file (and the cockpit's banner) moves as the days are written.
-		for (let t = Math.min(from + 86_400_000, to); ; t = Math.min(t + 86_400_000, to)) {
+		for (let t = Math.min(from + DAY_MS, to); ; t = Math.min(t + DAY_MS, to)) {
 			await drain(t);
 			progress(t, false);
 			if (t >= to) break;

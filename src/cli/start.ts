@@ -15,10 +15,10 @@ import { readFileSync } from 'node:fs';
 import { appDbFiles, embeddedUrl } from '../lib/server/appdb/config.ts';
 import { processEnv, setting } from '../lib/server/config.ts';
 import { lastEventTime, type HistoryProgress } from './simulate.ts';
+import { DAY_MS } from '../lib/time/beijing-time.ts';
 
 /** The volume setting's default, for the usage text. */
 const DEFAULT_RATE = setting('TIANSHU_SIMULATE_RATE', {});
-const DAY_MS = 86_400_000;
 
 const bin = path.join(projectRoot, 'bin', 'tianshu.js');
 

@@ -1,6 +1,7 @@
 /**
  * What every statement in queries/ shares: the caller (its warehouse and scope),
- * one way to read rows, and the bound forms of instants ClickHouse receives.
+ * one way to read rows, and the guard for names that cannot be bound. The forms of
+ * instants ClickHouse receives are src/lib/time/clickhouse-params.ts.
  */
 import type { Context } from '../api/context.ts';
 
@@ -15,10 +16,6 @@ export async function rows<T>(ctx: Pick<QueryCtx, 'warehouse'>, sql: string, par
 
 /** WHERE terms (from regionFilter) to append after a first condition. */
 export const andAll = (terms: string[]) => terms.map((c) => `AND ${c}`).join(' ');
-
-// The forms of instants ClickHouse receives are in src/lib/time/clickhouse-params.ts. These two names are kept
-// only for queries/verify/raw.ts (in progress in another change): import clickhouseDateTime64 / clickhouseDateTime there.
-export { clickhouseDateTime64 as utcMillis, clickhouseDateTime as utcSeconds } from '../../time/clickhouse-params.ts';
 
 /**
  * A table or column name where ClickHouse cannot bind one (DDL, INSERT targets,
