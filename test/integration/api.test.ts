@@ -14,6 +14,9 @@ import { plan } from '../../src/lib/server/planner/plan.ts';
 import { QueryRequest, type QueryInput } from '../../src/lib/server/planner/request.ts';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { createInterface } from 'node:readline';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
 import { startAppDb } from '../helpers/appdb.ts';
 import { addSource } from '../../src/lib/server/appdb/sources.ts';
@@ -21,10 +24,48 @@ import { addSource } from '../../src/lib/server/appdb/sources.ts';
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
 let db: Db;
 
+/**
+ * Cases the tests can find again, one per level of the region tree: 南山区 (440305, in 深圳), 天河区 (440106, in 广州,
+ * a county of another city), 东城区 (110101, a municipality district) and 仙桃 (429004, governed by 湖北 itself),
+ * on 2 November 2026; two of them in 南山 by the department 测试部门.
+ */
+const PLANTED = [
+	{ id: 'api-1', adcode: 440305, department: '测试部门' },
+	{ id: 'api-2', adcode: 440305, department: '测试部门' },
+	{ id: 'api-3', adcode: 440106, department: '其他部门' },
+	{ id: 'api-4', adcode: 110101, department: '其他部门' },
+	{ id: 'api-5', adcode: 429004, department: '其他部门' }
+];
+
 beforeAll(async () => {
 	db = await ingestDatabase('api');
-}, 120_000);
+	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-api-'));
+	const file = path.join(dir, 'planted.ndjson');
+	const event = ({ id, adcode, department }: (typeof PLANTED)[number]) => ({
+		type: 'case',
+		event_id: id,
+		case_id: id,
+		status: 'submitted',
+		ts: '2026-11-02T10:00:00+08:00',
+		adcode,
+		department,
+		item_code: 'T-1',
+		item_name: '测试事项',
+		channel: 'web',
+		promised_days: 1,
+		trips: 0,
+		cross_province: false
+	});
+	writeFileSync(file, PLANTED.map((e) => JSON.stringify(event(e))).join('\n') + '\n');
+	const result = await runIngest(db.database, ['--file', file, '--once']).done;
+	rmSync(dir, { recursive: true, force: true });
+	expect(result.code, result.stderr).toBe(0);
+}, 180_000);
 afterAll(async () => db.drop());
+
+/** caseVolume over the planted week, per series key (region or nothing). */
+const volumes = (r: { series: Array<{ key: Record<string, string | number>; total: Record<string, number | null> }> }) =>
+	Object.fromEntries(r.series.map((s) => [String(s.key.region ?? 'all'), s.total.caseVolume]));
 
 /** The warehouse with a count of the rollup queries it ran. */
 function counting(warehouse: Warehouse) {
@@ -87,6 +128,10 @@ describe('safety', () => {
 
 	it('hostile filters run against the warehouse without error and match nothing', async () => {
 		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), principal: SYSTEM, scope: { all: true } });
+		// The warehouse holds cases, and a filter can find them: matching nothing below means the filter held.
+		const sum = (r: Awaited<ReturnType<typeof caller.indicators.query>>) => r.series.reduce((n, s) => n + (s.total.caseVolume ?? 0), 0);
+		expect(sum(await caller.indicators.query({ ...base, indicators: ['caseVolume'] }))).toBe(3); // 广东: 南山 2, 天河 1
+		expect(sum(await caller.indicators.query({ ...base, indicators: ['caseVolume'], filters: { department: ['测试部门'] } }))).toBe(2);
 		await fc.assert(
 			fc.asyncProperty(hostile, hostile, async (department, topic) => {
 				const cases = await caller.indicators.query({ ...base, indicators: ['caseVolume'], filters: { department: [department] } }).catch((e: TRPCError) => e);
@@ -125,7 +170,10 @@ describe('safety', () => {
 describe('scope', () => {
 	it('a caller scoped to 广东 sees 广东 and nothing outside it', async () => {
 		const caller = createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), principal: SYSTEM, scope: { adcodes: [440000] } });
-		await expect(caller.indicators.query({ ...base, region: { adcode: 440300, by: 'children' } })).resolves.toBeTruthy();
+		// 深圳 by county: 南山's two cases, and no series of another city's county.
+		const shenzhen = await caller.indicators.query({ ...base, indicators: ['caseVolume'], region: { adcode: 440300, by: 'children' } });
+		expect(shenzhen.series.every((s) => Math.floor(Number(s.key.region) / 100) === 4403)).toBe(true);
+		expect(volumes(shenzhen)['440305']).toBe(2);
 		const outside = await caller.indicators.query({ ...base, region: { adcode: 330000, by: 'self' } }).catch((e: TRPCError) => e);
 		expect((outside as TRPCError).code).toBe('FORBIDDEN');
 		const national = await caller.indicators.query({ ...base, region: { adcode: 0, by: 'children' } }).catch((e: TRPCError) => e);
@@ -134,6 +182,49 @@ describe('scope', () => {
 		const p = plan(QueryRequest.parse({ ...base, region: { adcode: 440300, by: 'self' } }), { adcodes: [440000] });
 		expect(p.queries[0]!.sql).toContain('has({scope_province:Array(UInt32)}, province_code)');
 		expect(p.queries[0]!.params.scope_province).toEqual([440000]);
+	});
+});
+
+describe('the scope at every level, through the API', () => {
+	const callerFor = (adcodes: number[]) =>
+		createCaller({ warehouse: db.warehouse, hub: new LiveHub({ watermark: async () => '' }), principal: SYSTEM, scope: { adcodes } });
+	const ask = (adcodes: number[], adcode: number, by: 'self' | 'children' = 'self') =>
+		callerFor(adcodes)
+			.indicators.query({ ...base, indicators: ['caseVolume'], region: { adcode, by } })
+			.then(volumes, (e: TRPCError) => e.code);
+
+	it('a city sees its counties, and is refused a sibling city, its province, the nation and another city’s county', async () => {
+		expect(await ask([440300], 440300)).toEqual({ all: 2 });
+		expect(await ask([440300], 440305)).toEqual({ all: 2 });
+		for (const outside of [440100, 440000, 0, 440106]) expect(await ask([440300], outside), String(outside)).toBe('FORBIDDEN');
+	});
+
+	it('a county sees itself only', async () => {
+		expect(await ask([440106], 440106)).toEqual({ all: 1 });
+		for (const outside of [440100, 440000, 0, 440305]) expect(await ask([440106], outside), String(outside)).toBe('FORBIDDEN');
+	});
+
+	it('a province sees its cities by sub-region, with no row of another province', async () => {
+		const guangdong = await ask([440000], 440000, 'children');
+		expect(guangdong).toMatchObject({ 440100: 1, 440300: 2 });
+		expect(Object.keys(guangdong as object).every((k) => k.startsWith('44'))).toBe(true);
+		expect(await ask([440000], 0, 'children')).toBe('FORBIDDEN');
+		expect(await ask([440000], 110000)).toBe('FORBIDDEN');
+	});
+
+	it('a municipality district and a 省直辖 county-level city: themselves only, not the municipality, the province or a sibling', async () => {
+		expect(await ask([110101], 110101)).toEqual({ all: 1 });
+		for (const outside of [110000, 110100, 110102, 0]) expect(await ask([110101], outside), String(outside)).toBe('FORBIDDEN');
+		expect(await ask([429004], 429004)).toEqual({ all: 1 });
+		for (const outside of [420000, 429000, 420100, 429005]) expect(await ask([429004], outside), String(outside)).toBe('FORBIDDEN');
+	});
+
+	it('a combined scope sees each of its regions and nothing between them', async () => {
+		const scope = [440300, 110101, 429004];
+		expect(await ask(scope, 440305)).toEqual({ all: 2 });
+		expect(await ask(scope, 110101)).toEqual({ all: 1 });
+		expect(await ask(scope, 429004)).toEqual({ all: 1 });
+		for (const outside of [440000, 440100, 440106, 110000, 420000, 0]) expect(await ask(scope, outside), String(outside)).toBe('FORBIDDEN');
 	});
 });
 
