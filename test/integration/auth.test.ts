@@ -3,7 +3,9 @@
  * (the embedded PGlite, and PostgreSQL when TIANSHU_TEST_PG_URL names one).
  * Times are passed in, so expiry and lockout are tested without waiting.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { projectRoot, tianshuBin } from '../../src/lib/server/warehouse/embedded/spawn.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDbKinds, startAppDb, type TestAppDb } from '../helpers/appdb.ts';
 import type { AuthLimits } from '../../src/lib/server/auth/limits.ts';
@@ -204,5 +206,37 @@ describe.each(appDbKinds)('sign-in on %s', (kind) => {
 		expect(again.token).not.toBe(token);
 		expect(await resolveWallToken(t.db, token, null, at(2))).toBeUndefined();
 		await expect(issueWallToken(t.db, { name: 'x', adcode: 123, createdBy: 'admin' })).rejects.toThrow(/region code/);
+	});
+
+	it('tianshu user and tianshu wall: add with the password on stdin, list, disable, reset, set; issue, list, revoke', { timeout: 120_000 }, async () => {
+		const cli = (args: string[], input = '') => {
+			const r = spawnSync(process.execPath, [tianshuBin, ...args], { cwd: projectRoot, env: { ...process.env, DATABASE_URL: t.url }, input, encoding: 'utf8' });
+			return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+		};
+		const name = `cli-${kind}`;
+		const add = cli(['user', 'add', name, '--role', 'analyst', '--region', '440300,440100'], 'Cli-password-2026\n');
+		expect(add.code, add.stderr).toBe(0);
+		// The line break that ends the piped password is not part of it.
+		expect((await signIn(t.db, { username: name, password: 'Cli-password-2026', address: '10.5.0.1' }, limits, T0)).ok).toBe(true);
+		expect(cli(['user', 'add', 'weak-one', '--role', 'analyst', '--region', '440300'], 'short').stderr).toMatch(/至少 10/);
+		expect(cli(['user', 'add', 'x', '--role', 'king', '--region', '440300'], 'Long-enough-1').code).toBe(1);
+		expect(cli(['user', 'list']).stdout).toMatch(new RegExp(`${name}\\s+analyst\\s+440100,440300\\s+active`));
+		expect(cli(['user', 'disable', name]).code).toBe(0);
+		expect(cli(['user', 'list']).stdout).toMatch(new RegExp(`${name}\\s+analyst\\s+440100,440300\\s+disabled`));
+		expect(cli(['user', 'enable', name]).code).toBe(0);
+		const reset = cli(['user', 'reset', name]);
+		// Standard output holds the one-time password alone.
+		expect(reset.stdout).toMatch(/^[A-Za-z0-9_-]{20}\n$/);
+		expect((await signIn(t.db, { username: name, password: reset.stdout.trim(), address: '10.5.0.1' }, limits, T0)).ok).toBe(true);
+		expect(cli(['user', 'set', name, '--role', 'leader', '--region', '440000']).code).toBe(0);
+		expect(cli(['user', 'list']).stdout).toMatch(new RegExp(`${name}\\s+leader\\s+440000\\s+must change password`));
+		const issued = cli(['wall', 'issue', '--name', `cli-wall-${kind}`, '--region', '440300']);
+		expect(issued.stdout).toMatch(/^tsw_[A-Za-z0-9_-]{43}\n$/);
+		expect(cli(['wall', 'list']).stdout).toMatch(new RegExp(`cli-wall-${kind}\\s+440300\\s+issued .*never used\\s+active`));
+		expect(cli(['wall', 'revoke', `cli-wall-${kind}`]).code).toBe(0);
+		expect(await resolveWallToken(t.db, issued.stdout.trim(), null, at(10))).toBeUndefined();
+		// Every change is on record in the audit log.
+		const audit = await t.db.query<{ action: string }>("SELECT action FROM audit_log WHERE detail->>'via' = 'cli' ORDER BY id");
+		expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['user_change', 'role_change', 'region_change', 'wall_token_change']));
 	});
 });
