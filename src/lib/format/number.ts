@@ -7,8 +7,10 @@ export function formatCount(n: number | null | undefined): string {
 	// The unit is chosen after rounding: 99 999 999 is 1亿, not 10000万; 9 999.6 is 1万, not 10,000.
 	if (Math.abs(Math.round(n)) < 1e4) return Math.round(n).toLocaleString('zh-CN');
 	const abs = Math.abs(n);
+	// Stryker disable next-line EqualityOperator: equivalent at the boundary — 1e5 is 10万 exactly, and 10.0 and 10.00 both trim to 10.
 	const wan = (n / 1e4).toFixed(abs >= 1e5 ? 1 : 2);
 	if (Math.abs(Number(wan)) < 1e4) return `${trim(wan)}万`;
+	// Stryker disable next-line EqualityOperator: equivalent at the boundary — 1e9 is 10亿 exactly, and 10.0 and 10.00 both trim to 10.
 	return `${trim((n / 1e8).toFixed(abs >= 1e9 ? 1 : 2))}亿`;
 }
 
@@ -25,6 +27,7 @@ function trim(s: string): string {
 /** An amount already in 亿 (statistics in 亿元): 1.23万亿 above ten thousand 亿. */
 export function formatYi(n: number | null | undefined): string {
 	if (n === null || n === undefined || Number.isNaN(n)) return '—';
+	// Stryker disable next-line EqualityOperator: equivalent at the boundary — 100 with 0 or 1 decimal trims to 100 either way (the 1e4 boundary on this line is tested: 10 000 → 1万亿).
 	return Math.abs(n) >= 1e4 ? `${trim((n / 1e4).toFixed(2))}万亿` : `${trim(n.toFixed(Math.abs(n) >= 100 ? 0 : 1))}亿`;
 }
 
