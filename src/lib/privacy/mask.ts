@@ -86,7 +86,8 @@ function maskGroup(chunks: Chunk[], afterPhoneWord: boolean, stars: number[]): v
 		for (let j = i + candidates.length - 1; j >= i && !matched; j--) {
 			const range = starsFor(candidates[j - i]!, i === 0 && j === chunks.length - 1, afterPhoneWord);
 			if (!range) continue;
-			const at = chunks.slice(i, j + 1).flatMap((c) => c.at);
+			const at: number[] = [];
+			for (let c = i; c <= j; c++) at.push(...chunks[c]!.at);
 			for (let k = range[0]; k < range[1]; k++) stars.push(at[k]!);
 			matched = true;
 			i = j + 1;
@@ -102,15 +103,15 @@ function maskNumbers(text: string): string {
 		const start = m.index;
 		const chunks: Chunk[] = [];
 		let chunk: Chunk | undefined;
-		// Digits, and the X the group may end with, are a chunk's; a separator ends it.
+		// A separator (space, hyphen, closing bracket) ends a chunk; digits, and the X a group may end with, are a chunk's.
 		[...m[0]].forEach((c, k) => {
-			if (/[\dX]/i.test(c)) {
+			if (c === ' ' || c === '-' || c === ')') {
+				if (chunk) chunks.push(chunk);
+				chunk = undefined;
+			} else {
 				chunk ??= { digits: '', at: [] };
 				chunk.digits += c;
 				chunk.at.push(start + k);
-			} else if (chunk) {
-				chunks.push(chunk);
-				chunk = undefined;
 			}
 		});
 		if (chunk) chunks.push(chunk);
@@ -140,13 +141,14 @@ function maskEmails(text: string): string {
 	return out + text.slice(from);
 }
 
-/** Worth a look only with a digit or an @ in it: most comments have neither. */
-const MAY_HOLD_PII = /[\d\uFF10-\uFF19@\uFF20]/;
+/** Worth a look only with a digit (or an @): most comments have neither. */
+const HAS_DIGIT = /[\d\uFF10-\uFF19]/;
+const HAS_AT = /[@\uFF20]/;
 
 /** The text with its personal numbers and e-mail addresses masked. */
 export function maskPersonalData(text: string): string {
-	if (!MAY_HOLD_PII.test(text)) return text;
-	return maskNumbers(maskEmails(text));
+	const masked = HAS_AT.test(text) ? maskEmails(text) : text;
+	return HAS_DIGIT.test(masked) ? maskNumbers(masked) : masked;
 }
 
 /** What ingest stores of a free text: masked, unless the deployment keeps raw text (TIANSHU_KEEP_RAW_TEXT). */
