@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Refusal, chTime, process as run, type Routed } from './steps.ts';
+import { Refusal, process as run, type Routed } from './steps.ts';
 import { RegionIndex } from './regions.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,10 +134,6 @@ describe('the steps', () => {
 		expect(run(line(completed), { ...ctx, allowedTypes: new Set(['case'] as const) }).ok).toBe(true);
 		// A local source (no grant) may send every type.
 		expect(run(line(completed), ctx).ok).toBe(true);
-	});
-
-	it('format times as ClickHouse reads DateTime64(3, UTC)', () => {
-		expect(chTime(Date.UTC(2026, 0, 2, 3, 4, 5, 6))).toBe('2026-01-02 03:04:05.006');
 	});
 });
 

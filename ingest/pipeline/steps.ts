@@ -140,9 +140,6 @@ export function normalise(e: IngestEvent, ctx: StepContext): IngestEvent | Refus
 	return e;
 }
 
-// The rows' DateTime64(3, 'UTC') form is src/lib/time's; exported under the pipeline's name for worker.ts and steps.test.ts.
-export { chTime };
-
 /** Submission, deadline (the one rule, src/lib/time/deadlines.ts) and outcome of a case event. */
 function caseFacts(e: CaseEvent, cutoff: number | null) {
 	const submitted = e.status === 'submitted' ? e.ts : e.submitted_ts;

@@ -7,7 +7,8 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
-import { process as runSteps, chTime, Refusal, type Routed, type StepContext } from '../pipeline/steps.ts';
+import { process as runSteps, Refusal, type Routed, type StepContext } from '../pipeline/steps.ts';
+import { clickhouseDateTime64 as chTime } from '../../src/lib/time/clickhouse-params.ts';
 import type { RegionIndex } from '../pipeline/regions.ts';
 import { BatchWriter, type SourceState } from './batch-writer.ts';
 import { Checkpoints } from './checkpoints.ts';
