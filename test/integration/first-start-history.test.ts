@@ -4,7 +4,7 @@
  * warehouse — 13 months and more of cases, reviews with their handling and 12345
  * tickets, statistics with their 1–2月 release — and a second start that makes none.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,11 +19,14 @@ let db: Db;
 let dir: string;
 const DAY = 86_400_000;
 const quiet = pino({ level: 'silent' });
-const RATE = 0.002; // ≈ 70 000 lines over 400 days
+const RATE = 0.001; // ≈ 30 000 lines over 400 days
 
-function simulate(args: string[]): void {
-	const r = spawnSync(process.execPath, [tianshuBin, 'simulate', ...args], { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'warn' }, encoding: 'utf8' });
-	expect(r.status, r.stderr).toBe(0);
+async function simulate(args: string[]): Promise<void> {
+	const child = spawn(process.execPath, [tianshuBin, 'simulate', ...args], { cwd: projectRoot, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: 'pipe' });
+	let stderr = '';
+	child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+	const code = await new Promise<number | null>((r) => child.once('exit', r));
+	expect(code, stderr).toBe(0);
 }
 
 async function one<T>(sql: string, params: Record<string, unknown> = {}): Promise<T> {
@@ -35,15 +38,13 @@ let plan: NonNullable<ReturnType<typeof historyPlan>>;
 let started: number;
 
 beforeAll(async () => {
-	db = await ingestDatabase('history');
 	dir = mkdtempSync(path.join(tmpdir(), 'tianshu-history-'));
 	const live = path.join(dir, 'simulated.ndjson');
 	started = Date.now();
 	plan = historyPlan(dir, live, 400, 7, RATE, quiet)!;
 	// What start runs: the live feed's recent days with 36 months of releases, and the history before them.
-	simulate(['--out', live, '--resume', '--rate', String(RATE), '--days', '7', '--history-months', '36']);
 	const p = plan.progress;
-	simulate([
+	const history = [
 		'--out',
 		plan.feed,
 		'--resume',
@@ -58,6 +59,11 @@ beforeAll(async () => {
 		'--no-releases',
 		'--progress',
 		plan.progressFile
+	];
+	await Promise.all([
+		ingestDatabase('history').then((d) => (db = d)),
+		simulate(['--out', live, '--resume', '--rate', String(RATE), '--days', '7', '--history-months', '36']),
+		simulate(history)
 	]);
 	const run = await runIngest(db.database, ['--file', live, '--file', plan.feed, '--once']).done;
 	expect(run.code, run.stderr).toBe(0);
