@@ -182,6 +182,34 @@ describe('every catalogue indicator equals the raw events', () => {
 		}
 		expect(compared).toBeGreaterThan(indicators.length);
 	});
+
+	// The whole range in one figure: a rate over the week is the ratio of the week's summed counts, straight from the raw
+	// events — never a mean of the daily rates (a quiet day would weigh as much as a busy one).
+	it.each(CASES.filter((c) => c.grain !== 'total'))('$name: the total over the range', async ({ region, grain, where, key }) => {
+		const indicators = CATALOGUE.filter((i) => i.grains.includes(grain as never) && i.grains.includes('total')).map((i) => i.code);
+		const input: QueryInput = { indicators, from: '2026-10-26', to: '2026-11-02', grain: grain as QueryInput['grain'], region };
+		const result = await runQuery(db.warehouse, QueryRequest.parse(input), { all: true });
+		let rates = 0;
+		for (const code of indicators) {
+			let expected: Map<string, number | null>;
+			if (RAW[code]) expected = await raw(RAW[code]!.table, RAW[code]!.expr, 'total', where, key);
+			else if (code === 'overdueNegativeCount') expected = await rawOverdue('total', where, key);
+			else {
+				const [n, d] = RAW_RATIO[code]!;
+				const num = await raw(n.table, n.expr, 'total', where, key);
+				const den = await raw(d.table, d.expr, 'total', where, key);
+				expected = new Map([...den.entries()].map(([k, v]) => [k, v ? ((num.get(k) ?? 0) / v) * 100 : null]));
+			}
+			for (const s of result.series) {
+				const want = expected.get(`total|${s.key.region ?? 0}`) ?? (RAW[code]?.expr.startsWith('count') || code === 'overdueNegativeCount' ? 0 : null);
+				const got = s.total[code]!;
+				if (want === null || got === null) expect(got, `${code} total region ${s.key.region}`).toBe(want);
+				else expect(got, `${code} total region ${s.key.region}`).toBeCloseTo(want, 6);
+				if (code === 'onTimeRate' && got !== null) rates++;
+			}
+		}
+		expect(rates).toBeGreaterThan(0);
+	});
 });
 
 describe('deadlines', () => {
