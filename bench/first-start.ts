@@ -19,8 +19,8 @@ import { createWarehouse } from '../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../src/lib/server/warehouse/config.ts';
 import { rows } from '../src/lib/server/queries/statement.ts';
 import { projectRoot, tianshuBin } from '../src/lib/server/warehouse/embedded/spawn.ts';
-
-const beijingDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+import { DAY_MS } from '../src/lib/time/beijing-time.ts';
+import { beijingDate as beijingDay } from '../src/lib/time/working-days.ts';
 
 export async function benchFirstStart(): Promise<void> {
 	const port = Number(process.env.TIANSHU_BENCH_PORT ?? 4417);
@@ -66,7 +66,7 @@ export async function benchFirstStart(): Promise<void> {
 		const full = await until('the full history', 7_200_000, async () => {
 			if (!existsSync(progressFile)) return false;
 			const progress = JSON.parse(readFileSync(progressFile, 'utf8')) as { from: string; to: string; done: boolean };
-			const to = beijingDay(Date.parse(progress.to) - 1 + 86_400_000);
+			const to = beijingDay(Date.parse(progress.to) - 1 + DAY_MS);
 			return historyLoading(progress, await historyFrontier(ctx, beijingDay(Date.parse(progress.from)), to)) === null;
 		});
 		const [stored] = await rows<{ n: number }>(
