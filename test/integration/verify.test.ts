@@ -109,6 +109,45 @@ describe('tianshu verify', () => {
 		expect(report.figures.length).toBeGreaterThan(60);
 	});
 
+	// Before the tests that write into the tables. The instant: 17 min 13.5 s into the hour before the feed's end — inside an
+	// hour, a minute and a second, with at least 43 minutes of the feed after it.
+	const earlier = Math.floor(at / HOUR) * HOUR - HOUR + 17 * 60_000 + 13_500;
+	const submittedBy = (column: string, code: number, to: number) =>
+		scalar(
+			`SELECT uniqExactIf(event_id, status = 'submitted') FROM case_events WHERE ${column} = {code:UInt32}
+			 AND ts >= toDateTime64({from:String}, 3, 'UTC') AND ts <= toDateTime64({to:String}, 3, 'UTC')`,
+			{ code, from: utc(day), to: utc(to) }
+		);
+	it.each([
+		['a province', 'province_code'],
+		['a county', 'adcode']
+	])('passes for %s at an instant the feed ran past: nothing stamped after it is served', async (_, column) => {
+		// The province, or 广东's county with the most submissions after the instant (so there is something not to count).
+		const rs = await db.warehouse.query({
+			query: `SELECT ${column} AS code FROM case_events WHERE status = 'submitted' AND adcode % 100 != 0
+			        AND ts > toDateTime64({from:String}, 3, 'UTC') GROUP BY code ORDER BY count() DESC, code LIMIT 1`,
+			query_params: { from: utc(earlier) },
+			format: 'JSONEachRow'
+		});
+		const adcode = Number((await rs.json<{ code: number }>())[0]!.code);
+		const report = await verifyCockpit({ warehouse: db.warehouse, adcode, at: earlier });
+		expect(differing(report.figures)).toEqual([]);
+		expect(report.figures.length).toBeGreaterThan(60);
+		// Counted here: today's submissions up to the instant; the feed has more after it, which an uncapped panel would serve.
+		const served = figure(report.figures, 'kpis.caseVolume.value')!.served;
+		expect(served).toBe(await submittedBy(column, adcode, earlier));
+		expect(served).toBeLessThan(await submittedBy(column, adcode, at));
+		const hour = String(new Date(earlier + BEIJING).getUTCHours()).padStart(2, '0');
+		expect(figure(report.figures, `services.today.${hour}`)!.served).toBe(
+			(await submittedBy(column, adcode, earlier)) - (await submittedBy(column, adcode, Math.floor(earlier / HOUR) * HOUR - 1))
+		);
+		// The feed's newest case up to the instant, to the minute (the feed ran on for most of an hour).
+		const newest = await scalar(`SELECT toUnixTimestamp64Milli(max(ts)) FROM case_events WHERE ts <= toDateTime64({to:String}, 3, 'UTC')`, {
+			to: utc(earlier)
+		});
+		expect(figure(report.figures, 'header.dataAsOf')!.served).toBe(`${new Date(newest + BEIJING).toISOString().slice(0, 16).replace('T', ' ')}:00`);
+	});
+
 	it('counts an event id once: a raw copy stored past the claims (so the rollups count it twice) is a difference', async () => {
 		// The busiest county of 深圳 today (not the one the next test tampers with), and one of its submissions written again
 		// straight into the raw table.
@@ -136,8 +175,9 @@ describe('tianshu verify', () => {
 	});
 
 	it('fails, naming the figures, after a rollup row is tampered with', async () => {
-		// Five submissions that never happened, written straight into the county's hourly region rollup (and chained to the city level).
-		const hour = Math.floor(at / HOUR) * HOUR;
+		// Five submissions that never happened, written straight into the county's hourly region rollup (and chained to the city
+		// level), in the last whole hour before the instant: the hour holding the instant is read from the events, up to it.
+		const hour = Math.floor(at / HOUR) * HOUR - HOUR;
 		await db.warehouse.insert({
 			table: 'case_region_stats_hour',
 			values: [{ bucket: utc(hour).slice(0, 19), province_code: 440000, city_code: 440300, adcode: 440305, channel: 'web', submitted: 5 }],
@@ -148,12 +188,15 @@ describe('tianshu verify', () => {
 		expect(run.code, run.stderr).toBe(1);
 		const line = run.stdout.split('\n').find((l) => l.includes('[kpis.caseVolume.value]'))!;
 		expect(line).toMatch(new RegExp(`\\s${truth + 5}\\s+${truth}\\s+不一致`));
-		// Today's bar of the instant's hour too (the channels are read from the day rollup, which the row did not touch).
-		const hh = String(new Date(at + BEIJING).getUTCHours()).padStart(2, '0');
+		// That hour's bar and today's web channel too (both read from the hour rollups); another channel and another hour agree.
+		const hh = String(new Date(hour + BEIJING).getUTCHours()).padStart(2, '0');
+		const next = String(new Date(hour + HOUR + BEIJING).getUTCHours()).padStart(2, '0');
 		expect(run.stdout).toMatch(new RegExp(`\\[services\\.today\\.${hh}\\]\\s+\\d+\\s+\\d+\\s+不一致`));
-		expect(run.stdout).toMatch(/\[services\.channel\.web\].*\s一致/);
+		expect(run.stdout).toMatch(new RegExp(`\\[services\\.today\\.${next}\\]\\s+\\d+\\s+\\d+\\s+一致`));
+		expect(run.stdout).toMatch(/\[services\.channel\.web\].*\s不一致/);
+		expect(run.stdout).toMatch(/\[services\.channel\.counter\].*\s一致/);
 		expect(run.stdout).toMatch(/不一致 [1-9]\d*\s+✗ 核验未通过/);
-		// The city reads the city-level rollup the tampered row was chained into: found there too.
+		// The city's figures read the same region rollup: found there too.
 		const city = await verifyCockpit({ warehouse: db.warehouse, adcode: 440300, at });
 		expect(figure(city.figures, 'kpis.caseVolume.value')).toMatchObject({ agree: false, recomputed: await submittedToday('city_code', 440300) });
 	});

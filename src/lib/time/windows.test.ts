@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { beijingLocal, todaySoFar } from './beijing-time.ts';
-import { lastDays, lastHours, lastMinutes, samePeriodLastWeek, samePeriodLastYear } from './windows.ts';
+import { cutAt, lastDays, lastHours, lastMinutes, samePeriodLastWeek, samePeriodLastYear, through } from './windows.ts';
 
 const at = (beijing: string) => Date.parse(`${beijing}+08:00`);
 const local = (w: { from: number; to: number }) => [beijingLocal(w.from), beijingLocal(w.to)];
@@ -64,5 +64,47 @@ describe('windows at their edges (hand-computed)', () => {
 		expect(local(samePeriodLastYear({ from: at('2026-01-01T00:30'), to: at('2027-01-01T00:00') }))).toEqual(['2025-01-01T00:30', '2026-01-01T00:00']);
 		// 28 February of a leap year stays the 28th; 1 March after a 29 February stays 1 March.
 		expect(local(samePeriodLastYear({ from: at('2029-02-28T08:00'), to: at('2029-03-01T00:00') }))).toEqual(['2028-02-28T08:00', '2028-03-01T00:00']);
+	});
+});
+
+describe('a window capped at an instant, cut for the rollups', () => {
+	// Beijing 2026-11-22 00:00 is 2026-11-21T16:00Z; the instants below are written out by hand in UTC.
+	const midnight = Date.UTC(2026, 10, 21, 16, 0);
+	const DAY = 86_400_000;
+
+	it('keeps whole days and whole hours for the rollups and leaves the part of the hour holding the instant, through the instant', () => {
+		const at = Date.UTC(2026, 10, 22, 1, 28, 15, 500); // 09:28:15.500 Beijing
+		expect(cutAt({ from: midnight - 29 * DAY, to: midnight + DAY }, at)).toEqual({
+			days: { from: midnight - 29 * DAY, to: midnight },
+			hours: { from: midnight, to: Date.UTC(2026, 10, 22, 1, 0) },
+			rest: { from: Date.UTC(2026, 10, 22, 1, 0), to: Date.UTC(2026, 10, 22, 1, 28, 15, 501) }
+		});
+		expect(through(at)).toBe(Date.UTC(2026, 10, 22, 1, 28, 15, 501));
+	});
+
+	it('has no whole hour just after midnight and no rest on an hour boundary but the instant itself', () => {
+		const at = Date.UTC(2026, 10, 21, 16, 5); // 00:05 Beijing
+		expect(cutAt({ from: midnight, to: midnight + DAY }, at)).toEqual({
+			days: { from: midnight, to: midnight },
+			hours: { from: midnight, to: midnight },
+			rest: { from: midnight, to: at + 1 }
+		});
+		const onHour = Date.UTC(2026, 10, 22, 6, 0); // 14:00:00.000 Beijing: an event stamped then counts
+		expect(cutAt({ from: midnight, to: midnight + DAY }, onHour).rest).toEqual({ from: onHour, to: onHour + 1 });
+	});
+
+	it('leaves a window that ends before the instant whole, and an instant before the window gives nothing', () => {
+		const at = Date.UTC(2026, 10, 22, 1, 28);
+		expect(cutAt({ from: midnight - 59 * DAY, to: midnight - 29 * DAY }, at)).toEqual({
+			days: { from: midnight - 59 * DAY, to: midnight - 29 * DAY },
+			hours: { from: midnight - 29 * DAY, to: midnight - 29 * DAY },
+			rest: { from: midnight - 29 * DAY, to: midnight - 29 * DAY }
+		});
+		const empty = cutAt({ from: midnight, to: midnight + DAY }, midnight - 1);
+		expect([empty.days, empty.hours, empty.rest].every((w) => w.from === midnight && w.to === midnight)).toBe(true);
+	});
+
+	it('refuses a window that does not start at a Beijing midnight', () => {
+		expect(() => cutAt({ from: midnight + 3_600_000, to: midnight + DAY }, midnight + 5 * 3_600_000)).toThrow(RangeError);
 	});
 });

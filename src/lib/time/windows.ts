@@ -2,7 +2,7 @@
  * Moving windows and comparison periods on Beijing time. A window is the
  * half-open range [from, to) in epoch ms. Pure and browser-safe.
  */
-import { BEIJING_OFFSET_MS, DAY_MS, HOUR_MS } from './beijing-time.ts';
+import { BEIJING_OFFSET_MS, DAY_MS, HOUR_MS, startOfBeijingDay } from './beijing-time.ts';
 
 export const MINUTE_MS = 60_000;
 export const WEEK_MS = 7 * DAY_MS;
@@ -57,4 +57,32 @@ export function samePeriodLastYear(w: TimeWindow): TimeWindow {
 /** The same window one month earlier, on Beijing calendar dates (月环比): March is compared with February. */
 export function samePeriodLastMonth(w: TimeWindow): TimeWindow {
 	return { from: monthsEarlier(w.from, 1), to: monthsEarlier(w.to, 1) };
+}
+
+/** The exclusive end of a window that counts everything stamped at or before the instant `at` (a ms clock: `at` + 1). */
+export const through = (at: number): number => at + 1;
+
+/** A window cut where the rollups can answer it exactly: whole Beijing days, then whole hours, then the rest. */
+export interface RollupCut {
+	/** [from, a Beijing midnight): the day rollups. Empty (from = to) when there is no whole day. */
+	days: TimeWindow;
+	/** Whole hours after the days: the hour rollups. */
+	hours: TimeWindow;
+	/** Less than an hour at the end, up to and including `at`: read from the events themselves. */
+	rest: TimeWindow;
+}
+
+/**
+ * The window `w` capped at the instant `at` (events stamped after it are not
+ * counted; an event at `at` is), cut into whole Beijing days, whole hours and
+ * the rest. A rollup bucket that `at` falls inside also holds later events, so
+ * that part must come from a finer grain; an `at` after `w` leaves `w` whole.
+ * `w.from` must be a Beijing midnight (a day rollup cannot start mid-day).
+ */
+export function cutAt(w: TimeWindow, at: number): RollupCut {
+	if (startOfBeijingDay(w.from) !== w.from) throw new RangeError(`a window cut for the rollups starts at a Beijing midnight, got ${w.from}`);
+	const end = Math.max(w.from, Math.min(w.to, through(at)));
+	const dayEnd = Math.max(w.from, startOfBeijingDay(end));
+	const hourEnd = Math.max(dayEnd, Math.floor(end / HOUR_MS) * HOUR_MS);
+	return { days: { from: w.from, to: dayEnd }, hours: { from: dayEnd, to: hourEnd }, rest: { from: hourEnd, to: end } };
 }

@@ -6,14 +6,14 @@ import { assertInScope, inScope, levelOf } from '../../scope.ts';
 import { historyStatus } from '../history.ts';
 import { parallel, type Ctx } from './shared.ts';
 
-/** The region, its path from the nation, the sub-regions the caller may open, and how fresh the feed is. */
-export async function header(ctx: Ctx, adcode: number): Promise<HeaderPanel> {
+/** The region, its path from the nation, the sub-regions the caller may open, and how fresh the feed was at the instant. */
+export async function header(ctx: Ctx, adcode: number, now: number): Promise<HeaderPanel> {
 	assertInScope(adcode, ctx.scope); // the scope, before anything is read
 	const chain = [adcode, Math.floor(adcode / 100) * 100, Math.floor(adcode / 10000) * 10000].filter((c, i, a) => c !== 0 && a.indexOf(c) === i);
 	const [regions, children, asOf, history] = await parallel(
 		() => regionsByCode(ctx, chain),
 		() => childRegions(ctx, adcode),
-		() => dataAsOf(ctx),
+		() => dataAsOf(ctx, now),
 		() => historyStatus(ctx)
 	);
 	const byCode = new Map(regions.map((r) => [r.adcode, r]));

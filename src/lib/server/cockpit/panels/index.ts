@@ -30,7 +30,7 @@ export async function computePanel<P extends PanelName>(
 	// The API bounds `at` already; a panel computed for any other instant is refused here too (a 400, never a crash).
 	if (!Number.isSafeInteger(now) || Math.abs(now - Date.now()) > AHEAD_MS) throw new PlanError(`时间超出范围：${now}`);
 	const compute: { [K in PanelName]: () => Promise<PanelData[K]> } = {
-		header: () => header(ctx, adcode),
+		header: () => header(ctx, adcode, now),
 		kpis: () => kpis(ctx, adcode, now),
 		economy: () => economy(ctx, adcode, now),
 		services: () => services(ctx, adcode, now),

@@ -8,8 +8,8 @@ import { inScope, levelOf } from '../../scope.ts';
 import { countyParent, parallel, type Ctx } from './shared.ts';
 
 /**
- * Sub-regions on the 好差评 satisfaction index over the last 30 days, with their
- * rank over the 30 days before (movement). Inputs are the methodology's columns.
+ * Sub-regions on the 好差评 satisfaction index over the last 30 days up to the instant, with their
+ * rank over the 30 days before (movement). Inputs are the methodology's columns; nothing stamped after the instant counts.
  */
 export async function rankings(ctx: Ctx, adcode: number, now: number): Promise<RankingsPanel> {
 	const methodology = builtinMethodology('satisfaction')!;
@@ -20,8 +20,8 @@ export async function rankings(ctx: Ctx, adcode: number, now: number): Promise<R
 	const index = { id: methodology.id, nameZh: methodology.nameZh ?? methodology.name };
 	if (parent === null) return { index, period: '近30天', rows: [], highlight: adcode };
 	const [current, previous, children] = await parallel(
-		() => satisfactionInputs(ctx, parent, day - 29 * DAY, day + DAY),
-		() => satisfactionInputs(ctx, parent, day - 59 * DAY, day - 29 * DAY),
+		() => satisfactionInputs(ctx, parent, { from: day - 29 * DAY, to: day + DAY }, now),
+		() => satisfactionInputs(ctx, parent, { from: day - 59 * DAY, to: day - 29 * DAY }, now),
 		() => childRegions(ctx, parent)
 	);
 	// Units are the sub-regions only: rows filed under the parent's own code (市本级) are not ranked.

@@ -1,28 +1,33 @@
 import { DAY_MS as DAY, startOfBeijingDay } from '../../../time/beijing-time.ts';
 import type { ReviewsPanel } from '../../../cockpit/model.ts';
-import { negativeBacklog, negativeReasons } from '../../queries/cockpit/reviews.ts';
+import { negativeBacklog } from '../../queries/cockpit/reviews.ts';
+import { negativeReasonsUpTo, reviewActionsUpTo, reviewCountsUpTo } from '../../queries/cockpit/so-far.ts';
 import { assertInScope } from '../../scope.ts';
-import { parallel, query, range, type Ctx } from './shared.ts';
+import { parallel, valueFromCounts, type Ctx } from './shared.ts';
 
-/** 好差评 of a region: 好评率 (30 days and today), 差评 waiting and past their deadline, 整改率, top reasons. */
+/**
+ * 好差评 of a region up to the instant: 好评率 (30 days and today), 差评 waiting and past their deadline at
+ * the instant, 整改率, top reasons. Nothing stamped after the instant counts.
+ */
 export async function reviews(ctx: Ctx, adcode: number, now: number): Promise<ReviewsPanel> {
 	const day = startOfBeijingDay(now);
+	const month = { from: day - 29 * DAY, to: day + DAY };
 	assertInScope(adcode, ctx.scope); // the scope, before anything is read
-	const [month, today, backlog, reasons] = await parallel(
-		() =>
-			query(ctx, { indicators: ['positiveRate', 'negativeCount', 'rectifiedRate'], ...range(day - 29 * DAY, day + DAY), grain: 'total', region: { adcode } }),
-		() => query(ctx, { indicators: ['positiveRate'], ...range(day, day + DAY), grain: 'total', region: { adcode } }),
-		() => negativeBacklog(ctx, adcode),
-		() => negativeReasons(ctx, adcode, day - 29 * DAY, day + DAY)
+	const [counts, actions, today, backlog, reasons] = await parallel(
+		() => reviewCountsUpTo(ctx, adcode, month, now, 'total'),
+		() => reviewActionsUpTo(ctx, adcode, month, now, 'total'),
+		() => reviewCountsUpTo(ctx, adcode, { from: day, to: day + DAY }, now, 'total'),
+		() => negativeBacklog(ctx, adcode, now),
+		() => negativeReasonsUpTo(ctx, adcode, month, now)
 	);
-	const m = month.series[0]?.total ?? {};
+	const m = { ...counts.get('total'), ...actions.get('total') };
 	return {
-		positiveRate: m.positiveRate ?? null,
-		positiveRateToday: today.series[0]?.total.positiveRate ?? null,
-		negative: month.series[0]?.total.negativeCount ?? 0,
+		positiveRate: valueFromCounts('positiveRate', m),
+		positiveRateToday: valueFromCounts('positiveRate', today.get('total')),
+		negative: valueFromCounts('negativeCount', m) ?? 0,
 		negativeWaiting: backlog.waiting,
 		negativeLate: backlog.late,
-		rectifiedRate: m.rectifiedRate ?? null,
+		rectifiedRate: valueFromCounts('rectifiedRate', m),
 		reasons
 	};
 }

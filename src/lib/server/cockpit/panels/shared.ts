@@ -6,6 +6,8 @@ import type { Context } from '../../api/context.ts';
 import { MUNICIPALITIES } from '../../planner/plan.ts';
 import { QueryRequest, type QueryInput } from '../../planner/request.ts';
 import { runQuery, type QueryResult } from '../../planner/run.ts';
+import { rollupIndicator } from '../../planner/rollups.ts';
+import type { Counts } from '../../queries/cockpit/so-far.ts';
 
 export type Ctx = Pick<Context, 'warehouse' | 'scope'>;
 
@@ -26,6 +28,22 @@ export function query(ctx: Ctx, input: QueryInput): Promise<QueryResult> {
  */
 export function parallel<T extends readonly (() => Promise<unknown>)[]>(...tasks: T): Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
 	return Promise.all(tasks.map(async (task) => task())) as Promise<{ -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> }>;
+}
+
+/**
+ * An indicator's value from counts named as the rollups' columns (queries/cockpit/so-far.ts), by the
+ * formula of the rollup catalogue (planner/rollups.ts); a count not there is that of an empty bucket.
+ */
+export function valueFromCounts(code: string, counts: Counts | undefined): number | null {
+	const ind = rollupIndicator(code)!;
+	const m: Record<string, number | null> = {};
+	for (const [name, def] of Object.entries(ind.measures)) {
+		const column = /^sum\((\w+)\)$/.exec(def.sql)?.[1];
+		// A programming error, not data: only summed counts can be added up across the rollups and the events.
+		if (!column) throw new Error(`${code}: ${def.sql} is not a count`);
+		m[name] = counts?.[column] ?? def.empty;
+	}
+	return ind.value(m);
 }
 
 /** A planner window [from, to) in Beijing local time. */

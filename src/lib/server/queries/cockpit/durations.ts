@@ -1,18 +1,36 @@
+import { cutAt, type TimeWindow } from '../../../time/windows.ts';
 import { beijingDate } from '../../../time/working-days.ts';
+import { clickhouseDateTime, clickhouseDateTime64 } from '../../../time/clickhouse-params.ts';
 import { regionFilter } from '../../scope.ts';
 import { andAll, rows, type QueryCtx } from '../statement.ts';
 
 /**
- * The P10, P25, median, P75 and P90 of case handling time (seconds) over the
- * Beijing days [from, to), inside the caller's scope; empty when there is no row.
+ * The P10, P25, median, P75 and P90 of case handling time (seconds) over a window
+ * of Beijing days capped at the instant `at`, inside the caller's scope; empty when
+ * there is no row. As so-far.ts cuts windows: the day and hour rollups' samples,
+ * and the completions of the hour holding `at` up to it, merged in one estimate.
  */
-export async function durationQuantiles(ctx: QueryCtx, adcode: number, from: number, to: number): Promise<number[]> {
+export async function durationQuantiles(ctx: QueryCtx, adcode: number, w: TimeWindow, at: number): Promise<number[]> {
 	const f = regionFilter(adcode, ctx.scope);
+	const and = andAll(f.where);
+	const c = cutAt(w, at);
 	const [r] = await rows<{ q: number[] }>(
 		ctx,
-		`SELECT quantilesIfMerge(0.1, 0.25, 0.5, 0.75, 0.9)(duration_digest) AS q FROM case_region_stats_day
-		 WHERE bucket >= {from:Date} AND bucket < {to:Date} ${andAll(f.where)}`,
-		{ ...f.params, from: beijingDate(from), to: beijingDate(to) }
+		`SELECT quantilesIfMerge(0.1, 0.25, 0.5, 0.75, 0.9)(d) AS q FROM (
+		   SELECT duration_digest AS d FROM case_region_stats_day WHERE bucket >= {d_from:Date} AND bucket < {d_to:Date} ${and}
+		   UNION ALL SELECT duration_digest AS d FROM case_region_stats_hour WHERE bucket >= {h_from:DateTime('UTC')} AND bucket < {h_to:DateTime('UTC')} ${and}
+		   UNION ALL SELECT quantilesIfState(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS d
+		   FROM case_events WHERE ts >= {r_from:DateTime64(3, 'UTC')} AND ts < {r_to:DateTime64(3, 'UTC')} ${and}
+		 )`,
+		{
+			...f.params,
+			d_from: beijingDate(c.days.from),
+			d_to: beijingDate(c.days.to),
+			h_from: clickhouseDateTime(c.hours.from),
+			h_to: clickhouseDateTime(c.hours.to),
+			r_from: clickhouseDateTime64(c.rest.from),
+			r_to: clickhouseDateTime64(c.rest.to)
+		}
 	);
 	return r?.q ?? [];
 }

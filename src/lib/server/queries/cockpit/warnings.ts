@@ -4,25 +4,26 @@ import { regionFilter } from '../../scope.ts';
 import { andAll, rows, type QueryCtx } from '../statement.ts';
 import { clickhouseDateTime64 } from '../../../time/clickhouse-params.ts';
 
-/** Warnings raised in [from, to) and in the same hours one day earlier (`dayMs` before). */
+/** Warnings raised in the window `today` and in the window `yesterday` (each [from, to), the first capped at the instant by the caller). */
 export async function warningCounts(
 	ctx: QueryCtx,
 	adcode: number,
-	w: { from: number; to: number },
-	dayMs: number
+	today: { from: number; to: number },
+	yesterday: { from: number; to: number }
 ): Promise<{ today: number; yesterday: number }> {
 	const f = regionFilter(adcode, ctx.scope);
 	const [r] = await rows<{ today: number; yesterday: number }>(
 		ctx,
-		`SELECT countIf(ts >= {from:DateTime64(3, 'UTC')}) AS today, countIf(ts < {yfrom_end:DateTime64(3, 'UTC')}) AS yesterday
+		`SELECT countIf(ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}) AS today,
+		        countIf(ts >= {yfrom:DateTime64(3, 'UTC')} AND ts < {yto:DateTime64(3, 'UTC')}) AS yesterday
 		 FROM risk_warnings
 		 WHERE ts >= {yfrom:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} ${andAll(f.where)}`,
 		{
 			...f.params,
-			from: clickhouseDateTime64(w.from),
-			to: clickhouseDateTime64(w.to),
-			yfrom: clickhouseDateTime64(w.from - dayMs),
-			yfrom_end: clickhouseDateTime64(w.to - dayMs)
+			from: clickhouseDateTime64(today.from),
+			to: clickhouseDateTime64(today.to),
+			yfrom: clickhouseDateTime64(yesterday.from),
+			yto: clickhouseDateTime64(yesterday.to)
 		}
 	);
 	return { today: Number(r?.today ?? 0), yesterday: Number(r?.yesterday ?? 0) };

@@ -4,7 +4,12 @@
  * verdict. The served side is the app's own tRPC router called in process with a
  * context scoped to the region (as a wall of that region is served); the recount
  * never reads a rollup. Windows come from src/lib/time and are capped at the
- * instant: an event after it is not counted.
+ * instant: an event stamped after it is not counted, one stamped at it is (the
+ * panels read the same windows: whole days and hours from the rollups, the part
+ * of the hour holding the instant from the events — time/windows.ts cutAt). The
+ * comparison periods are not capped: 环比 is yesterday and 同比 the same day last
+ * year, each to the end of the hour holding the instant (the hour rollups, whole:
+ * the day last year has no finer grain); 上周同日 is that whole day.
  */
 import { createCaller } from '../../api/root.ts';
 import { LiveHub } from '../../live/hub.ts';
@@ -163,7 +168,7 @@ export async function verifyCockpit({ warehouse, adcode, at }: VerifyOptions): P
 	// 数据更新: the newest minute of the feed.
 	add('header.dataAsOf', '数据更新时间', header.dataAsOf, await rawNewestCaseMinute(ctx, at));
 
-	// KPIs: today so far (to the end of the current hour, capped at the instant), 环比 yesterday, 同比 last year.
+	// KPIs: today up to the instant; 环比 yesterday and 同比 last year, each to the end of the instant's hour.
 	{
 		const periods = [today, yesterday, lastYear];
 		const [cases, reviewCounts, tickets, warnings] = await Promise.all([
