@@ -184,6 +184,32 @@ describe('the SQL of a plan', () => {
 		expect(() => plan(request({ region: { adcode: 440305, by: 'children' } }), { all: true })).toThrow('区县没有下级地区，不能按下级地区分组');
 	});
 
+	it('names in Chinese every grain, rollup family and dimension it refuses', () => {
+		const refusal = (input: Partial<QueryInput>) => {
+			try {
+				plan(request(input), { all: true });
+				return 'planned';
+			} catch (e) {
+				return (e as Error).message;
+			}
+		};
+		expect(refusal({ indicators: ['positiveRate'], grain: 'minute', from: '2026-11-07T09:00', to: '2026-11-07T10:00' })).toBe(
+			'好评率（positiveRate）没有按分钟的数据；可选：小时、日、月、合计'
+		);
+		expect(refusal({ indicators: ['positiveRate'], grain: 'total', from: '2026-11-07T09:30', to: '2026-11-07T15:00' })).toBe(
+			'该指标的合计须从北京时间零点起止（reviews 没有按分钟的汇总）'
+		);
+		expect(refusal({ groupBy: ['ticketType'] })).toBe('办件量（caseVolume）不能按诉求类型筛选或分组');
+		expect(refusal({ indicators: ['ticketVolume'], groupBy: ['department'] })).toBe('12345工单量（ticketVolume）不能按部门筛选或分组');
+		expect(refusal({ indicators: ['ticketVolume'], groupBy: ['item'] })).toBe('12345工单量（ticketVolume）不能按事项筛选或分组');
+		expect(refusal({ indicators: ['ticketVolume'], filters: { channel: ['web'] } })).toBe('12345工单量（ticketVolume）不能按渠道筛选或分组');
+		expect(refusal({ grain: 'minute', from: '2026-11-07T09:00', to: '2026-11-07T10:00', groupBy: ['department'] })).toBe('按分钟的数据不能按部门分组（cases）');
+		expect(refusal({ grain: 'minute', from: '2026-11-07T09:00', to: '2026-11-07T10:00', filters: { item: ['x'] } })).toBe(
+			'按分钟的数据不能按事项筛选（cases）'
+		);
+		expect(refusal({ indicators: ['positiveRate'], grain: 'hour', from: '2026-11-07T09:00', to: '2026-11-07T15:00' })).toBe('planned');
+	});
+
 	it('refuses a region outside the scope before any SQL: a sibling city, the parent, the nation, a county of another city', () => {
 		for (const adcode of [440100, 440000, 0, 440106]) expect(() => plan(request({ region: { adcode } }), { adcodes: [440300] })).toThrow(ScopeError);
 	});
