@@ -12,14 +12,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { historyLoading } from '../src/lib/server/cockpit/history.ts';
+import { historyEnd, historyLoading } from '../src/lib/server/cockpit/history.ts';
 import { historyFrontier } from '../src/lib/server/queries/cockpit/history.ts';
 import { setting } from '../src/lib/server/config.ts';
 import { createWarehouse } from '../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../src/lib/server/warehouse/config.ts';
 import { rows } from '../src/lib/server/queries/statement.ts';
 import { projectRoot, tianshuBin } from '../src/lib/server/warehouse/embedded/spawn.ts';
-import { DAY_MS } from '../src/lib/time/beijing-time.ts';
 import { beijingDate as beijingDay } from '../src/lib/time/working-days.ts';
 
 export async function benchFirstStart(): Promise<void> {
@@ -66,8 +65,7 @@ export async function benchFirstStart(): Promise<void> {
 		const full = await until('the full history', 7_200_000, async () => {
 			if (!existsSync(progressFile)) return false;
 			const progress = JSON.parse(readFileSync(progressFile, 'utf8')) as { from: string; to: string; done: boolean };
-			const to = beijingDay(Date.parse(progress.to) - 1 + DAY_MS);
-			return historyLoading(progress, await historyFrontier(ctx, beijingDay(Date.parse(progress.from)), to)) === null;
+			return historyLoading(progress, await historyFrontier(ctx, beijingDay(Date.parse(progress.from)), historyEnd(progress))) === null;
 		});
 		const [stored] = await rows<{ n: number }>(
 			ctx,

@@ -17,11 +17,17 @@ export interface HistoryLoading {
 
 const beijingDay = (ms: number) => new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
 const dayNumber = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
+/** The Beijing day the history ends on: the frontier is read before it. */
+export const historyEnd = (progress: { to: string }) => beijingDay(Date.parse(progress.to));
 
-/** Days of history loaded and in all, from the progress file and the newest stored day; null when nothing is loading. */
+/**
+ * Days of history loaded and in all, from the progress file and the newest stored day before the
+ * day the history ends on (that day also holds the live feed's first hours, so it proves nothing);
+ * null when nothing is loading.
+ */
 export function historyLoading(progress: { from: string; to: string; done: boolean }, frontier: string | null): HistoryLoading | null {
 	const first = dayNumber(beijingDay(Date.parse(progress.from)));
-	const last = dayNumber(beijingDay(Date.parse(progress.to) - 1));
+	const last = dayNumber(historyEnd(progress)) - 1;
 	const totalDays = last - first + 1;
 	const loadedDays = frontier === null ? 0 : Math.min(totalDays, Math.max(0, dayNumber(frontier) - first + 1));
 	return progress.done && loadedDays >= totalDays ? null : { loadedDays, totalDays };
@@ -42,9 +48,7 @@ export async function historyStatus(ctx: Ctx, now = Date.now()): Promise<History
 	} catch {
 		return cached?.value ?? null; // being replaced this instant: the last answer stands
 	}
-	const from = beijingDay(Date.parse(progress.from));
-	const to = beijingDay(Date.parse(progress.to) - 1 + DAY_MS);
-	const value = historyLoading(progress, await historyFrontier(ctx, from, to));
+	const value = historyLoading(progress, await historyFrontier(ctx, beijingDay(Date.parse(progress.from)), historyEnd(progress)));
 	cached = { at: now, value };
 	return value;
 }
