@@ -35,6 +35,11 @@ export default defineConfig({
 			]
 		}
 	},
+	// Every spec starts signed in as a national leader (auth.setup.ts signs in through /login); specs of other roles sign in themselves.
+	projects: [
+		{ name: 'setup', testMatch: /auth\.setup\.ts$/ },
+		{ name: 'e2e', dependencies: ['setup'], use: { storageState: path.join(process.env.TIANSHU_E2E_DATA, 'leader.json') } }
+	],
 	webServer: {
 		// The real product start path against the already built app.
 		command: `node bin/tianshu.js start --no-build --data ${process.env.TIANSHU_E2E_DATA}/warehouse --warehouse-port ${process.env.TIANSHU_E2E_WAREHOUSE_PORT} --port ${port} --simulate-days 1 --simulate-rate 5 --history-days 0`,

@@ -41,8 +41,17 @@ warehouse). ORIGIN sets the public URL when behind a proxy.`,
 		}
 		// adapter-node reads PORT and HOST from the environment itself: hand it the values chosen here.
 		const env = processEnv();
-		exportToProcess('PORT', String(parsePort(opts.port ?? env.PORT, DEFAULT_WEB_PORT)));
-		exportToProcess('HOST', opts.host ?? env.HOST ?? '127.0.0.1');
+		const port = parsePort(opts.port ?? env.PORT, DEFAULT_WEB_PORT);
+		exportToProcess('PORT', String(port));
+		const host = opts.host ?? env.HOST ?? '127.0.0.1';
+		exportToProcess('HOST', host);
+		// Without ORIGIN, adapter-node takes every request for https: SvelteKit's origin check would then refuse
+		// the sign-in form served over plain http. Served directly, the origin is this address; behind a proxy, or
+		// for browsers on other machines (--host 0.0.0.0), ORIGIN names the URL people open.
+		if (!env.ORIGIN) {
+			const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+			exportToProcess('ORIGIN', `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`);
+		}
 		// One request's bug must not stop every wall: log it and keep serving (the app's hooks install the same, once).
 		installProcessGuards(createLogger('web'));
 		await import(pathToFileURL(entry).href);

@@ -1,10 +1,11 @@
 /**
  * The production server (the built app, `tianshu web`): the request of issue 10
  * that once stopped the product is a 400 in Chinese with a request id, and the
- * server goes on; a city deployment (TIANSHU_SCOPE=440300) opens its own cockpit.
+ * server goes on; a city's leader (regions 440300) opens their own cockpit.
  */
 import { expect, test } from '@playwright/test';
 import { startProcess, untilDataToday } from './cockpit-helpers.ts';
+import { e2eAppDbDir, ensureUser, signIn } from '../helpers/e2e-auth.ts';
 
 const LEAK = /\bat .+:\d+:\d+|node_modules|\/work\/|\.ts:\d+|SELECT |DB::Exception/;
 
@@ -31,13 +32,15 @@ test('an out-of-range instant is a 400 with a request id, and the server keeps s
 	expect(missing.headers()['x-request-id']).toMatch(/^[0-9a-f]{12}$/);
 });
 
-test('a city deployment opens its own cockpit, not its neighbour’s', async ({ page, request }) => {
+test('a city’s leader opens their own cockpit, not the neighbour’s', async ({ page, request }) => {
 	test.setTimeout(180_000);
 	await untilDataToday(request);
 	const port = Number(process.env.TIANSHU_E2E_PORT ?? 4317) + 3;
-	const web = startProcess(['web', '--port', String(port)], { ORIGIN: `http://127.0.0.1:${port}`, TIANSHU_SCOPE: '440300' });
+	const web = startProcess(['web', '--port', String(port)], { ORIGIN: `http://127.0.0.1:${port}`, TIANSHU_APPDB_DATA: e2eAppDbDir() });
 	try {
 		await web.line(/Listening on/);
+		// Signed in as a leader of 深圳 (the cookie replaces the national leader's on this host).
+		await signIn(page, ensureUser('e2e-leader-shenzhen', 'leader', '440300'), `http://127.0.0.1:${port}`);
 		const own = await page.goto(`http://127.0.0.1:${port}/cockpit?adcode=440300&rotate=0`);
 		expect(own!.status()).toBe(200);
 		// The economy panel shows the province's published statistics.
@@ -45,7 +48,10 @@ test('a city deployment opens its own cockpit, not its neighbour’s', async ({ 
 		const neighbour = await page.goto(`http://127.0.0.1:${port}/cockpit?adcode=440100&rotate=0`);
 		expect(neighbour!.status()).toBe(403);
 		// Its log names the refused request by id.
-		const refused = await request.get(`http://127.0.0.1:${port}/api/trpc/cockpit.panel?input=${encodeURIComponent('{"adcode":440100,"panel":"kpis"}')}`);
+		const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+		const refused = await request.get(`http://127.0.0.1:${port}/api/trpc/cockpit.panel?input=${encodeURIComponent('{"adcode":440100,"panel":"kpis"}')}`, {
+			headers: { cookie }
+		});
 		expect(refused.status()).toBe(403);
 		const line = await web.line(new RegExp(refused.headers()['x-request-id']!));
 		expect(JSON.parse(line)).toMatchObject({ msg: 'request refused', code: 'FORBIDDEN' });

@@ -34,10 +34,12 @@ test('the tRPC API answers over HTTP: catalogue, a query, a clear error', async 
 	expect((await bad.json()).error.message).toBe('to：须晚于 from');
 });
 
-test('a live topic streams over SSE with tracked ids', async ({ baseURL }) => {
+test('a live topic streams over SSE with tracked ids', async ({ baseURL, context }) => {
 	const controller = new AbortController();
+	// The signed-in leader's session (auth.setup.ts), as the browser would send it.
+	const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 	const url = `${baseURL}/api/trpc/live.query?input=${input({ window: 'today', query: { indicators: ['caseVolume'], grain: 'hour', region: { adcode: 0 } } })}`;
-	const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+	const res = await fetch(url, { headers: { accept: 'text/event-stream', cookie }, signal: controller.signal });
 	expect(res.headers.get('content-type')).toContain('text/event-stream');
 	const reader = res.body!.getReader();
 	const decoder = new TextDecoder();

@@ -6,12 +6,13 @@
  */
 import { expect, test } from '@playwright/test';
 import { allReady, startProcess, untilDataToday } from './cockpit-helpers.ts';
+import { e2eAppDbDir } from '../helpers/e2e-auth.ts';
 
 test('a killed server greys the freshness marker; restarted, the wall resumes by itself', async ({ page, request }) => {
 	test.setTimeout(180_000);
 	await untilDataToday(request);
 	const port = Number(process.env.TIANSHU_E2E_PORT ?? 4317) + 2;
-	let web = startProcess(['web', '--port', String(port)], { ORIGIN: `http://127.0.0.1:${port}` });
+	let web = startProcess(['web', '--port', String(port)], { ORIGIN: `http://127.0.0.1:${port}`, TIANSHU_APPDB_DATA: e2eAppDbDir() });
 	try {
 		await web.line(/Listening on/);
 		await page.setViewportSize({ width: 1920, height: 1080 });
@@ -24,7 +25,7 @@ test('a killed server greys the freshness marker; restarted, the wall resumes by
 		await expect(fresh).toContainText('连接中断');
 		// The panels keep their last values: nothing blanks.
 		await expect(page.locator('[data-kpi=caseVolume]')).not.toHaveAttribute('data-value', '');
-		web = startProcess(['web', '--port', String(port)], { ORIGIN: `http://127.0.0.1:${port}` });
+		web = startProcess(['web', '--port', String(port)], { ORIGIN: `http://127.0.0.1:${port}`, TIANSHU_APPDB_DATA: e2eAppDbDir() });
 		await web.line(/Listening on/);
 		await expect(fresh).toHaveAttribute('data-stale', 'false', { timeout: 90_000 });
 		await expect(fresh).toContainText('数据更新');

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
 import { allReady, input } from './cockpit-helpers.ts';
+import { issueWallToken } from '../helpers/e2e-auth.ts';
 import { createWarehouse } from '../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 
@@ -119,6 +120,8 @@ test('each part killed in turn under a live wall: the wall resumes by itself, no
 			)
 			.toBeGreaterThan(0);
 		await page.setViewportSize({ width: 1920, height: 1080 });
+		// This product has its own app database: a wall token of its own opens the nation's cockpit.
+		await page.goto(`${url}/wall/${issueWallToken(0, path.join(dir, 'appdb'))}`);
 		await page.goto(`${url}/cockpit?adcode=0&rotate=0`);
 		await allReady(page);
 		const fresh = page.getByTestId('freshness');
