@@ -196,7 +196,7 @@ describe('tianshu verify', () => {
 		expect(run.stdout).toMatch(/\[services\.channel\.web\].*\s不一致/);
 		expect(run.stdout).toMatch(/\[services\.channel\.counter\].*\s一致/);
 		expect(run.stdout).toMatch(/不一致 [1-9]\d*\s+✗ 核验未通过/);
-		// The city's figures read the same region rollup: found there too.
+		// The city reads the city-level rollup the tampered row was chained into: found there too.
 		const city = await verifyCockpit({ warehouse: db.warehouse, adcode: 440300, at });
 		expect(figure(city.figures, 'kpis.caseVolume.value')).toMatchObject({ agree: false, recomputed: await submittedToday('city_code', 440300) });
 	});

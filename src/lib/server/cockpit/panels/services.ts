@@ -1,7 +1,7 @@
 import { DAY_MS as DAY, HOUR_MS as HOUR, startOfBeijingDay } from '../../../time/beijing-time.ts';
 import type { ServicesPanel } from '../../../cockpit/model.ts';
 import { durationQuantiles } from '../../queries/cockpit/durations.ts';
-import { caseCountsUpTo } from '../../queries/cockpit/so-far.ts';
+import { caseCountsUpTo, type Counts } from '../../queries/cockpit/so-far.ts';
 import { assertInScope } from '../../scope.ts';
 import { parallel, query, range, valueFromCounts, type Ctx } from './shared.ts';
 
@@ -15,15 +15,29 @@ export async function services(ctx: Ctx, adcode: number, now: number): Promise<S
 	const day = startOfBeijingDay(now);
 	const today = { from: day, to: day + DAY };
 	assertInScope(adcode, ctx.scope); // the scope, before anything is read
-	const [hourly, lastWeek, channels, totals, q] = await parallel(
-		() => caseCountsUpTo(ctx, adcode, today, now, 'hour'),
+	const [split, lastWeek, q] = await parallel(
+		() => caseCountsUpTo(ctx, adcode, today, now, 'hourChannel'),
 		() => query(ctx, { indicators: ['caseVolume'], ...range(day - 7 * DAY, day - 6 * DAY), grain: 'hour', region: { adcode } }),
-		() => caseCountsUpTo(ctx, adcode, today, now, 'channel'),
-		() => caseCountsUpTo(ctx, adcode, today, now, 'total'),
 		() => durationQuantiles(ctx, adcode, { from: day - 6 * DAY, to: day + DAY }, now)
 	);
+	// Today's counts per hour and channel, added up per hour, per channel and in all.
+	const hourly = new Map<string, Counts>();
+	const channels = new Map<string, Counts>();
+	const all: Counts = { submitted: 0, completed: 0, completed_on_time: 0, fully_online: 0 };
+	for (const [key, c] of split) {
+		const [hour, channel] = key.split('|') as [string, string];
+		for (const [into, k] of [
+			[hourly, hour],
+			[channels, channel]
+		] as const) {
+			const sum = into.get(k) ?? { submitted: 0, completed: 0, completed_on_time: 0, fully_online: 0 };
+			for (const m of Object.keys(all)) sum[m]! += c[m]!;
+			into.set(k, sum);
+		}
+		for (const m of Object.keys(all)) all[m]! += c[m]!;
+	}
 	const currentHour = Math.floor((now - day) / HOUR);
-	const done = totals.get('total');
+	const done = split.size ? all : undefined;
 	const completedToday = done?.completed ?? 0;
 	const onTimeRate = valueFromCounts('onTimeRate', done);
 	const hasDurations = q.length === 5 && q.some((v) => Number(v) > 0);

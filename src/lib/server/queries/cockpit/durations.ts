@@ -3,6 +3,7 @@ import { beijingDate } from '../../../time/working-days.ts';
 import { clickhouseDateTime, clickhouseDateTime64 } from '../../../time/clickhouse-params.ts';
 import { regionFilter } from '../../scope.ts';
 import { andAll, rows, type QueryCtx } from '../statement.ts';
+import { rollupTable } from './so-far.ts';
 
 /**
  * The P10, P25, median, P75 and P90 of case handling time (seconds) over a window
@@ -17,8 +18,8 @@ export async function durationQuantiles(ctx: QueryCtx, adcode: number, w: TimeWi
 	const [r] = await rows<{ q: number[] }>(
 		ctx,
 		`SELECT quantilesIfMerge(0.1, 0.25, 0.5, 0.75, 0.9)(d) AS q FROM (
-		   SELECT duration_digest AS d FROM case_region_stats_day WHERE bucket >= {d_from:Date} AND bucket < {d_to:Date} ${and}
-		   UNION ALL SELECT duration_digest AS d FROM case_region_stats_hour WHERE bucket >= {h_from:DateTime('UTC')} AND bucket < {h_to:DateTime('UTC')} ${and}
+		   SELECT duration_digest AS d FROM ${rollupTable('cases', 'day', adcode, 'total', ctx.scope)} WHERE bucket >= {d_from:Date} AND bucket < {d_to:Date} ${and}
+		   UNION ALL SELECT duration_digest AS d FROM ${rollupTable('cases', 'hour', adcode, 'total', ctx.scope)} WHERE bucket >= {h_from:DateTime('UTC')} AND bucket < {h_to:DateTime('UTC')} ${and}
 		   UNION ALL SELECT quantilesIfState(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), status = 'completed' AND duration_s IS NOT NULL) AS d
 		   FROM case_events WHERE ts >= {r_from:DateTime64(3, 'UTC')} AND ts < {r_to:DateTime64(3, 'UTC')} ${and}
 		 )`,

@@ -1,7 +1,7 @@
 /**
  * Counts of a region over a window capped at an instant `at` (src/lib/time
  * cutAt): whole Beijing days from the day rollups, whole hours from the hour
- * rollups, and the part of the hour holding `at` from the event tables themselves,
+ * rollups (the smallest that answers, as the planner chooses them), and the part of the hour holding `at` from the event tables themselves,
  * up to and including `at` — a rollup bucket that `at` falls inside also holds
  * what came after it. The events are counted as the rollups' materialized views
  * count them (every stored row), so the three parts add up to what the rollups
@@ -11,24 +11,27 @@
 import { cutAt, type RollupCut, type TimeWindow } from '../../../time/windows.ts';
 import { beijingDate } from '../../../time/working-days.ts';
 import { clickhouseDateTime, clickhouseDateTime64 } from '../../../time/clickhouse-params.ts';
+import type { Dimension } from '../../../indicators/catalogue.ts';
 import { childColumn } from '../../planner/plan.ts';
-import { regionFilter } from '../../scope.ts';
+import { chooseTable, type Source as RollupSource } from '../../planner/rollups.ts';
+import { levelOf, regionColumn, regionFilter, type Scope } from '../../scope.ts';
 import { andAll, rows, type QueryCtx } from '../statement.ts';
 
-/** How the counts are split: one total, per sub-region (the planner's child column), per channel, or per Beijing hour of the day. */
-export type SplitBy = 'total' | 'child' | 'channel' | 'hour';
+/**
+ * How the counts are split: one total, per sub-region (the planner's child column), per channel, per Beijing
+ * hour of the day, or per hour and channel ('HH|channel', one statement for all of the services panel).
+ */
+export type SplitBy = 'total' | 'child' | 'channel' | 'hour' | 'hourChannel';
 
-/** One source: its rollups and, per measure, the column they hold and the same count over the events. Fixed strings of this file. */
+/** One source: its rollup family (planner/rollups.ts) and, per measure, the column the rollups hold and the same count over the events. */
 interface Source {
-	day: string;
-	hour: string;
+	rollups: RollupSource;
 	events: string;
 	measures: Record<string, string>;
 }
 
 const CASES: Source = {
-	day: 'case_region_stats_day',
-	hour: 'case_region_stats_hour',
+	rollups: 'cases',
 	events: 'case_events',
 	// As case_region_stats_hour_mv counts them (schema/).
 	measures: {
@@ -40,25 +43,37 @@ const CASES: Source = {
 };
 
 const REVIEWS: Source = {
-	day: 'review_region_stats_day',
-	hour: 'review_region_stats_hour',
+	rollups: 'reviews',
 	events: 'reviews',
 	// As review_region_stats_hour_mv counts them.
 	measures: { reviews: '1', positive: 'rating >= 3', negative: 'rating <= 2' }
 };
 
 const TICKETS: Source = {
-	day: 'hotline_stats_day',
-	hour: 'hotline_stats_hour',
+	rollups: 'hotline',
 	events: 'hotline_events',
 	// As hotline_stats_hour_mv counts them.
 	measures: { created: "status = 'created'" }
 };
 
+/** Whether county codes are read: the planner's rule (plan.ts) for a region, its split and the caller's scope. */
+function needsCounties(adcode: number, by: SplitBy, scope: Scope): boolean {
+	if (regionColumn(adcode) === 'adcode') return true;
+	if (by === 'child' && childColumn(adcode) === 'adcode') return true;
+	return !scope.all && scope.adcodes.some((a) => levelOf(a) === 'county');
+}
+
+/** The smallest rollup of the family that answers the split (the catalogue's table decider). */
+export function rollupTable(source: RollupSource, family: 'day' | 'hour', adcode: number, by: SplitBy, scope: Scope): string {
+	const dims = new Set<Dimension>(by === 'channel' || by === 'hourChannel' ? ['channel'] : []);
+	return chooseTable(source, family, dims, needsCounties(adcode, by, scope))!.table;
+}
+
 function keyOf(by: SplitBy, adcode: number, time: string): string {
 	if (by === 'total') return "'total'";
 	if (by === 'child') return childColumn(adcode);
 	if (by === 'channel') return 'toString(channel)';
+	if (by === 'hourChannel') return `concat(toString(toHour(${time}, 'Asia/Shanghai')), '|', toString(channel))`;
 	return `toHour(${time}, 'Asia/Shanghai')`;
 }
 
@@ -86,8 +101,8 @@ async function countsUpTo(ctx: QueryCtx, source: Source, adcode: number, w: Time
 	const r = await rows<Record<string, string | number>>(
 		ctx,
 		`SELECT key, ${sums} FROM (
-		   SELECT ${keyOf(by, adcode, 'bucket')} AS key, ${sums} FROM ${source.day} WHERE ${DAYS} ${and} GROUP BY key
-		   UNION ALL SELECT ${keyOf(by, adcode, 'bucket')} AS key, ${sums} FROM ${source.hour} WHERE ${HOURS} ${and} GROUP BY key
+		   SELECT ${keyOf(by, adcode, 'bucket')} AS key, ${sums} FROM ${rollupTable(source.rollups, 'day', adcode, by, ctx.scope)} WHERE ${DAYS} ${and} GROUP BY key
+		   UNION ALL SELECT ${keyOf(by, adcode, 'bucket')} AS key, ${sums} FROM ${rollupTable(source.rollups, 'hour', adcode, by, ctx.scope)} WHERE ${HOURS} ${and} GROUP BY key
 		   UNION ALL SELECT ${keyOf(by, adcode, 'ts')} AS key, ${counts} FROM ${source.events} WHERE ${REST} ${and} GROUP BY key
 		 ) GROUP BY key`,
 		{ ...f.params, ...cutParams(cutAt(w, at)) }
