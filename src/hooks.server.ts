@@ -9,7 +9,7 @@ import { newRequestId } from '$lib/server/api/http';
 import { installProcessGuards } from '$lib/server/api/process-guards';
 import { securityHeaders } from '$lib/server/api/security-headers';
 import { mayOpen, PUBLIC_ROUTES } from '$lib/server/auth/access';
-import { cookieOptions, principalFrom, SESSION_COOKIE, WALL_COOKIE, WALL_COOKIE_MAX_AGE, webAppDb, webLimits } from '$lib/server/auth/door';
+import { cookieOptions, principalFrom, SESSION_COOKIE, WALL_COOKIE, WALL_COOKIE_MAX_AGE, closeWebAppDb, webAppDb, webLimits } from '$lib/server/auth/door';
 import { resolveWallToken } from '$lib/server/auth/wall-tokens';
 
 const logger = createLogger('web');
@@ -40,7 +40,7 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 
 /** A refusal page in Chinese (the door answers before any route renders). */
-function refusal(status: 401 | 403, message: string, requestId: string): Response {
+function refusal(status: 401 | 403 | 503, message: string, requestId: string): Response {
 	const body = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${status} · 天枢</title></head><body style="font-family:sans-serif;padding:48px">
 <h1 data-testid="forbidden">${escapeHtml(message)}</h1><p><a href="/">返回首页</a> · <a href="/login">以其他账号登录</a></p><p style="color:#888">请求编号 ${requestId}</p></body></html>`;
 	return new Response(body, { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } });
@@ -60,13 +60,12 @@ function wallLink(url: URL): string | undefined {
  * this screen → 403. The tRPC endpoint is public here and checks each procedure.
  */
 const door: Handle = async ({ event, resolve }) => {
-	const db = webAppDb();
-	const limits = webLimits();
+	const db = webAppDb;
 	const address = clientAddress(event);
 	const secure = event.url.protocol === 'https:';
 	const wallToken = wallLink(event.url);
 	if (wallToken !== undefined) {
-		const wall = await resolveWallToken(db, wallToken, address);
+		const wall = await resolveWallToken(db(), wallToken, address);
 		if (!wall || wall.kind !== 'wall') {
 			logger.warn({ requestId: event.locals.requestId, address }, 'wall token refused');
 			return refusal(403, '大屏令牌无效或已撤销', event.locals.requestId);
@@ -78,9 +77,18 @@ const door: Handle = async ({ event, resolve }) => {
 		if (!clean.searchParams.has('adcode')) clean.searchParams.set('adcode', String(wall.region));
 		redirect(303, clean.pathname + clean.search);
 	}
-	const principal = await principalFrom(db, { session: event.cookies.get(SESSION_COOKIE), wall: event.cookies.get(WALL_COOKIE) }, address, limits);
-	event.locals.principal = principal ?? null;
+	const cookies = { session: event.cookies.get(SESSION_COOKIE), wall: event.cookies.get(WALL_COOKIE) };
 	const id = event.route.id;
+	let principal: Awaited<ReturnType<typeof principalFrom>>;
+	try {
+		// No cookie, no lookup: /healthz and first visits never touch the app database.
+		principal = cookies.session || cookies.wall ? await principalFrom(db(), cookies, address, webLimits()) : undefined;
+	} catch (err) {
+		logger.error({ err, requestId: event.locals.requestId }, 'sign-in lookup failed');
+		if (id === null || PUBLIC_ROUTES.includes(id)) principal = undefined;
+		else return refusal(503, '登录服务暂时不可用，请稍后重试', event.locals.requestId);
+	}
+	event.locals.principal = principal ?? null;
 	// Unknown paths: SvelteKit's 404; public routes and the API (each procedure checked by the tRPC builders).
 	if (id === null || PUBLIC_ROUTES.includes(id)) return resolve(event);
 	if (!principal) {
@@ -115,7 +123,5 @@ process.on('sveltekit:shutdown' as 'exit', () => {
 	warehouse()
 		.warehouse.close()
 		.catch((err: unknown) => logger.warn({ err }, 'closing the warehouse client failed'));
-	webAppDb()
-		.close()
-		.catch((err: unknown) => logger.warn({ err }, 'closing the app database pool failed'));
+	closeWebAppDb().catch((err: unknown) => logger.warn({ err }, 'closing the app database pool failed'));
 });

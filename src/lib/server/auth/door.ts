@@ -22,6 +22,13 @@ export function webAppDb(): AppDb {
 	return (db ??= createAppDb(appDbConfig().url));
 }
 
+/** Closes the pool if one was opened (at shutdown). */
+export async function closeWebAppDb(): Promise<void> {
+	const open = db;
+	db = undefined;
+	await open?.close();
+}
+
 export function webLimits(): AuthLimits {
 	return (limits ??= authLimits());
 }
