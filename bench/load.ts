@@ -52,7 +52,7 @@ function tianshu(appdbDir: string, args: string[], input = ''): string {
 
 /** An account made with the CLI, signed in through the /login form: the session's Cookie header. */
 async function signedIn(base: string, appdbDir: string, name: string, role: string): Promise<string> {
-	const password = `Bench-${name}-${Date.now()}`;
+	const password = `Tianshu-bench-${Date.now()}`;
 	tianshu(appdbDir, ['user', 'add', name, '--role', role, '--region', '0'], password);
 	const res = await fetch(`${base}/login`, {
 		method: 'POST',
