@@ -57,7 +57,8 @@ async function signedIn(base: string, appdbDir: string, name: string, role: stri
 	const res = await fetch(`${base}/login`, {
 		method: 'POST',
 		redirect: 'manual',
-		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+		// As a browser's form post (accept: text/html): SvelteKit answers other posts to an action with JSON.
+		headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: base },
 		body: new URLSearchParams({ username: name, password })
 	});
 	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('tianshu_session='));
