@@ -29,8 +29,10 @@ export const PROCEDURES: Readonly<Record<string, readonly Caller[]>> = {
 	'hotline.overview': ['leader', 'analyst', 'service_manager']
 };
 
-/** Export routes (path → callers); exports are the analyst's. None is built yet. */
-export const EXPORTS: Readonly<Record<string, readonly Caller[]>> = {};
+/** Export routes (path → callers); exports are the analyst's. The audit log's is the admin's. */
+export const EXPORTS: Readonly<Record<string, readonly Caller[]>> = {
+	'/admin/audit/export': ['admin']
+};
 
 /**
  * Pages and endpoints by SvelteKit route id. PUBLIC ones need no principal;
@@ -44,10 +46,17 @@ export const PAGES: Readonly<Record<string, readonly Caller[]>> = {
 	'/evaluate': ['evaluator'],
 	'/reviews': ['service_manager'],
 	'/account/password': USERS,
-	'/logout': USERS
+	'/logout': USERS,
+	'/admin': ['admin'],
+	'/admin/users': ['admin'],
+	'/admin/walls': ['admin'],
+	'/admin/ingest': ['admin'],
+	'/admin/audit': ['admin'],
+	// The export route is also a SvelteKit route: the door admits it here, the route checks EXPORTS.
+	'/admin/audit/export': ['admin']
 };
 
-export const PUBLIC_ROUTES: readonly string[] = ['/login', '/healthz', '/wall/[token]', '/api/trpc/[...trpc]'];
+export const PUBLIC_ROUTES: readonly string[] = ['/login', '/login/oidc', '/login/oidc/callback', '/healthz', '/wall/[token]', '/api/trpc/[...trpc]'];
 
 function allowedBy(table: Readonly<Record<string, readonly Caller[]>>, key: string, principal: Principal): boolean {
 	if (principal.kind === 'system') return true;

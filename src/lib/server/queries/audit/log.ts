@@ -72,10 +72,10 @@ WHERE ($1::text[] IS NULL OR action = ANY ($1::text[]))
   AND ($5::timestamptz IS NULL OR at >= $5::timestamptz)
   AND ($6::timestamptz IS NULL OR at < $6::timestamptz)
   AND ($7::bigint IS NULL OR id < $7::bigint)
-ORDER BY id DESC
+ORDER BY audit_log.id DESC
 LIMIT $8::integer`;
 
-/** One page of entries, newest first. */
+/** One page of entries, newest first (by the bigint column: the text alias `id` sorted '9' above '10'). */
 export async function selectAuditPage(db: Queryable, q: AuditSelect): Promise<AuditRow[]> {
 	return db.query<AuditRow>(SELECT_AUDIT_PAGE, [q.actions, q.actorName, q.address, q.regions, q.from, q.to, q.beforeId, q.limit]);
 }
