@@ -108,6 +108,36 @@ const Settings = z.object({
 			"must be 'none', or 'self' and/or origins separated by spaces, e.g. 'self' https://portal.gd.gov.cn"
 		)
 		.default("'none'"),
+	/**
+	 * 统一身份认证 (OpenID Connect), checked together by oidcSettings (auth/oidc.ts): unset issuer = local
+	 * accounts only. The issuer's discovery document is read at the first sign-in through it.
+	 */
+	TIANSHU_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL of the identity provider (its issuer)' }).optional(),
+	TIANSHU_OIDC_CLIENT_ID: z.string().min(1).max(255, 'must be at most 255 characters').optional(),
+	TIANSHU_OIDC_CLIENT_SECRET: z.string().max(1024, 'must be at most 1024 characters').optional(),
+	/** Where the provider sends the browser back: this server's /login/oidc/callback, as registered with the provider. */
+	TIANSHU_OIDC_REDIRECT_URI: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL ending in /login/oidc/callback' }).optional(),
+	TIANSHU_OIDC_SCOPES: z
+		.string()
+		.regex(/^openid( [A-Za-z0-9_:.-]+)*$/, "must be scopes separated by spaces, starting with 'openid'")
+		.default('openid profile'),
+	/** The claim naming the user (the account is sso.<value>). */
+	TIANSHU_OIDC_NAME_CLAIM: z
+		.string()
+		.regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'must be a claim name')
+		.default('preferred_username'),
+	/** The claim holding the role: a Tianshu role, or a value TIANSHU_OIDC_ROLE_MAP maps to one. */
+	TIANSHU_OIDC_ROLE_CLAIM: z
+		.string()
+		.regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'must be a claim name')
+		.default('tianshu_role'),
+	/** JSON object: the provider's role value → a Tianshu role, e.g. {"领导":"leader","分析员":"analyst"}. */
+	TIANSHU_OIDC_ROLE_MAP: z.string().max(4096, 'must be a JSON object of at most 4096 characters').optional(),
+	/** The claim holding the regions: an array of GB/T 2260 codes (0 = the nation) or a comma-separated string. */
+	TIANSHU_OIDC_REGIONS_CLAIM: z
+		.string()
+		.regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'must be a claim name')
+		.default('tianshu_regions'),
 	/** Set to 1 by `tianshu start` for its children: stop when the supervisor's pipe closes. */
 	TIANSHU_SUPERVISED: z.string().optional()
 });
@@ -132,7 +162,7 @@ export function exportToProcess(name: string, value: string): void {
 const given = (env: Env, name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
 
 // Values that may hold a password are never repeated in a message (they end up in logs).
-const SECRET: ReadonlySet<string> = new Set(['CLICKHOUSE_URL', 'CLICKHOUSE_PASSWORD', 'DATABASE_URL', 'ORIGIN']);
+const SECRET: ReadonlySet<string> = new Set(['CLICKHOUSE_URL', 'CLICKHOUSE_PASSWORD', 'DATABASE_URL', 'ORIGIN', 'TIANSHU_OIDC_CLIENT_SECRET']);
 
 const describe = (name: string, message: string, value: string | undefined) =>
 	`${name}: ${message}${value === undefined || SECRET.has(name) ? '' : ` (got '${value.length > 80 ? `${value.slice(0, 80)}…` : value}')`}`;

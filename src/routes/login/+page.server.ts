@@ -4,6 +4,7 @@ import { cookieOptions, SESSION_COOKIE, webAppDb, webLimits } from '$lib/server/
 import { signIn } from '$lib/server/auth/sign-in';
 import { auditSignIn } from '$lib/server/auth/audit';
 import { createLogger } from '$lib/server/log/logger';
+import { oidcSettings } from '$lib/server/auth/oidc';
 
 const log = createLogger('web');
 
@@ -14,7 +15,7 @@ function safeNext(value: string | null): string {
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	if (locals.principal?.kind === 'user') redirect(303, safeNext(url.searchParams.get('next')));
-	return {};
+	return { sso: oidcSettings() !== undefined };
 };
 
 export const actions: Actions = {
