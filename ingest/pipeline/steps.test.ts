@@ -207,6 +207,14 @@ describe('deadlines', () => {
 			expect(r.row).toMatchObject({ due_date: '2026-11-16', on_time: false });
 		});
 
+		it('judges on_time at the end of the Beijing day, not the UTC day', () => {
+			// Monday's UTC day ends at Tuesday 08:00 Beijing time: a completion at Tuesday 00:30 is late by the Beijing day.
+			const late = instant({ submitted_ts: '2026-11-16T10:00:00+08:00', ts: '2026-11-17T00:30:00+08:00' });
+			expect(late.row).toMatchObject({ due_date: '2026-11-16', on_time: false });
+			const lastMinute = instant({ submitted_ts: '2026-11-16T10:00:00+08:00', ts: '2026-11-16T23:59:30+08:00' });
+			expect(lastMinute.row).toMatchObject({ due_date: '2026-11-16', on_time: true });
+		});
+
 		it("applies the most specific region's cut-off", () => {
 			const at = (adcode: number, submitted: string) => instant({ adcode, submitted_ts: submitted, ts: '2026-11-17T09:00:00+08:00' }).row.due_date;
 			expect(at(440305, '2026-11-16T18:00:00+08:00')).toBe('2026-11-16'); // 广东: no cut-off
