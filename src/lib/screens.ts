@@ -1,4 +1,4 @@
-/** The four screens of Tianshu, as the home page and the placeholders name them. */
+/** The screens of Tianshu, as the home page and the placeholders name them (the access matrix decides who sees which). */
 export interface Screen {
 	path: string;
 	title: string;
@@ -40,5 +40,13 @@ export const screens: Screen[] = [
 		audience: '评估人员',
 		summary: '一体化政务服务能力指数、联合国电子政务发展指数（EGDI）、好差评满意度指数的计算、排名与模拟。',
 		built: false
+	},
+	{
+		path: '/admin',
+		title: '系统管理',
+		english: 'Admin',
+		audience: '系统管理员',
+		summary: '用户、角色与地区授权，大屏令牌，数据接入状况，审计日志的查询与导出。',
+		built: true
 	}
 ];

@@ -16,7 +16,7 @@ const OWN: Record<string, string[]> = {
 	analyst: ['/analyze'],
 	evaluator: ['/evaluate'],
 	service_manager: ['/reviews'],
-	admin: []
+	admin: ['/admin']
 };
 
 test('nobody signed in is sent to /login; the API answers 401 in Chinese', async ({ page, request }) => {
