@@ -40,7 +40,7 @@ import {
 	rawNegativeBacklog,
 	rawNegativeReasons,
 	rawNewestCaseMinute,
-	rawRectified,
+	rawNegativeCohort,
 	rawRectifiedOnTimeByChild,
 	rawReviewCounts,
 	rawReviewCountsByChild,
@@ -225,13 +225,13 @@ export async function verifyCockpit({ warehouse, adcode, at }: VerifyOptions): P
 		add('services.onTimeRate', '今日按时办结率', services.onTimeRate, rate(done.onTime, done.completed));
 	}
 
-	// 好差评: 30 days and today, the backlog at the instant, rectifications, reasons.
+	// 好差评: 30 days and today, the backlog at the instant, the 30 days' 差评 and those of them rectified by the instant, reasons.
 	{
-		const [m, t, backlog, rectified, reasons] = await Promise.all([
+		const [m, t, backlog, cohort, reasons] = await Promise.all([
 			rawReviewCounts(ctx, adcode, month),
 			rawReviewCounts(ctx, adcode, wholeDay),
 			rawNegativeBacklog(ctx, adcode, at, beijingDate(at)),
-			rawRectified(ctx, adcode, month),
+			rawNegativeCohort(ctx, adcode, month, at),
 			rawNegativeReasons(ctx, adcode, month)
 		]);
 		add('reviews.positiveRate', '好评率（近30天）', reviews.positiveRate, rate(m.positive, m.reviews));
@@ -239,7 +239,7 @@ export async function verifyCockpit({ warehouse, adcode, at }: VerifyOptions): P
 		add('reviews.negative', '差评数（近30天）', reviews.negative, m.negative);
 		add('reviews.negativeWaiting', '差评待整改（期限内）', reviews.negativeWaiting, backlog.waiting);
 		add('reviews.negativeLate', '差评超期未整改', reviews.negativeLate, backlog.late);
-		add('reviews.rectifiedRate', '差评整改率（近30天）', reviews.rectifiedRate, rate(rectified, m.negative));
+		add('reviews.rectifiedRate', '差评整改率（近30天）', reviews.rectifiedRate, rate(cohort.rectified, cohort.negative));
 		for (let i = 0; i < Math.max(6, reviews.reasons.length); i++) {
 			const s = reviews.reasons[i];
 			const r = reasons[i];

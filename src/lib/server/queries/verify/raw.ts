@@ -160,11 +160,20 @@ export async function rawNegativeReasons(ctx: QueryCtx, adcode: number, w: Windo
 	return r.map((x) => ({ tag: x.tag, count: Number(x.count) }));
 }
 
-/** 差评 rectified in a window: distinct reviews with a rectification (整改) dated in it, by the action's region. */
-export async function rawRectified(ctx: QueryCtx, adcode: number, w: Window): Promise<number> {
+/**
+ * 差评整改率's cohort (GB/T 39735): the 差评 of the region received in a window (each review id once), and of them
+ * those with a rectification (整改) stamped by the instant `at` — wherever the action was filed.
+ */
+export async function rawNegativeCohort(ctx: QueryCtx, adcode: number, w: Window, at: number): Promise<{ negative: number; rectified: number }> {
 	const { where, params } = windowParams(adcode, ctx, w);
-	const [r] = await rows<{ n: Num }>(ctx, `SELECT uniqExact(review_id) AS n FROM review_actions WHERE action = 'rectify' AND ${IN_WINDOW} ${where}`, params);
-	return Number(r?.n ?? 0);
+	const [r] = await rows<{ negative: Num; rectified: Num }>(
+		ctx,
+		`SELECT count() AS negative,
+		        countIf(review_id IN (SELECT review_id FROM review_actions WHERE action = 'rectify' AND ts <= {at:DateTime64(3, 'UTC')})) AS rectified
+		 FROM ${firstCopies('reviews', 'review_id', REVIEW_COLUMNS, where, 'AND rating <= 2')}`,
+		{ ...params, at: utcMillis(at) }
+	);
+	return { negative: Number(r?.negative ?? 0), rectified: Number(r?.rectified ?? 0) };
 }
 
 export interface HandlingCounts {
