@@ -65,9 +65,10 @@ test('after the first start’s history, every comparison on the cockpit is fill
 			await page.goto(`${url}/cockpit?adcode=${adcode}&rotate=0`);
 			await allReady(page);
 			await expect(page.getByTestId('history-loading')).toHaveCount(0);
-			// The five KPIs with both comparisons (今日预警 has a 环比 only: a percentage of yesterday's count, "—" after a day without any).
+			// The five KPIs with both comparisons; 今日预警 against yesterday as a difference in 条 (0 → 2 has no percentage).
 			const changes = await page.locator('[data-testid=kpis] .tile:not([data-kpi=warnings]) .change').allInnerTexts();
 			expect(changes.length, `KPIs of ${adcode}`).toBe(10);
+			await expect(page.getByTestId('warnings-vs-yesterday')).toHaveText(/^较昨日 (持平|[▲▼]\d+条)$/);
 			expect(
 				changes.filter((t) => t.includes('—')),
 				`同比/环比 of ${adcode}`

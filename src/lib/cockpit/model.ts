@@ -59,6 +59,8 @@ export interface Kpi extends IndicatorLabel {
 	dod: number | null;
 	/** 同比: against the same day last year up to the same hour. */
 	yoy: number | null;
+	/** Yesterday's count up to the same hour, where a percentage says little (今日预警: 0 → 2 has none): shown as a difference. */
+	before?: number | null;
 }
 
 export interface KpiPanel {

@@ -1,6 +1,6 @@
 import { DAY_MS as DAY, todaySoFar } from '../../../time/beijing-time.ts';
 import { through } from '../../../time/windows.ts';
-import { change, type KpiPanel } from '../../../cockpit/model.ts';
+import { change, type Kpi, type KpiPanel } from '../../../cockpit/model.ts';
 import { QueryRequest } from '../../planner/request.ts';
 import { comparisonRange } from '../../planner/run.ts';
 import { caseCountsUpTo, reviewCountsUpTo, ticketCountsUpTo } from '../../queries/cockpit/so-far.ts';
@@ -29,7 +29,7 @@ export async function kpis(ctx: Ctx, adcode: number, now: number): Promise<KpiPa
 	const counts = { ...(cases.get('total') ?? {}), ...(reviews.get('total') ?? {}), ...(tickets.get('total') ?? {}) };
 	const d = dod.series[0];
 	const y = yoy.series[0];
-	const list = KPI_CODES.map((code) => {
+	const list: Kpi[] = KPI_CODES.map((code) => {
 		const l = label(code);
 		const value = valueFromCounts(code, counts);
 		return { ...l, value, dod: change(l.kind, value, d?.total[code] ?? null), yoy: change(l.kind, value, y?.total[code] ?? null) };
@@ -42,7 +42,8 @@ export async function kpis(ctx: Ctx, adcode: number, now: number): Promise<KpiPa
 		kind: 'count',
 		value: warnings.today,
 		dod: change('count', warnings.today, warnings.yesterday),
-		yoy: null
+		yoy: null,
+		before: warnings.yesterday
 	});
 	return { window: range(w.from, w.to), kpis: list };
 }
