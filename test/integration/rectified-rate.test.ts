@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reviews as reviewsPanel } from '../../src/lib/server/cockpit/panels/reviews.ts';
 import { negativeCohort } from '../../src/lib/server/queries/cockpit/reviews.ts';
 import { reviewActionsUpTo, reviewCountsUpTo } from '../../src/lib/server/queries/cockpit/so-far.ts';
-import { rawNegativeCohort } from '../../src/lib/server/queries/verify/raw.ts';
+import { satisfactionInputs } from '../../src/lib/server/queries/cockpit/satisfaction.ts';
+import { rawHandlingByChild, rawNegativeCohort } from '../../src/lib/server/queries/verify/raw.ts';
 import { verifyCockpit } from '../../src/lib/server/queries/verify/check.ts';
 import { ingestDatabase } from '../helpers/ingest.ts';
 import { runs } from '../helpers/property-runs.ts';
@@ -32,8 +33,8 @@ let seq = 0;
 function review(id: string, adcode: number, ts: number, rating = 1) {
 	return { review_id: id, case_id: `c-${id}`, ts: utc(ts), ...county(adcode), channel: 'web', rating, named: false, tags: [], source: 'h11-test' };
 }
-function rectify(id: string, adcode: number, ts: number) {
-	return { action_id: `a-${id}-${seq++}`, review_id: id, action: 'rectify', ts: utc(ts), outcome: '已整改', ...county(adcode), source: 'h11-test' };
+function rectify(id: string, adcode: number, ts: number, action = 'rectify') {
+	return { action_id: `a-${id}-${seq++}`, review_id: id, action, ts: utc(ts), outcome: '', ...county(adcode), source: 'h11-test' };
 }
 async function write(reviews: object[], actions: object[]) {
 	if (reviews.length) await db.warehouse.insert({ table: 'reviews', values: reviews, format: 'JSONEachRow' });
@@ -68,7 +69,13 @@ beforeAll(async () => {
 			{ ...rectify('n2', NANSHAN, day - 2 * DAY), adcode: 0 },
 			rectify('n4', NANSHAN, at + HOUR),
 			rectify('n5', NANSHAN, at),
-			rectify('f1', FUTIAN, day - 3 * DAY)
+			rectify('f1', FUTIAN, day - 3 * DAY),
+			// Replies (核实) and follow-ups inside the window: o1's and o2's are of older 差评.
+			rectify('o1', NANSHAN, from + DAY, 'verify'),
+			rectify('n3', NANSHAN, day - DAY, 'verify'),
+			rectify('n4', NANSHAN, at + 5 * MIN, 'verify'),
+			rectify('o2', NANSHAN, from + 3 * DAY, 'follow_up'),
+			rectify('n1', NANSHAN, from + 4 * DAY, 'follow_up')
 		]
 	);
 }, 120_000);
@@ -97,6 +104,16 @@ describe('差评整改率 (a cohort)', () => {
 		expect(await negativeCohort(ctx, 440300, month, at)).toEqual({ negative: 6, rectified: 4 });
 		// A wall of Futian does not see Nanshan's.
 		expect(await negativeCohort({ warehouse: db.warehouse, scope: { adcodes: [FUTIAN] } }, FUTIAN, month, at)).toEqual({ negative: 1, rectified: 1 });
+	});
+
+	it('counts the satisfaction index’s 回复率, 整改率 and 回访率 inputs the same way', async () => {
+		const ctx = { warehouse: db.warehouse, scope: all };
+		const units = await satisfactionInputs(ctx, 440300, month, at);
+		// Nanshan: n3 replied (o1's reply and n4's after the instant do not count), n1, n2, n5 rectified, n1 followed up (not o2).
+		expect(units.find((u) => u.unit === String(NANSHAN))).toMatchObject({ negative: 5, replied: 1, rectified: 3, followed_up: 1 });
+		expect(units.find((u) => u.unit === String(FUTIAN))).toMatchObject({ negative: 1, replied: 0, rectified: 1, followed_up: 0 });
+		const raw = await rawHandlingByChild(ctx, 440300, { from, to: at + 1 }, at);
+		expect(raw.get(NANSHAN)).toEqual({ replied: 1, rectified: 3, followedUp: 1 });
 	});
 
 	it('tianshu verify recounts it from the raw tables and agrees', async () => {

@@ -323,7 +323,7 @@ export async function verifyCockpit({ warehouse, adcode, at }: VerifyOptions): P
 				const [r, c, h, onTime] = await Promise.all([
 					rawReviewCountsByChild(ctx, parent, w),
 					rawCaseCountsByChild(ctx, parent, w),
-					rawHandlingByChild(ctx, parent, w),
+					rawHandlingByChild(ctx, parent, w, at),
 					rawRectifiedOnTimeByChild(ctx, parent, w, at)
 				]);
 				// A unit is ranked when it is a sub-region (not the parent's own departments) with reviews in the period.

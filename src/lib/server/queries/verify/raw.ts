@@ -183,15 +183,18 @@ export interface HandlingCounts {
 	followedUp: number;
 }
 
-/** Distinct 差评 verified, rectified and followed up in a window, per sub-region (by the action's region). */
-export async function rawHandlingByChild(ctx: QueryCtx, adcode: number, w: Window): Promise<Map<number, HandlingCounts>> {
+/**
+ * Of the 差评 received in a window (each review id once, by the review's region), those verified (核实, the reply),
+ * rectified and followed up by the instant `at`, per sub-region: a cohort, as GB/T 39735 counts 整改率 and 回访率.
+ */
+export async function rawHandlingByChild(ctx: QueryCtx, adcode: number, w: Window, at: number): Promise<Map<number, HandlingCounts>> {
 	const { where, params } = windowParams(adcode, ctx, w);
+	const done = (action: string) => `review_id IN (SELECT review_id FROM review_actions WHERE action = '${action}' AND ts <= {at:DateTime64(3, 'UTC')})`;
 	const r = await rows<Record<string, Num>>(
 		ctx,
-		`SELECT ${childOf(adcode)} AS unit, uniqExactIf(review_id, action = 'verify') AS replied, uniqExactIf(review_id, action = 'rectify') AS rectified,
-		        uniqExactIf(review_id, action = 'follow_up') AS followed_up
-		 FROM review_actions WHERE ${IN_WINDOW} ${where} GROUP BY unit`,
-		params
+		`SELECT ${childOf(adcode)} AS unit, countIf(${done('verify')}) AS replied, countIf(${done('rectify')}) AS rectified, countIf(${done('follow_up')}) AS followed_up
+		 FROM ${firstCopies('reviews', 'review_id', REVIEW_COLUMNS, where, 'AND rating <= 2')} GROUP BY unit`,
+		{ ...params, at: utcMillis(at) }
 	);
 	return new Map(
 		r.map((x) => [Number(x.unit), { replied: Number(x.replied ?? 0), rectified: Number(x.rectified ?? 0), followedUp: Number(x.followed_up ?? 0) }])
