@@ -177,7 +177,7 @@ export const CATALOGUE: readonly IndicatorDef[] = [
 		unit: '%',
 		polarity: 'positive',
 		kind: 'rate',
-		definition: '期间内完成整改的差评 ÷ 期间内收到的差评',
+		definition: '期间内收到的差评中，截至统计时点已完成整改的 ÷ 期间内收到的差评（同一批差评，不超过 100%）',
 		grains: DAY_UP,
 		dimensions: []
 	},
