@@ -854,6 +854,42 @@ ENGINE = ReplacingMergeTree(loaded_at)
 ORDER BY (metric, period)
 SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
 
+CREATE VIEW negative_review_cohort
+(
+    `review_id` String,
+    `province_code` SimpleAggregateFunction(max, UInt32),
+    `city_code` SimpleAggregateFunction(max, UInt32),
+    `adcode` SimpleAggregateFunction(max, UInt32),
+    `reviewed_ts` SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+    `bucket` Date,
+    `rectified_ts` Nullable(DateTime64(3, 'UTC')),
+    `negative` UInt8,
+    `rectified` UInt8
+)
+AS SELECT
+    review_id,
+    province_code,
+    city_code,
+    adcode,
+    reviewed_ts,
+    toDate(reviewed_ts, 'Asia/Shanghai') AS bucket,
+    rectified_ts,
+    toUInt8(1) AS negative,
+    toUInt8(ifNull(rectified_ts <= now64(3, 'UTC'), false)) AS rectified
+FROM
+(
+    SELECT
+        review_id,
+        max(negative_reviews.province_code) AS province_code,
+        max(negative_reviews.city_code) AS city_code,
+        max(negative_reviews.adcode) AS adcode,
+        max(negative_reviews.reviewed_ts) AS reviewed_ts,
+        min(negative_reviews.rectified_ts) AS rectified_ts
+    FROM negative_reviews
+    GROUP BY review_id
+)
+WHERE reviewed_ts > toDateTime64(0, 3, 'UTC');
+
 CREATE VIEW negative_review_status
 (
     `review_id` String,

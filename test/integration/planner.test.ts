@@ -82,12 +82,22 @@ const RAW_RATIO: Record<string, [{ table: string; expr: string }, { table: strin
 	reviewRate: [
 		{ table: 'reviews', expr: 'count()' },
 		{ table: 'case_events', expr: "countIf(status = 'completed')" }
-	],
-	rectifiedRate: [
-		{ table: 'review_actions', expr: "countIf(action = 'rectify')" },
-		{ table: 'reviews', expr: 'countIf(rating <= 2)' }
 	]
 };
+
+/**
+ * 差评整改率 from the raw tables: a cohort (GB/T 39735) — 差评 by the period they were received in, each review once,
+ * and the share of them with a rectification (by now).
+ */
+async function rawRectifiedRate(grain: string, regionWhere: string, regionKey: string): Promise<Map<string, number | null>> {
+	return raw(
+		'(SELECT * FROM reviews WHERE rating <= 2 ORDER BY ingested_at LIMIT 1 BY review_id)',
+		"if(count() = 0, NULL, countIf(review_id IN (SELECT review_id FROM review_actions WHERE action = 'rectify')) / count() * 100)",
+		grain,
+		regionWhere,
+		regionKey
+	);
+}
 
 const PERIOD: Record<string, string> = {
 	hour: "formatDateTime(toStartOfHour(ts), '%Y-%m-%d %H:%i', 'Asia/Shanghai')",
@@ -161,6 +171,7 @@ describe('every catalogue indicator equals the raw events', () => {
 			let expected: Map<string, number | null>;
 			if (RAW[code]) expected = await raw(RAW[code]!.table, RAW[code]!.expr, grain, where, key);
 			else if (code === 'overdueNegativeCount') expected = await rawOverdue(grain, where, key);
+			else if (code === 'rectifiedRate') expected = await rawRectifiedRate(grain, where, key);
 			else {
 				const [n, d] = RAW_RATIO[code]!;
 				const num = await raw(n.table, n.expr, grain, where, key);
@@ -194,6 +205,7 @@ describe('every catalogue indicator equals the raw events', () => {
 			let expected: Map<string, number | null>;
 			if (RAW[code]) expected = await raw(RAW[code]!.table, RAW[code]!.expr, 'total', where, key);
 			else if (code === 'overdueNegativeCount') expected = await rawOverdue('total', where, key);
+			else if (code === 'rectifiedRate') expected = await rawRectifiedRate('total', where, key);
 			else {
 				const [n, d] = RAW_RATIO[code]!;
 				const num = await raw(n.table, n.expr, 'total', where, key);

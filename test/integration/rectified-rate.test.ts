@@ -12,6 +12,8 @@ import { reviewActionsUpTo, reviewCountsUpTo } from '../../src/lib/server/querie
 import { satisfactionInputs } from '../../src/lib/server/queries/cockpit/satisfaction.ts';
 import { rawHandlingByChild, rawNegativeCohort } from '../../src/lib/server/queries/verify/raw.ts';
 import { verifyCockpit } from '../../src/lib/server/queries/verify/check.ts';
+import { QueryRequest } from '../../src/lib/server/planner/request.ts';
+import { runQuery } from '../../src/lib/server/planner/run.ts';
 import { ingestDatabase } from '../helpers/ingest.ts';
 import { runs } from '../helpers/property-runs.ts';
 
@@ -114,6 +116,20 @@ describe('差评整改率 (a cohort)', () => {
 		expect(units.find((u) => u.unit === String(FUTIAN))).toMatchObject({ negative: 1, replied: 0, rectified: 1, followed_up: 0 });
 		const raw = await rawHandlingByChild(ctx, 440300, { from, to: at + 1 }, at);
 		expect(raw.get(NANSHAN)).toEqual({ replied: 1, rectified: 3, followedUp: 1 });
+	});
+
+	it('the planner (analysis screens) answers the same cohort by the day received, rectified by now', async () => {
+		const request = QueryRequest.parse({
+			indicators: ['rectifiedRate'],
+			from: '2026-10-22',
+			to: '2026-11-20',
+			grain: 'total',
+			region: { adcode: NANSHAN, by: 'self' }
+		});
+		// Received 22 Oct – 19 Nov: n1, n2, n3, n4; all but n3 rectified by now (n4's, an hour after the instant, too) = 75 %.
+		// The rate of two flows read 150 %: o1–o4 and n1 twice filed by Nanshan in those days, over 4.
+		const result = await runQuery(db.warehouse, request, all);
+		expect(result.series[0]!.total.rectifiedRate).toBeCloseTo(75, 9);
 	});
 
 	it('tianshu verify recounts it from the raw tables and agrees', async () => {

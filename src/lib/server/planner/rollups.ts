@@ -9,7 +9,7 @@
 import { CATALOGUE, type Dimension, type IndicatorDef } from '../../indicators/catalogue.ts';
 
 /** A family of rollups fed by one kind of event. */
-export type Source = 'cases' | 'reviews' | 'reviewActions' | 'negativeReviews' | 'hotline';
+export type Source = 'cases' | 'reviews' | 'reviewActions' | 'negativeReviews' | 'negativeCohort' | 'hotline';
 
 /** The rollup family a request reads: minute, hour or day tables. */
 export type Family = 'minute' | 'hour' | 'day';
@@ -47,6 +47,8 @@ export const SOURCES: Record<Source, SourceTables> = {
 	reviewActions: { day: 'review_action_stats_day', dims: {} },
 	/** A view over the state of each 差评, bucketed by its deadline. */
 	negativeReviews: { day: 'negative_review_status', dims: {} },
+	/** A view with one row per 差评, bucketed by the Beijing date it was received (migration 0012). */
+	negativeCohort: { day: 'negative_review_cohort', dims: {} },
 	hotline: { hour: 'hotline_stats_hour', day: 'hotline_stats_day', dims: { ticketType: 'ticket_type', topic: 'topic' } }
 };
 
@@ -147,7 +149,9 @@ export const COMPUTATIONS: Record<string, Computation> = {
 		value: (m) => ratio(m.reviews, m.completed)
 	},
 	rectifiedRate: {
-		measures: { rectified: sum('reviewActions', 'rectified'), negative: sum('reviews', 'negative') },
+		// A cohort (GB/T 39735): of the 差评 received in the period, those rectified by now — never above 100 %. Not the
+		// rectifications dated in the period: those include older 差评's. The cockpit counts the same at its instant.
+		measures: { rectified: sum('negativeCohort', 'rectified'), negative: sum('negativeCohort', 'negative') },
 		value: (m) => ratio(m.rectified, m.negative)
 	},
 	overdueNegativeCount: {
