@@ -73,6 +73,20 @@ describe('the simulator', () => {
 		expect(value('retailSales', '2026-03')).toBeGreaterThan(value('retailSales', '2025-03'));
 	});
 
+	it("gives a province its own retail sales when the nation is not simulated (--simulate-scope): 广东's year, not the nation's", () => {
+		const county = loadScope(reference, 440305, 1);
+		expect(county.economies.some((e) => e.adcode === 0)).toBe(false);
+		const sim = new Simulator({ seed: 1, rate: 1 }, county.regions, county.economies, parseTimestamp('2026-11-20T00:00:00+08:00'));
+		const latest = new Map<string, number>();
+		for (const e of sim.history(24))
+			if (e.type === 'indicator' && e.adcode === 440000 && e.indicator === 'retailSales') latest.set(String(e.period), e.value as number);
+		const year2025 = [...latest].filter(([period]) => period.startsWith('2025-')).reduce((sum, [, v]) => sum + v, 0);
+		// provinces.csv: 广东 GDP 2023 135 673 亿元, no retail figure, so 38 % of it ≈ 51 556 亿元, grown two years at ≈ 5 %;
+		// the nation's 2023 retail sales were 471 495 亿元.
+		expect(year2025).toBeGreaterThan(40_000);
+		expect(year2025).toBeLessThan(75_000);
+	});
+
 	it('writes Beijing time with its offset', () => {
 		expect(beijingIso(Date.UTC(2026, 10, 22, 6, 32, 5))).toBe('2026-11-22T14:32:05.000+08:00');
 	});

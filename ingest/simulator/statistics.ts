@@ -189,7 +189,8 @@ export class StatisticsModel {
 	/** Retail sales of month m (1–12; 2 = 1–2月) of year y, 亿元. */
 	retail(e: ProvinceEconomy, y: number, m: number): number {
 		if (m === 1) throw new RangeError('retail sales have no January figure');
-		const scale = e.retail / (this.nation?.retail ?? e.retail);
+		// A province's share of the nation; with the nation not simulated (--simulate-scope), of the published national year.
+		const scale = e.adcode === 0 ? 1 : e.retail / (this.nation?.retail ?? this.cal.retail2023);
 		const nationalLevel = (year: number): number => {
 			if (year <= 2023) return this.cal.retailShare[m - 1]! * this.cal.retail2023 * (year < 2023 ? 0.95 ** (2023 - year) : 1);
 			const g = year === 2024 ? this.cal.retailGrowth2024[m - 1]! : 4 + this.noise(this.nation ?? e, `retail:${year}:${m}`).normal() * 0.8;
