@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, test, type Page } from '@playwright/test';
 import { allReady, input } from './cockpit-helpers.ts';
-import { issueWallToken } from '../helpers/e2e-auth.ts';
+import { ensureUser, issueWallToken, signIn } from '../helpers/e2e-auth.ts';
 import { createWarehouse } from '../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 
@@ -103,18 +103,23 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 	return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', (code) => r(code)));
 }
 
-test('each part killed in turn under a live wall: the wall resumes by itself, no event lost or doubled', async ({ page }) => {
+test('each part killed in turn under a live wall: the wall resumes by itself, no event lost or doubled', async ({ page, browser }) => {
 	test.setTimeout(900_000);
 	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-chaos-'));
 	const product = startProduct(dir);
+	// The API is asked as a leader of this product's own app database, signed in through /login in a context of its own.
+	const leader = await browser.newContext({ storageState: { cookies: [], origins: [] } });
 	try {
 		await product.next((l) => typeof l.msg === 'string' && l.msg.startsWith('天枢已就绪'));
 		const url = `http://127.0.0.1:${webPort}`;
+		const leaderPage = await leader.newPage();
+		await signIn(leaderPage, ensureUser('chaos-leader', 'leader', '0', path.join(dir, 'appdb')), url);
+		const api = leaderPage.request;
 		await expect
 			.poll(
 				async () => {
-					const res = await fetch(`${url}/api/trpc/cockpit.panel?input=${input({ adcode: 0, panel: 'kpis' })}`);
-					return res.ok ? (await res.json()).result.data.data.kpis[0].value : 0;
+					const res = await api.get(`${url}/api/trpc/cockpit.panel?input=${input({ adcode: 0, panel: 'kpis' })}`);
+					return res.ok() ? (await res.json()).result.data.data.kpis[0].value : 0;
 				},
 				{ timeout: 180_000 }
 			)
@@ -173,16 +178,17 @@ test('each part killed in turn under a live wall: the wall resumes by itself, no
 			// The API agrees: 办件量 (submitted cases) over everything the feed holds.
 			const from = '2020-01-01';
 			const to = new Date(Date.now() + 32 * 3600_000).toISOString().slice(0, 10);
-			const res = await fetch(
+			const res = await api.get(
 				`${url}/api/trpc/indicators.query?input=${input({ indicators: ['caseVolume'], from, to, grain: 'total', region: { adcode: 0 } })}`
 			);
-			expect(res.status).toBe(200);
+			expect(res.status()).toBe(200);
 			expect((await res.json()).result.data.series[0].total.caseVolume).toBe(countOf(cases, 'submitted'));
 		} finally {
 			await warehouse.close();
 			process.kill(product.pidOf('simulate')!, 'SIGCONT');
 		}
 	} finally {
+		await leader.close();
 		product.child.kill('SIGTERM');
 		await exitOf(product.child);
 	}
