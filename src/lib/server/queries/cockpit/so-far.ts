@@ -119,37 +119,6 @@ export const reviewCountsUpTo = (ctx: QueryCtx, adcode: number, w: TimeWindow, a
 /** 12345 tickets created over the window capped at `at`. */
 export const ticketCountsUpTo = (ctx: QueryCtx, adcode: number, w: TimeWindow, at: number, by: SplitBy) => countsUpTo(ctx, TICKETS, adcode, w, at, by);
 
-/**
- * 差评 handling over the window capped at `at` (verified, rectified, followed_up),
- * by the action's day: review_action_stats_day has no hour rollup, so today's part
- * is counted from review_actions, every row as its view counts them.
- */
-export async function reviewActionsUpTo(ctx: QueryCtx, adcode: number, w: TimeWindow, at: number, by: 'total' | 'child'): Promise<Map<string, Counts>> {
-	const f = regionFilter(adcode, ctx.scope);
-	const and = andAll(f.where);
-	const c = cutAt(w, at);
-	const key = keyOf(by, adcode, '');
-	const r = await rows<Record<string, string | number>>(
-		ctx,
-		`SELECT key, sum(verified) AS verified, sum(rectified) AS rectified, sum(followed_up) AS followed_up FROM (
-		   SELECT ${key} AS key, sum(verified) AS verified, sum(rectified) AS rectified, sum(followed_up) AS followed_up
-		   FROM review_action_stats_day WHERE ${DAYS} ${and} GROUP BY key
-		   UNION ALL SELECT ${key} AS key, countIf(action = 'verify') AS verified, countIf(action = 'rectify') AS rectified, countIf(action = 'follow_up') AS followed_up
-		   FROM review_actions WHERE ts >= {r_from:DateTime64(3, 'UTC')} AND ts < {r_to:DateTime64(3, 'UTC')} ${and} GROUP BY key
-		 ) GROUP BY key`,
-		{
-			...f.params,
-			d_from: beijingDate(c.days.from),
-			d_to: beijingDate(c.days.to),
-			r_from: clickhouseDateTime64(c.hours.from),
-			r_to: clickhouseDateTime64(c.rest.to)
-		}
-	);
-	return new Map(
-		r.map((x) => [String(x.key), { verified: Number(x.verified ?? 0), rectified: Number(x.rectified ?? 0), followed_up: Number(x.followed_up ?? 0) }])
-	);
-}
-
 /** The six most frequent reasons of 差评 over the window capped at `at` (today's part from the reviews themselves); ties by tag. */
 export async function negativeReasonsUpTo(ctx: QueryCtx, adcode: number, w: TimeWindow, at: number): Promise<Array<{ tag: string; count: number }>> {
 	const f = regionFilter(adcode, ctx.scope);
