@@ -135,12 +135,72 @@ export const PALETTES: Record<ThemeName, Palette> = {
 	}
 };
 
+/**
+ * High contrast (适老化) for the desktop themes: black on white or white on black,
+ * strong lines, status colours deep enough for text (≥ 7:1 where they carry words).
+ * app.css applies them under `:root[data-contrast='high']`.
+ */
+export const CONTRAST_PALETTES: Record<'light' | 'dark', Palette> = {
+	light: {
+		bg: '#ffffff',
+		surface: '#ffffff',
+		surfaceRaised: '#f0f0f0',
+		canvasTop: '#ffffff',
+		canvasBottom: '#ffffff',
+		line: '#000000',
+		text: '#000000',
+		textStrong: '#000000',
+		muted: '#1a1a1a',
+		soft: '#000000',
+		accent: '#003d99',
+		accentSoft: '#0050c8',
+		accentDeep: '#002a6b',
+		onAccent: '#ffffff',
+		good: '#00592e',
+		bad: '#a10e00',
+		alarm: '#a10e00',
+		warn: '#6b3f00',
+		comparison: '#3d3d3d',
+		series2: '#7a2e9e',
+		inactive: '#4d4d4d',
+		highlight: '#7a4100',
+		live: '#a33a00',
+		grid: 'rgba(0, 0, 0, 0.35)'
+	},
+	dark: {
+		bg: '#000000',
+		surface: '#000000',
+		surfaceRaised: '#1a1a1a',
+		canvasTop: '#000000',
+		canvasBottom: '#000000',
+		line: '#ffffff',
+		text: '#ffffff',
+		textStrong: '#ffffff',
+		muted: '#f0f0f0',
+		soft: '#ffffff',
+		accent: '#7fd4ff',
+		accentSoft: '#b3e5ff',
+		accentDeep: '#4cc3ff',
+		onAccent: '#000000',
+		good: '#5dffa8',
+		bad: '#ff9c94',
+		alarm: '#ff9c94',
+		warn: '#ffd166',
+		comparison: '#d0d0d0',
+		series2: '#e0a3ff',
+		inactive: '#bdbdbd',
+		highlight: '#ffe08a',
+		live: '#ffb07a',
+		grid: 'rgba(255, 255, 255, 0.4)'
+	}
+};
+
 /** Chinese first: fonts present on Debian (fonts-noto-cjk), Windows and macOS. */
 export const FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", system-ui, sans-serif';
 
 /**
  * Type sizes in px. The wall's are for its 1920×1080 canvas (labels ≥ 14 px, figures
- * ≥ 38 px); the desktop's scale with the large-type mode (× 1.25).
+ * ≥ 38 px); the desktop's scale with the large-type mode (× 1.5, the root font size).
  */
 export const TYPE = {
 	wall: { label: 14, body: 15, title: 20, figure: 38, hero: 40 },
