@@ -99,6 +99,9 @@ export interface MonteCarloOptions {
 	aggregations?: Array<'arithmetic' | 'geometric'>;
 	/** For the probability of being in the top k (default 10). */
 	topK?: number;
+	/** Called with the draws done so far every `progressEvery` draws (default 250) — the browser worker reports progress with it. */
+	onProgress?: (done: number) => void;
+	progressEvery?: number;
 }
 
 export interface UnitUncertainty {
@@ -162,6 +165,7 @@ export function monteCarlo(methodology: Methodology, rows: Row[], options: Monte
 			const g = gradeOf(scores[u]!, methodology.grades);
 			if (g) gradeCounts[u]![gradeIds.indexOf(g.id)]!++;
 		}
+		if (options.onProgress && ((d + 1) % (options.progressEvery ?? 250) === 0 || d + 1 === options.draws)) options.onProgress(d + 1);
 	}
 	const nominalRanks = results(p, evaluate(p, normaliseAll(p))).units.map((u) => u.rank);
 	return {

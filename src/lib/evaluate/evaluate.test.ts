@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { parseMethodology } from '$lib/indices/methodology';
+import { monteCarlo } from '$lib/indices/simulate';
+import { coalesce } from './frame.ts';
+import { runMonteCarlo, type McMessage, type McRequest } from './mc-run.ts';
+import { MonteCarloRun, type WorkerLike } from './monte-carlo.svelte.ts';
+import { decodeState, encodeState, parseSource } from './url-state.ts';
+import { WhatIfModel } from './what-if.svelte.ts';
+
+// Two indicators on the index's own scale, equal weights: the score is their mean (worked by hand below).
+const methodology = parseMethodology({
+	id: 'two',
+	name: 'two',
+	root: {
+		id: 'root',
+		children: [
+			{ id: 'a', column: 'a', normalisation: { kind: 'none' } },
+			{ id: 'b', column: 'b', normalisation: { kind: 'none' } }
+		]
+	},
+	grades: [
+		{ id: 'top', label: '非常高', min: 50, minInclusive: false },
+		{ id: 'rest', label: '中' }
+	]
+});
+const rows = [
+	{ unit: 'A', a: 10, b: 10 },
+	{ unit: 'B', a: 20, b: 20 },
+	{ unit: 'C', a: 30, b: 30 }
+];
+
+/** Frames run when the test says so. */
+function manualFrames() {
+	const queue: Array<() => void> = [];
+	return {
+		request: (cb: () => void) => queue.push(cb),
+		flush: () => queue.splice(0).forEach((cb) => cb()),
+		get pending() {
+			return queue.length;
+		}
+	};
+}
+
+describe('Monte Carlo worker job', () => {
+	it('reports progress every 250 draws and at the end, then the ranks (fixed weights: every draw ranks C, B, A)', () => {
+		const messages: McMessage[] = [];
+		runMonteCarlo({ type: 'run', id: 7, methodology, rows, options: { draws: 600, seed: 1, weights: { kind: 'none' } } }, (m) => messages.push(m));
+		expect(messages.filter((m) => m.type === 'progress').map((m) => (m as { done: number }).done)).toEqual([0, 250, 500, 600]);
+		const done = messages.at(-1)!;
+		expect(done.type).toBe('done');
+		if (done.type !== 'done') return;
+		expect(done.id).toBe(7);
+		expect(done.units.map((u) => [u.unit, u.medianRank, u.rankInterval])).toEqual([
+			['A', 3, [3, 3]],
+			['B', 2, [2, 2]],
+			['C', 1, [1, 1]]
+		]);
+		// C scores 30, below 50: never 非常高.
+		expect(done.units[2]!.gradeProbabilities).toEqual({ top: 0, rest: 1 });
+	});
+
+	it('gives exactly what the engine gives for the same seed (random weights)', () => {
+		const messages: McMessage[] = [];
+		const options = { draws: 300, seed: 42, weights: { kind: 'uniform' as const, spread: 0.9 } };
+		const close = [
+			{ unit: 'A', a: 10, b: 31 },
+			{ unit: 'B', a: 20, b: 20 },
+			{ unit: 'C', a: 30, b: 11 }
+		];
+		runMonteCarlo({ type: 'run', id: 1, methodology, rows: close, options }, (m) => messages.push(m));
+		const done = messages.at(-1)!;
+		expect(done.type === 'done' && done.units).toEqual(monteCarlo(methodology, close, options).units);
+	});
+
+	it('turns an engine error into an error message', () => {
+		const messages: McMessage[] = [];
+		runMonteCarlo({ type: 'run', id: 2, methodology, rows, options: { draws: 0, seed: 1 } }, (m) => messages.push(m));
+		expect(messages.at(-1)).toMatchObject({ type: 'error', id: 2 });
+	});
+});
+
+describe('MonteCarloRun (the page side)', () => {
+	class InlineWorker implements WorkerLike {
+		onmessage: ((event: MessageEvent<McMessage>) => void) | null = null;
+		onerror: ((event: ErrorEvent) => void) | null = null;
+		terminated = false;
+		constructor(private readonly answer: boolean) {}
+		postMessage(m: McRequest) {
+			if (this.answer) runMonteCarlo(m, (out) => this.onmessage?.({ data: out } as MessageEvent<McMessage>));
+		}
+		terminate() {
+			this.terminated = true;
+		}
+	}
+
+	it('runs to the end and keeps the result', () => {
+		const run = new MonteCarloRun(() => new InlineWorker(true));
+		run.start(methodology, rows, 500, 3, { kind: 'none' });
+		expect(run.status).toBe('done');
+		expect(run.done).toBe(500);
+		expect(run.units?.map((u) => u.medianRank)).toEqual([3, 2, 1]);
+	});
+
+	it('cancel stops the worker and a late message changes nothing', () => {
+		const workers: InlineWorker[] = [];
+		const run = new MonteCarloRun(() => {
+			workers.push(new InlineWorker(false));
+			return workers.at(-1)!;
+		});
+		run.start(methodology, rows, 10_000, 3);
+		expect(run.status).toBe('running');
+		run.cancel();
+		expect(run.status).toBe('cancelled');
+		expect(workers[0]!.terminated).toBe(true);
+		workers[0]!.onmessage?.({ data: { type: 'progress', id: 1, done: 250, total: 10_000 } } as MessageEvent<McMessage>);
+		expect(run.done).toBe(0);
+	});
+});
+
+describe('what-if model', () => {
+	it('coalesces a burst of calls into one run a frame', () => {
+		const frames = manualFrames();
+		let runs = 0;
+		const trigger = coalesce(() => runs++, frames.request);
+		trigger();
+		trigger();
+		trigger();
+		expect(frames.pending).toBe(1);
+		frames.flush();
+		expect(runs).toBe(1);
+		trigger();
+		frames.flush();
+		expect(runs).toBe(2);
+	});
+
+	it('recomputes once per frame with the last edit: A at a = 100 scores (100 + 10) / 2 = 55, first and 非常高', () => {
+		const frames = manualFrames();
+		const model = new WhatIfModel(frames.request);
+		model.setData(methodology, rows);
+		expect(model.outcome?.after.units.map((u) => u.rank)).toEqual([3, 2, 1]);
+		model.setValue('A', 'a', 40);
+		model.setValue('A', 'a', 70);
+		model.setValue('A', 'a', 100);
+		expect(model.outcome?.after.units[0]!.rank).toBe(3); // not yet: waits for the frame
+		frames.flush();
+		expect(model.runs).toBe(2);
+		const a = model.outcome!.changes[0]!;
+		expect(a.after).toEqual({ score: 55, rank: 1, grade: 'top' });
+		expect(a.rankDelta).toBe(2);
+		expect(model.edits).toEqual({ values: { A: { a: 100 } }, weights: {} });
+	});
+
+	it('weights: b weighted 0 leaves a alone; an unknown node is an error, not a crash', () => {
+		const frames = manualFrames();
+		const model = new WhatIfModel(frames.request);
+		model.setData(methodology, [
+			{ unit: 'A', a: 10, b: 90 },
+			{ unit: 'B', a: 20, b: 0 }
+		]);
+		expect(model.outcome?.after.units.map((u) => u.score)).toEqual([50, 10]);
+		model.setWeight('b', 0);
+		frames.flush();
+		expect(model.outcome?.after.units.map((u) => [u.score, u.rank])).toEqual([
+			[10, 2],
+			[20, 1]
+		]);
+		model.setWeight('nope', 1);
+		frames.flush();
+		expect(model.error).toMatch(/nope/);
+	});
+});
+
+describe('URL state', () => {
+	it('round-trips a shared scenario', () => {
+		const state = {
+			methodology: 'capability',
+			source: { kind: 'live' as const, level: 'city' as const, province: 440000, period: '2026-10' },
+			view: 'whatif' as const,
+			unit: '广州市',
+			edits: { values: { 广州市: { onTimeRate: 99.5 } }, weights: { effectiveness: 40 } }
+		};
+		const q = encodeState(state);
+		expect(q.get('src')).toBe('live:city:440000:2026-10');
+		expect(decodeState(new URLSearchParams(q.toString()), { methodology: 'egdi' })).toEqual(state);
+	});
+
+	it('a crafted link brings no edits and the defaults', () => {
+		const q = new URLSearchParams({ edits: JSON.stringify({ values: { A: { a: 'x' } } }), view: 'evil', src: 'live:city:abc:2026' });
+		expect(decodeState(q, { methodology: 'egdi' })).toEqual({
+			methodology: 'egdi',
+			source: null,
+			view: 'results',
+			unit: null,
+			edits: { values: {}, weights: {} }
+		});
+		expect(parseSource('upload:egdi_2018.csv')).toEqual({ kind: 'upload', name: 'egdi_2018.csv' });
+		expect(decodeState(new URLSearchParams({ edits: '{bad' }), { methodology: 'm' }).edits).toEqual({ values: {}, weights: {} });
+	});
+});
