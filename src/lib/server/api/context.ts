@@ -11,6 +11,7 @@ import type { Warehouse } from '../warehouse/client.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { Scope } from '../scope.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { AppDb } from '../appdb/client.ts';
 
 export interface Context {
 	warehouse: Warehouse;
@@ -20,4 +21,6 @@ export interface Context {
 	scope: Scope;
 	/** Names the request in the log and in the error reply. */
 	requestId?: string;
+	/** The app database for procedures that store per-user things (saved scenarios); the web's pool when absent. */
+	appDb?: AppDb;
 }

@@ -7,6 +7,7 @@ import { economyRouter } from './routers/economy.ts';
 import { cockpitRouter } from './routers/cockpit.ts';
 import { reviewsRouter } from './routers/reviews.ts';
 import { hotlineRouter } from './routers/hotline.ts';
+import { evaluateRouter } from './routers/evaluate.ts';
 
 export const appRouter = router({
 	indicators: indicatorsRouter,
@@ -16,7 +17,8 @@ export const appRouter = router({
 	economy: economyRouter,
 	cockpit: cockpitRouter,
 	reviews: reviewsRouter,
-	hotline: hotlineRouter
+	hotline: hotlineRouter,
+	evaluate: evaluateRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -26,12 +26,21 @@ export const PROCEDURES: Readonly<Record<string, readonly Caller[]>> = {
 	'cockpit.panel': ['leader', 'wall'],
 	'cockpit.live': ['leader', 'wall'],
 	'reviews.overview': ['leader', 'analyst', 'evaluator', 'service_manager'],
-	'hotline.overview': ['leader', 'analyst', 'service_manager']
+	'hotline.overview': ['leader', 'analyst', 'service_manager'],
+	'evaluate.methodologies': ['evaluator', 'leader'],
+	'evaluate.live': ['evaluator', 'leader'],
+	'evaluate.baseline': ['evaluator', 'leader'],
+	'evaluate.movers': ['evaluator', 'leader'],
+	'evaluate.scenarios.list': ['evaluator'],
+	'evaluate.scenarios.save': ['evaluator'],
+	'evaluate.scenarios.get': ['evaluator'],
+	'evaluate.scenarios.remove': ['evaluator']
 };
 
 /** Export routes (path → callers); exports are the analyst's. The audit log's is the admin's. */
 export const EXPORTS: Readonly<Record<string, readonly Caller[]>> = {
-	'/admin/audit/export': ['admin']
+	'/admin/audit/export': ['admin'],
+	'/evaluate/export': ['evaluator']
 };
 
 /**
@@ -44,6 +53,8 @@ export const PAGES: Readonly<Record<string, readonly Caller[]>> = {
 	'/cockpit': ['leader', 'wall'],
 	'/analyze': ['analyst'],
 	'/evaluate': ['evaluator'],
+	'/evaluate/upload': ['evaluator'],
+	'/evaluate/export': ['evaluator'],
 	'/reviews': ['service_manager'],
 	'/account/password': USERS,
 	'/logout': USERS,
