@@ -937,11 +937,44 @@ CREATE TABLE negative_reviews
     `adcode` SimpleAggregateFunction(max, UInt32),
     `reviewed_ts` SimpleAggregateFunction(max, DateTime64(3, 'UTC')) COMMENT '1970 until the review itself arrives',
     `rectify_due_date` SimpleAggregateFunction(max, Date) COMMENT '1970 when no deadline is known',
-    `rectified_ts` SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))) COMMENT 'first rectification'
+    `rectified_ts` SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))) COMMENT 'first rectification',
+    `replied_ts` SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))) COMMENT 'first verify or reply (回复)',
+    `followed_up_ts` SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))) COMMENT 'first follow-up',
+    `follow_up_satisfaction` SimpleAggregateFunction(max, Nullable(UInt8)) COMMENT '回访整改满意度 of the follow-up',
+    `upheld_ts` SimpleAggregateFunction(min, Nullable(DateTime64(3, 'UTC'))) COMMENT 'appeal upheld: out of the figures from then'
 )
 ENGINE = AggregatingMergeTree
 ORDER BY review_id
 SETTINGS index_granularity = 8192, non_replicated_deduplication_window = 10000;
+
+CREATE MATERIALIZED VIEW negative_reviews_handled_mv TO negative_reviews
+(
+    `review_id` String,
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `reviewed_ts` DateTime64(3, 'UTC'),
+    `rectify_due_date` Date,
+    `rectified_ts` Nullable(DateTime64(3, 'UTC')),
+    `replied_ts` Nullable(DateTime64(3, 'UTC')),
+    `followed_up_ts` Nullable(DateTime64(3, 'UTC')),
+    `follow_up_satisfaction` Nullable(UInt8),
+    `upheld_ts` Nullable(DateTime64(3, 'UTC'))
+)
+AS SELECT
+    review_id,
+    province_code,
+    city_code,
+    adcode,
+    toDateTime64(0, 3, 'UTC') AS reviewed_ts,
+    toDate(0) AS rectify_due_date,
+    CAST(NULL, 'Nullable(DateTime64(3, \'UTC\'))') AS rectified_ts,
+    if((action IN ('verify', 'reply')), CAST(ts, 'Nullable(DateTime64(3, \'UTC\'))'), NULL) AS replied_ts,
+    if(action = 'follow_up', CAST(ts, 'Nullable(DateTime64(3, \'UTC\'))'), NULL) AS followed_up_ts,
+    if(action = 'follow_up', satisfaction, NULL) AS follow_up_satisfaction,
+    if(action = 'appeal_upheld', CAST(ts, 'Nullable(DateTime64(3, \'UTC\'))'), NULL) AS upheld_ts
+FROM review_actions
+WHERE action IN ('verify', 'reply', 'follow_up', 'appeal_upheld');
 
 CREATE MATERIALIZED VIEW negative_reviews_opened_mv TO negative_reviews
 (
@@ -1075,9 +1108,10 @@ CREATE TABLE review_actions
 (
     `action_id` String,
     `review_id` String,
-    `action` Enum8('verify' = 1, 'rectify' = 2, 'follow_up' = 3, 'appeal' = 4),
+    `action` Enum8('verify' = 1, 'rectify' = 2, 'follow_up' = 3, 'appeal' = 4, 'reply' = 5, 'appeal_upheld' = 6, 'appeal_overturned' = 7),
     `ts` DateTime64(3, 'UTC'),
     `outcome` String,
+    `satisfaction` Nullable(UInt8) COMMENT 'follow_up: 回访整改满意度 5 非常满意 … 1 非常不满意',
     `adcode` UInt32 COMMENT '0 when the source did not say',
     `province_code` UInt32,
     `city_code` UInt32,

@@ -8,13 +8,15 @@
 import { z } from 'zod';
 import { ADCODE_MAX, ADCODE_MIN } from '../../src/lib/regions/index.ts';
 import { parseTimestamp } from '../../src/lib/time/timestamps.ts';
+import { REVIEW_ACTIONS, SATISFACTION_WORDS } from '../../src/lib/reviews/state.ts';
 
 export const EVENT_TYPES = ['case', 'review', 'review_action', 'ticket', 'indicator', 'warning', 'target'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const CASE_STATUSES = ['submitted', 'accepted', 'completed', 'rejected'] as const;
 export const CHANNELS = ['counter', 'web', 'mobile', 'kiosk', 'hotline'] as const;
-export const REVIEW_ACTIONS = ['verify', 'rectify', 'follow_up', 'appeal'] as const;
+// The handling of a 差评 (src/lib/reviews/state.ts decides which action a review's state allows).
+export { REVIEW_ACTIONS } from '../../src/lib/reviews/state.ts';
 export const TICKET_STATUSES = ['created', 'answered', 'dispatched', 'closed'] as const;
 export const TICKET_TYPES = ['complaint', 'request', 'advice', 'inquiry', 'praise'] as const;
 export const WARNING_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -94,7 +96,13 @@ export const ReviewActionEvent = z.object({
 	review_id: id,
 	action: z.enum(REVIEW_ACTIONS),
 	ts: timestamp,
+	/** What was done or said: the rectification, the reply, the reason of an appeal's decision. */
 	outcome: z.string().max(2000).default(''),
+	/** follow_up: the citizen's satisfaction with the rectification (回访整改满意度), 1–5 or 非常满意 … 非常不满意. */
+	satisfaction: z
+		.union([z.number().int().min(1).max(5), z.enum(Object.keys(SATISFACTION_WORDS) as [string, ...string[]]).transform((w) => SATISFACTION_WORDS[w]!)])
+		.nullable()
+		.default(null),
 	/** The reviewed case's region, when the source knows it. */
 	adcode: adcode.optional()
 });

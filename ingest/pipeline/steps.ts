@@ -11,7 +11,8 @@ import type { RegionIndex } from './regions.ts';
 import type { DeadlinePolicy } from './deadlines.ts';
 import { storedText } from '../../src/lib/privacy/mask.ts';
 
-export type Step = 'parse' | 'validate' | 'normalise' | 'enrich';
+/** 'check': a 差评 handling action its review's state does not allow (ingest/worker/review-check.ts, before storing). */
+export type Step = 'parse' | 'validate' | 'normalise' | 'enrich' | 'check';
 
 export type Reason =
 	| 'invalid_utf8'
@@ -26,7 +27,8 @@ export type Reason =
 	| 'release_in_future'
 	| 'type_not_granted'
 	| 'inconsistent_times'
-	| 'unknown_adcode';
+	| 'unknown_adcode'
+	| 'action_not_allowed';
 
 /** A step's refusal. A class, so nothing a line contains can pass for one. */
 export class Refusal {
@@ -224,6 +226,7 @@ export function enrichAndRoute(e: IngestEvent, ctx: StepContext): Routed | Refus
 					action: e.action,
 					ts: chTime(e.ts),
 					outcome: storedText(e.outcome, ctx.keepRawText),
+					satisfaction: e.action === 'follow_up' ? e.satisfaction : null,
 					adcode,
 					...keys,
 					source

@@ -19,6 +19,8 @@ import { storeBatch } from '../worker/exactly-once.ts';
 import type { IngestWorker } from '../worker/worker.ts';
 import type { GrantedSource } from '../../src/lib/server/appdb/sources.ts';
 import { splitLines } from './lines.ts';
+import { checkReviewActions } from '../worker/review-check.ts';
+import { Refusal } from '../pipeline/steps.ts';
 
 export interface HttpPushOptions {
 	worker: IngestWorker;
@@ -127,10 +129,12 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 		const tables = new Map<string, string[]>();
 		const rejected: Array<{ line: number; step: string; reason: string; detail: string }> = [];
 		const results: Array<ReturnType<IngestWorker['evaluate']>> = [];
+		const lineNumbers: number[] = [];
 		let accepted = 0;
 		for (const line of splitLines(body, maxLine)) {
 			const result = options.worker.evaluate(sourceId, line, undefined, source.types);
 			results.push(result);
+			lineNumbers.push(line.number!);
 			for (const [table, json] of result.rows) {
 				let rows = tables.get(table);
 				if (!rows) tables.set(table, (rows = []));
@@ -139,6 +143,16 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 			if (result.refusal) rejected.push({ line: line.number!, step: result.refusal.step, reason: result.refusal.reason, detail: result.refusal.detail });
 			else accepted++;
 		}
+		// 差评 handling actions their review's state refuses: dead letters with the reason, the body's other lines kept.
+		const [refusedActions] = await checkReviewActions(options.warehouse, [{ source: sourceId, position: 0, tables }]);
+		for (const r of refusedActions ?? []) {
+			const i = results.findIndex((x) => x.rows[0]?.[0] === 'review_actions' && x.rows[0][1] === r.line);
+			if (i < 0) continue;
+			results[i] = { rows: [], refusal: new Refusal('check', 'action_not_allowed', r.message, 'review_action') };
+			rejected.push({ line: lineNumbers[i]!, step: 'check', reason: 'action_not_allowed', detail: r.message });
+			accepted--;
+		}
+		rejected.sort((a, b) => a.line - b.line);
 		// Each event id once: a body that repeats stored events (reordered, re-batched) stores none of them again.
 		for (const [table, rows] of tables) await storeBatch(options.warehouse, table, rows, `${dedupId}:${table}`);
 		for (const result of results) options.worker.count(sourceId, result, true);

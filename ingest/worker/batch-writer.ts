@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { storeBatch } from './exactly-once.ts';
+import { checkReviewActions } from './review-check.ts';
 import type { Checkpoints } from './checkpoints.ts';
 
 export type Table = string;
@@ -173,6 +174,11 @@ export class BatchWriter {
 		const { checkpoints } = this.options;
 		const withRows = batches.filter((b) => b.tables.size > 0);
 		await checkpoints.write(withRows.map((b) => ({ source: b.state.id, committed: b.start, pendingEnd: b.end })));
+		// 差评 handling actions their review's state refuses become dead letters (in place, so a retry stores the same rows).
+		await checkReviewActions(
+			this.options.warehouse,
+			withRows.map((b) => ({ source: b.state.id, position: b.start, tables: b.tables }))
+		);
 		const inserts: Array<() => Promise<void>> = [];
 		for (const b of withRows) {
 			for (const [table, lines] of b.tables) {

@@ -173,6 +173,14 @@ Options:
 					env.TIANSHU_HISTORY_PROGRESS = history.progressFile;
 				}
 			}
+			// 差评 handling done on /reviews reaches the warehouse through this drop-box: the worker's path, as every feed's.
+			const actionsDir = path.resolve(
+				processEnv().TIANSHU_REVIEW_ACTIONS_DIR ??
+					path.join(path.dirname(path.resolve(o.data ?? processEnv().TIANSHU_WAREHOUSE_DATA ?? DEFAULT_WAREHOUSE_DATA)), 'review-actions')
+			);
+			mkdirSync(actionsDir, { recursive: true });
+			env.TIANSHU_REVIEW_ACTIONS_DIR = actionsDir;
+			ingestArgs.push('--dir', actionsDir);
 			if (ingestArgs.length > 1) supervisor.spawnPart('ingest', ingestArgs, env);
 			else logger.info('no ingest sources: the worker is not started');
 			const webPort = parsePort(o.port ?? processEnv().PORT, DEFAULT_WEB_PORT);

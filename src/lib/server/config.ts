@@ -67,6 +67,8 @@ const Settings = z.object({
 		.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
 		.default('info'),
 	TIANSHU_DEADLINES: filePath.optional(),
+	/** The drop-box the ingest worker watches for 差评 handling done on /reviews (set by `tianshu start`). */
+	TIANSHU_REVIEW_ACTIONS_DIR: filePath.optional(),
 	/** The cockpit page checks it as it checks ?adcode= (a 400 in Chinese). */
 	TIANSHU_COCKPIT_REGION: z.string().default('0'),
 	TIANSHU_COCKPIT_SCENES: filePath.optional(),
