@@ -46,6 +46,7 @@ describe('Monte Carlo worker job', () => {
 		const messages: McMessage[] = [];
 		runMonteCarlo({ type: 'run', id: 7, methodology, rows, options: { draws: 600, seed: 1, weights: { kind: 'none' } } }, (m) => messages.push(m));
 		expect(messages.filter((m) => m.type === 'progress').map((m) => (m as { done: number }).done)).toEqual([0, 250, 500, 600]);
+		expect(messages.at(-1)).toMatchObject({ type: 'done', sensitivity: null });
 		const done = messages.at(-1)!;
 		expect(done.type).toBe('done');
 		if (done.type !== 'done') return;
@@ -70,6 +71,24 @@ describe('Monte Carlo worker job', () => {
 		runMonteCarlo({ type: 'run', id: 1, methodology, rows: close, options }, (m) => messages.push(m));
 		const done = messages.at(-1)!;
 		expect(done.type === 'done' && done.units).toEqual(monteCarlo(methodology, close, options).units);
+	});
+
+	it('adds the sensitivity of the ranks to the weights when asked (A and C trade places with the weight of a; B never moves)', () => {
+		const messages: McMessage[] = [];
+		const close = [
+			{ unit: 'A', a: 10, b: 31 },
+			{ unit: 'B', a: 20, b: 20 },
+			{ unit: 'C', a: 30, b: 11 }
+		];
+		runMonteCarlo(
+			{ type: 'run', id: 3, methodology, rows: close, options: { draws: 200, seed: 5, weights: { kind: 'uniform', spread: 0.9 } }, sensitivityDraws: 200 },
+			(m) => messages.push(m)
+		);
+		expect(messages.some((m) => m.type === 'progress' && m.phase === 'sensitivity')).toBe(true);
+		const done = messages.at(-1)!;
+		if (done.type !== 'done') throw new Error(done.type);
+		expect(done.sensitivity?.weights.map((w) => w.node).sort()).toEqual(['a', 'b']);
+		expect(done.sensitivity?.weights.every((w) => w.overall !== null && w.overall > 0.3)).toBe(true);
 	});
 
 	it('turns an engine error into an error message', () => {
@@ -112,7 +131,7 @@ describe('MonteCarloRun (the page side)', () => {
 		run.cancel();
 		expect(run.status).toBe('cancelled');
 		expect(workers[0]!.terminated).toBe(true);
-		workers[0]!.onmessage?.({ data: { type: 'progress', id: 1, done: 250, total: 10_000 } } as MessageEvent<McMessage>);
+		workers[0]!.onmessage?.({ data: { type: 'progress', id: 1, done: 250, total: 10_000, phase: 'draws' } } as MessageEvent<McMessage>);
 		expect(run.done).toBe(0);
 	});
 });
@@ -174,21 +193,23 @@ describe('URL state', () => {
 	it('round-trips a shared scenario', () => {
 		const state = {
 			methodology: 'capability',
-			source: { kind: 'live' as const, level: 'city' as const, province: 440000, period: '2026-10' },
+			source: { kind: 'live' as const, level: 'city' as const, province: 440000, year: 2026 },
+			baseline: 'published' as const,
 			view: 'whatif' as const,
 			unit: '广州市',
 			edits: { values: { 广州市: { onTimeRate: 99.5 } }, weights: { effectiveness: 40 } }
 		};
 		const q = encodeState(state);
-		expect(q.get('src')).toBe('live:city:440000:2026-10');
+		expect(q.get('src')).toBe('live:city:440000:2026');
 		expect(decodeState(new URLSearchParams(q.toString()), { methodology: 'egdi' })).toEqual(state);
 	});
 
 	it('a crafted link brings no edits and the defaults', () => {
-		const q = new URLSearchParams({ edits: JSON.stringify({ values: { A: { a: 'x' } } }), view: 'evil', src: 'live:city:abc:2026' });
+		const q = new URLSearchParams({ edits: JSON.stringify({ values: { A: { a: 'x' } } }), view: 'evil', src: 'live:city:abc:2026', base: 'x' });
 		expect(decodeState(q, { methodology: 'egdi' })).toEqual({
 			methodology: 'egdi',
 			source: null,
+			baseline: 'none',
 			view: 'results',
 			unit: null,
 			edits: { values: {}, weights: {} }

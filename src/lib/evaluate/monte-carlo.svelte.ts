@@ -7,6 +7,7 @@
 import type { Row } from '$lib/indices/engine';
 import type { Methodology } from '$lib/indices/methodology';
 import type { UnitUncertainty } from '$lib/indices/simulate';
+import type { SensitivityResult } from '$lib/indices/sensitivity';
 import type { McMessage, McRequest } from './mc-run.ts';
 
 export interface WorkerLike {
@@ -23,6 +24,8 @@ export class MonteCarloRun {
 	done = $state(0);
 	total = $state(0);
 	units = $state.raw<UnitUncertainty[] | null>(null);
+	sensitivity = $state.raw<SensitivityResult | null>(null);
+	phase = $state<'draws' | 'sensitivity'>('draws');
 	ms = $state<number | null>(null);
 	error = $state<string | null>(null);
 	#worker: WorkerLike | null = null;
@@ -35,7 +38,8 @@ export class MonteCarloRun {
 		rows: Row[],
 		draws: number,
 		seed: number,
-		weights: McRequest['options']['weights'] = { kind: 'dirichlet', concentration: 50 }
+		weights: McRequest['options']['weights'] = { kind: 'dirichlet', concentration: 50 },
+		sensitivityDraws = 0
 	): void {
 		this.#stop();
 		const id = ++this.#id;
@@ -45,14 +49,19 @@ export class MonteCarloRun {
 		this.done = 0;
 		this.total = draws;
 		this.units = null;
+		this.sensitivity = null;
+		this.phase = 'draws';
 		this.ms = null;
 		this.error = null;
 		worker.onmessage = (event) => {
 			const m = event.data;
 			if (m.id !== id || this.#id !== id) return;
-			if (m.type === 'progress') this.done = m.done;
-			else if (m.type === 'done') {
+			if (m.type === 'progress') {
+				this.done = m.done;
+				this.phase = m.phase;
+			} else if (m.type === 'done') {
 				this.units = m.units;
+				this.sensitivity = m.sensitivity;
 				this.ms = m.ms;
 				this.done = m.draws;
 				this.status = 'done';
@@ -75,7 +84,8 @@ export class MonteCarloRun {
 			id,
 			methodology: $state.snapshot(methodology) as Methodology,
 			rows: $state.snapshot(rows) as Row[],
-			options: { draws, seed, weights }
+			options: { draws, seed, weights },
+			sensitivityDraws
 		});
 	}
 

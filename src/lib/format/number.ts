@@ -60,3 +60,9 @@ export function formatChange(
 	// Stryker disable next-line EqualityOperator: rounded is not 0 here, so > and >= agree.
 	return { text: kind === 'rate' ? `${magnitude}个点` : `${magnitude}%`, arrow, good: rounded > 0 === (polarity === 'positive') };
 }
+
+/** An index score or other plain figure with a fixed number of decimals ('—' when missing). */
+export function formatFixed(n: number | null | undefined, decimals: number): string {
+	if (n === null || n === undefined || Number.isNaN(n)) return '—';
+	return n.toFixed(decimals);
+}
