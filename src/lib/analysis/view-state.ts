@@ -55,6 +55,10 @@ export const DIMENSION_LABELS: Record<BreakdownDimension, string> = {
 	topic: '诉求主题'
 };
 
+/** Channel and 12345-type values as they read on screen. */
+export const CHANNEL_LABELS: Record<string, string> = { counter: '窗口', web: '网厅', mobile: '移动端', kiosk: '自助终端', hotline: '12345' };
+export const TICKET_TYPE_LABELS: Record<string, string> = { complaint: '投诉', request: '求助', advice: '建议', inquiry: '咨询', praise: '表扬' };
+
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2})?$/;
 const localTime = z
 	.string()

@@ -9,6 +9,7 @@ import type { QueryRequest } from './request.ts';
 import { beijingLocal, DAY_MS, HOUR_MS, startOfBeijingDay } from '../../time/beijing-time.ts';
 import { beijingDate } from '../../time/working-days.ts';
 import { clickhouseDateTime } from '../../time/clickhouse-params.ts';
+import { periodLabels, type CalendarGrain } from '../../time/periods.ts';
 import { assertInScope, levelOf, regionColumn, regionFilter, type Scope } from '../scope.ts';
 
 // The scope lives in ../scope.ts; re-exported for the modules that import it from here.
@@ -19,7 +20,21 @@ export { SOURCES, type SourceTables } from './rollups.ts';
 export class PlanError extends Error {}
 
 /** Chinese names for refusals (the caller reads them). */
-const GRAIN_ZH: Record<Grain, string> = { minute: '分钟', hour: '小时', day: '日', month: '月', total: '合计' };
+const GRAIN_ZH: Record<QueryRequest['grain'], string> = {
+	minute: '分钟',
+	hour: '小时',
+	day: '日',
+	week: '周',
+	month: '月',
+	quarter: '季度',
+	year: '年',
+	total: '合计'
+};
+
+/** Calendar grains made of whole Beijing days (src/lib/time/periods.ts): answered wherever the day grain is. */
+const DAY_BASED = new Set<QueryRequest['grain']>(['week', 'quarter', 'year']);
+/** The catalogue grain an indicator must have for a request's grain. */
+const catalogueGrain = (g: QueryRequest['grain']): Grain => (DAY_BASED.has(g) ? 'day' : (g as Grain));
 const FAMILY_ZH: Record<string, string> = { minute: '分钟', hour: '小时', day: '日' };
 const DIMENSION_ZH: Record<Dimension, string> = { department: '部门', item: '事项', channel: '渠道', ticketType: '诉求类型', topic: '诉求主题' };
 
@@ -63,7 +78,7 @@ export interface SourceQuery {
 
 export interface Plan {
 	indicators: RollupIndicator[];
-	grain: Grain;
+	grain: QueryRequest['grain'];
 	/** Rollup family: minute, hour or day tables. */
 	family: 'minute' | 'hour' | 'day';
 	queries: SourceQuery[];
@@ -75,7 +90,7 @@ export interface Plan {
 export function plan(request: QueryRequest, scope: Scope, range: { from: number; to: number } = request): Plan {
 	const indicators = request.indicators.map((code) => rollupIndicator(code)!);
 	for (const ind of indicators) {
-		if (!ind.grains.includes(request.grain))
+		if (!ind.grains.includes(catalogueGrain(request.grain)))
 			throw new PlanError(`${ind.nameZh}（${ind.code}）没有按${GRAIN_ZH[request.grain]}的数据；可选：${ind.grains.map((g) => GRAIN_ZH[g]).join('、')}`);
 	}
 	const usedDims = new Set<Dimension>([...request.groupBy, ...(Object.keys(request.filters) as Dimension[]).filter((k) => request.filters[k] !== undefined)]);
@@ -164,7 +179,7 @@ export function plan(request: QueryRequest, scope: Scope, range: { from: number;
  * end at Beijing midnight (today so far, against yesterday up to the same hour)
  * is read from the hour rollups, or the minute ones when the range is not whole hours.
  */
-function familyOf(grain: Grain, range: { from: number; to: number }): Plan['family'] {
+function familyOf(grain: QueryRequest['grain'], range: { from: number; to: number }): Plan['family'] {
 	if (grain === 'minute') return 'minute';
 	if (grain === 'hour') return 'hour';
 	if (grain !== 'total') return 'day';
@@ -173,15 +188,23 @@ function familyOf(grain: Grain, range: { from: number; to: number }): Plan['fami
 	return range.from % HOUR_MS === 0 && range.to % HOUR_MS === 0 ? 'hour' : 'minute';
 }
 
-function bucketExpr(grain: Grain, family: Plan['family']): string {
+function bucketExpr(grain: QueryRequest['grain'], family: Plan['family']): string {
 	if (grain === 'total') return "'total'";
-	if (family === 'day') return grain === 'month' ? "formatDateTime(toStartOfMonth(bucket), '%Y-%m')" : 'toString(bucket)';
+	// Day buckets are Beijing dates already; the labels are those of src/lib/time/periods.ts.
+	if (family === 'day') {
+		if (grain === 'month') return "formatDateTime(toStartOfMonth(bucket), '%Y-%m')";
+		if (grain === 'week') return "concat(toString(toISOYear(bucket)), '-W', leftPad(toString(toISOWeek(bucket)), 2, '0'))";
+		if (grain === 'quarter') return "concat(toString(toYear(bucket)), '-Q', toString(toQuarter(bucket)))";
+		if (grain === 'year') return 'toString(toYear(bucket))';
+		return 'toString(bucket)';
+	}
 	return `formatDateTime(bucket, '%Y-%m-%d %H:%i', 'Asia/Shanghai')`;
 }
 
 /** Every bucket label of a range, so empty ones can be filled. */
-export function bucketLabels(grain: Grain, from: number, to: number): string[] {
+export function bucketLabels(grain: QueryRequest['grain'], from: number, to: number): string[] {
 	if (grain === 'total') return ['total'];
+	if (DAY_BASED.has(grain)) return periodLabels(grain as CalendarGrain, from, to);
 	const labels: string[] = [];
 	if (grain === 'minute' || grain === 'hour') {
 		const step = grain === 'minute' ? 60_000 : HOUR_MS;

@@ -66,7 +66,7 @@ export const QueryFields = z.strictObject({
 		.max(24),
 	from: localTime,
 	to: localTime,
-	grain: z.enum(['minute', 'hour', 'day', 'month', 'total']),
+	grain: z.enum(['minute', 'hour', 'day', 'week', 'month', 'quarter', 'year', 'total']),
 	region: z.strictObject({ adcode, by: z.enum(['self', 'children']).default('self') }),
 	filters: z
 		.strictObject({
@@ -92,21 +92,27 @@ export const QueryFields = z.strictObject({
 	compare: z.enum(['none', 'previousPeriod', 'previousDay', 'previousWeek', 'yoy', 'mom']).default('none')
 });
 
-const GRAIN_ZH: Record<string, string> = { minute: '分钟', hour: '小时', day: '日', month: '月', total: '合计' };
+const GRAIN_ZH: Record<string, string> = { minute: '分钟', hour: '小时', day: '日', week: '周', month: '月', quarter: '季度', year: '年', total: '合计' };
 
-export const QueryRequest = QueryFields.superRefine((r, ctx) => {
+/** The range rules of a request (to after from; a span each grain can carry), for schemas built on QueryFields. */
+export function refineRange(r: { from: number; to: number; grain: z.output<typeof QueryFields>['grain'] }, ctx: z.RefinementCtx): void {
 	if (r.to <= r.from) ctx.addIssue({ code: 'custom', path: ['to'], message: '须晚于 from' });
 	const span = r.to - r.from;
 	const limits: Record<string, number> = {
 		minute: 2 * DAY_MS,
 		hour: 62 * DAY_MS,
 		day: 3 * 366 * DAY_MS,
+		week: 10 * 366 * DAY_MS,
 		month: 20 * 366 * DAY_MS,
+		quarter: 20 * 366 * DAY_MS,
+		year: 20 * 366 * DAY_MS,
 		total: 20 * 366 * DAY_MS
 	};
 	if (span > limits[r.grain]!)
 		ctx.addIssue({ code: 'custom', path: ['grain'], message: `${GRAIN_ZH[r.grain]}粒度的序列最多跨 ${Math.round(limits[r.grain]! / DAY_MS)} 天` });
-});
+}
+
+export const QueryRequest = QueryFields.superRefine(refineRange);
 
 export type QueryRequest = z.output<typeof QueryRequest>;
 export type QueryInput = z.input<typeof QueryRequest>;

@@ -192,3 +192,23 @@ const BY_CODE = new Map<string, RollupIndicator>(
 export function rollupIndicator(code: string): RollupIndicator | undefined {
 	return BY_CODE.get(code);
 }
+
+/**
+ * How an indicator's value splits over groups (for "what moved it"): a count is
+ * one summed measure; a ratio is numerator ÷ denominator × scale of two summed
+ * measures (the first named is the numerator, as every computation above writes
+ * it; the scale is read off the formula and checked). Undefined for what does not
+ * add up over groups (a percentile).
+ */
+export type Decomposition = { kind: 'count'; measure: string } | { kind: 'ratio'; numerator: string; denominator: string; scale: number };
+
+export function decomposition(ind: RollupIndicator): Decomposition | undefined {
+	const names = Object.keys(ind.measures);
+	if (!names.every((n) => ind.measures[n]!.sql.startsWith('sum('))) return undefined;
+	if (names.length === 1 && ind.kind === 'count') return { kind: 'count', measure: names[0]! };
+	if (names.length !== 2) return undefined;
+	const [numerator, denominator] = names as [string, string];
+	const scale = ind.value({ [numerator]: 1, [denominator]: 1 });
+	if (scale === null || Math.abs((ind.value({ [numerator]: 3, [denominator]: 4 }) ?? NaN) - 0.75 * scale) > 1e-9 * Math.abs(scale)) return undefined;
+	return { kind: 'ratio', numerator, denominator, scale };
+}

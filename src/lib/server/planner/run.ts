@@ -23,6 +23,11 @@ export interface Series {
 	/** The whole range in one figure (for rates: the rate over the range, not a mean of rates). */
 	total: Record<string, number | null>;
 	compareTotal?: Record<string, number | null>;
+	/** With `measures: true`: per indicator, each measure (numerator, denominator, sums) per bucket, and over the range. */
+	measures?: Record<string, Record<string, Array<number | null>>>;
+	compareMeasures?: Record<string, Record<string, Array<number | null>>>;
+	totalMeasures?: Record<string, Record<string, number | null>>;
+	compareTotalMeasures?: Record<string, Record<string, number | null>>;
 }
 
 export interface QueryResult {
@@ -86,10 +91,20 @@ function collect(p: Plan, results: Row[][]): Map<string, { key: Record<string, s
 	return out;
 }
 
-function valueOf(ind: RollupIndicator, aliases: Record<string, string>, measures: Record<string, number | null> | undefined): number | null {
+/** Each measure of an indicator for one bucket (a bucket without rows: the measure's empty value). */
+function measuresOf(ind: RollupIndicator, aliases: Record<string, string>, measures: Record<string, number | null> | undefined): Record<string, number | null> {
 	const m: Record<string, number | null> = {};
 	for (const [name, def] of Object.entries(ind.measures)) m[name] = measures?.[aliases[name]!] ?? def.empty;
-	return ind.value(m);
+	return m;
+}
+
+function valueOf(ind: RollupIndicator, aliases: Record<string, string>, measures: Record<string, number | null> | undefined): number | null {
+	return ind.value(measuresOf(ind, aliases, measures));
+}
+
+/** Per-bucket measure records as one array per measure name. */
+function transpose(ind: RollupIndicator, perBucket: Array<Record<string, number | null>>): Record<string, Array<number | null>> {
+	return Object.fromEntries(Object.keys(ind.measures).map((name) => [name, perBucket.map((m) => m[name] ?? null)]));
 }
 
 /** Adds up the summable measures of every bucket (t-digest quantiles are asked of the warehouse at the 'total' grain instead). */
@@ -104,6 +119,8 @@ export interface RunOptions {
 	queue?: WorkQueue;
 	/** Rows one query may return (MAX_RESULT_ROWS by default; tests lower it). */
 	maxRows?: number;
+	/** Also return each indicator's measures (numerators, denominators) per bucket: the analysts' screen shows them. */
+	measures?: boolean;
 }
 
 /**
@@ -113,7 +130,7 @@ export interface RunOptions {
  */
 export async function runQuery(warehouse: Warehouse, request: QueryRequest, scope: Scope, options: RunOptions = {}): Promise<QueryResult> {
 	const work = await admitQuery(warehouse, request, scope);
-	const run = () => execute(warehouse, request, scope, options.maxRows ?? MAX_RESULT_ROWS);
+	const run = () => execute(warehouse, request, scope, options.maxRows ?? MAX_RESULT_ROWS, options.measures ?? false);
 	return work.heavy ? (options.queue ?? heavyQueries).run(run) : run();
 }
 
@@ -126,7 +143,7 @@ export async function admitQuery(warehouse: Warehouse, request: QueryRequest, sc
 	return checkWork(request, await cardinalities(warehouse));
 }
 
-async function execute(warehouse: Warehouse, request: QueryRequest, scope: Scope, maxRows: number): Promise<QueryResult> {
+async function execute(warehouse: Warehouse, request: QueryRequest, scope: Scope, maxRows: number, withMeasures: boolean): Promise<QueryResult> {
 	const current = plan(request, scope);
 	const range = comparisonRange(request);
 	const compared = range ? plan(request, scope, range) : undefined;
@@ -163,15 +180,27 @@ async function execute(warehouse: Warehouse, request: QueryRequest, scope: Scope
 		for (const ind of current.indicators) {
 			const aliases = current.aliases.get(ind.code)!;
 			s.values[ind.code] = buckets.map((b) => valueOf(ind, aliases, cur?.buckets.get(b)));
-			s.total[ind.code] = valueOf(ind, aliases, totals ? totals.get(id)?.buckets.get('total') : cur ? sumBuckets(cur.buckets) : undefined);
+			const total = totals ? totals.get(id)?.buckets.get('total') : cur ? sumBuckets(cur.buckets) : undefined;
+			s.total[ind.code] = valueOf(ind, aliases, total);
+			if (withMeasures) {
+				(s.measures ??= {})[ind.code] = transpose(
+					ind,
+					buckets.map((b) => measuresOf(ind, aliases, cur?.buckets.get(b)))
+				);
+				(s.totalMeasures ??= {})[ind.code] = measuresOf(ind, aliases, total);
+			}
 			if (before && compared) {
 				const cAliases = compared.aliases.get(ind.code)!;
 				s.compare![ind.code] = compareBuckets!.map((b) => valueOf(ind, cAliases, prev?.buckets.get(b)));
-				s.compareTotal![ind.code] = valueOf(
-					ind,
-					cAliases,
-					compareTotals ? compareTotals.get(id)?.buckets.get('total') : prev ? sumBuckets(prev.buckets) : undefined
-				);
+				const compareTotal = compareTotals ? compareTotals.get(id)?.buckets.get('total') : prev ? sumBuckets(prev.buckets) : undefined;
+				s.compareTotal![ind.code] = valueOf(ind, cAliases, compareTotal);
+				if (withMeasures) {
+					(s.compareMeasures ??= {})[ind.code] = transpose(
+						ind,
+						compareBuckets!.map((b) => measuresOf(ind, cAliases, prev?.buckets.get(b)))
+					);
+					(s.compareTotalMeasures ??= {})[ind.code] = measuresOf(ind, cAliases, compareTotal);
+				}
 			}
 		}
 		return s;
