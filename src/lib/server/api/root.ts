@@ -7,6 +7,7 @@ import { economyRouter } from './routers/economy.ts';
 import { cockpitRouter } from './routers/cockpit.ts';
 import { reviewsRouter } from './routers/reviews.ts';
 import { hotlineRouter } from './routers/hotline.ts';
+import { analyzeRouter } from './routers/analyze.ts';
 import { evaluateRouter } from './routers/evaluate.ts';
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
 	economy: economyRouter,
 	cockpit: cockpitRouter,
 	reviews: reviewsRouter,
+	analyze: analyzeRouter,
 	hotline: hotlineRouter,
 	evaluate: evaluateRouter
 });

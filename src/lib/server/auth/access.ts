@@ -32,6 +32,13 @@ export const PROCEDURES: Readonly<Record<string, readonly Caller[]>> = {
 	'reviews.timeline': ['service_manager'],
 	'reviews.act': ['service_manager'],
 	'reviews.topics': ['leader', 'analyst', 'service_manager'],
+	'analyze.series': ['analyst', 'leader'],
+	'analyze.breakdown': ['analyst', 'leader'],
+	'analyze.contributions': ['analyst', 'leader'],
+	'analyze.detail': ['analyst'],
+	'analyze.views.list': ['analyst'],
+	'analyze.views.save': ['analyst'],
+	'analyze.views.remove': ['analyst'],
 	'hotline.overview': ['leader', 'analyst', 'service_manager'],
 	'evaluate.methodologies': ['evaluator', 'leader'],
 	'evaluate.live': ['evaluator', 'leader'],
@@ -45,6 +52,7 @@ export const PROCEDURES: Readonly<Record<string, readonly Caller[]>> = {
 
 /** Export routes (path → callers); exports are the analyst's. The audit log's is the admin's. */
 export const EXPORTS: Readonly<Record<string, readonly Caller[]>> = {
+	'/analyze/export': ['analyst'],
 	'/admin/audit/export': ['admin'],
 	'/evaluate/export': ['evaluator']
 };
@@ -58,6 +66,7 @@ export const PAGES: Readonly<Record<string, readonly Caller[]>> = {
 	'/': USERS,
 	'/cockpit': ['leader', 'wall'],
 	'/analyze': ['analyst'],
+	'/analyze/export': ['analyst'],
 	'/evaluate': ['evaluator'],
 	'/evaluate/upload': ['evaluator'],
 	'/evaluate/export': ['evaluator'],
