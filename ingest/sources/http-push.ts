@@ -47,7 +47,12 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 	const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
 	const maxLine = options.maxLineBytes ?? 1024 * 1024;
 	const refused: Record<PushRefusal, number> = { browser_origin: 0, no_token: 0, bad_token: 0, appdb_unavailable: 0 };
-	/** Refuses a request before reading its body: drained up to the body limit (so the client reads the reply), then the connection closes. */
+	/**
+	 * A refused body is read and discarded up to this many bytes before the reply, so a client still sending
+	 * it reads the refusal instead of a reset (EPIPE); a longer one is cut off once the reply is out.
+	 */
+	const drainLimit = 2 * maxBody;
+	/** Refuses a request before reading its body: the body is drained (up to drainLimit), then the reply is sent and the connection closes. */
 	const refuse = (
 		req: http.IncomingMessage,
 		res: http.ServerResponse,
@@ -58,12 +63,23 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 	) => {
 		refused[cause]++;
 		options.logger.warn({ cause, remote: req.socket.remoteAddress, path: req.url?.slice(0, 100) }, 'push refused');
+		let sent = false;
+		const send = (cut: boolean) => {
+			if (sent) return;
+			sent = true;
+			if (cut) res.on('finish', () => req.socket.destroy());
+			reply(res, status, { error }, { Connection: 'close', ...headers });
+		};
+		// A client that goes away mid-body is not an error of ours.
+		req.on('error', () => {});
+		const declared = Number(req.headers['content-length'] ?? NaN);
+		if (declared > drainLimit) return send(true);
 		let drained = 0;
 		req.on('data', (chunk: Buffer) => {
 			drained += chunk.length;
-			if (drained > maxBody) req.destroy();
+			if (drained > drainLimit) send(true);
 		});
-		reply(res, status, { error }, { Connection: 'close', ...headers });
+		req.on('end', () => send(false));
 	};
 	return http.createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
