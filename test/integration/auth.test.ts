@@ -97,11 +97,11 @@ describe.each(appDbKinds)('sign-in on %s', (kind) => {
 				role: 'leader',
 				regions: [440100, 440300]
 			});
-		expect(await resolveSession(t.db, s.token, limits, at(119))).toBeDefined();
+		expect(await resolveSession(t.db, s.token, limits, at(119))).toMatchObject({ kind: 'user', name: u.name });
 		expect(await resolveSession(t.db, s.token, limits, at(120))).toBeUndefined();
 		// Idle: signed in, then nothing for 30 minutes.
 		const idle = await ok(u, at(0));
-		expect(await resolveSession(t.db, idle.token, limits, at(29))).toBeDefined();
+		expect(await resolveSession(t.db, idle.token, limits, at(29))).toMatchObject({ kind: 'user', name: u.name });
 		// The last request was at minute 29 (recorded: more than a minute after sign-in): 29 + 30 = 59.
 		expect(await resolveSession(t.db, idle.token, limits, at(59))).toBeUndefined();
 	});

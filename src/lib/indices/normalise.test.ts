@@ -37,6 +37,9 @@ describe('quantiles, ratios and transforms', () => {
 	it('log makes non-positive values missing; winsorising leaves missing values missing', () => {
 		expect(list(transform(col(Math.E ** 2, -1, NaN), { kind: 'log' }))).toEqual([2, NaN, NaN]);
 		expect(list(transform(col(1, NaN, 3, 5), { kind: 'winsorise', lower: 0.5, upper: 0.5 }))).toEqual([3, NaN, 3, 3]);
+		// Unsorted input: the quantiles are of the sorted values 1, 2, 3, 4, 100 — q 0.25 at position 1 is 2, q 0.75 at
+		// position 3 is 4 (taken in the given order they would be 1 and 2).
+		expect(list(transform(col(100, 1, 4, 2, 3), { kind: 'winsorise', lower: 0.25, upper: 0.75 }))).toEqual([4, 2, 4, 2, 3]);
 		const same = col(1, 2);
 		expect(transform(same, undefined)).toBe(same);
 	});
@@ -68,6 +71,9 @@ describe('normalisations at the edges', () => {
 	it('goalposts: reversed for negative polarity, clamped both ways, missing stays missing', () => {
 		expect(list(normalise(col(-5, 5, 10, 15, NaN), { kind: 'goalposts', min: 0, max: 10 }, 'negative'))).toEqual([100, 50, 0, 0, NaN]);
 		expect(list(normalise(col(2.5), { kind: 'goalposts', min: 0, max: 10, scale: [1, 5] }, 'positive'))).toEqual([2]);
+		// Goalposts away from zero: (50 − 20)/(80 − 20) = 0.5, (35 − 20)/60 = 0.25; with min + instead of − or a range of
+		// max + min these would be 70/60 → 1 and 30/100.
+		expect(list(normalise(col(50, 35), { kind: 'goalposts', min: 20, max: 80 }, 'positive'))).toEqual([50, 25]);
 	});
 
 	it('rank: the best at the top of the scale, ties sharing the mean, one unit at the top, reversed for negative polarity', () => {

@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runs } from '../../../../test/helpers/property-runs.ts';
+import { change } from '../../cockpit/model.ts';
 import { beijingLocal } from '../../time/beijing-time.ts';
 import { ScopeError } from '../scope.ts';
 import { bucketLabels, childColumn, MAX_RESULT_ROWS, plan, PlanError } from './plan.ts';
@@ -89,6 +92,46 @@ describe('comparison periods (hand-computed Beijing dates)', () => {
 
 	it('none: no comparison', () => {
 		expect(range({})).toBeUndefined();
+	});
+});
+
+describe('同比 of a series shifted by exactly one year is zero (fast-check)', () => {
+	// Dates written out with UTC date arithmetic on the date alone (no clock, no time zone): not the code under test.
+	const dateAfter = (date: string, days: number) => new Date(Date.parse(`${date}T00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+	// One count per month-day, the same every year: the series a year later is the series itself. 29 February has none
+	// (its events would have no twin a year on or a year before).
+	const monthDays = Array.from({ length: 366 }, (_, i) => dateAfter('2024-01-01', i).slice(5));
+	const sum = (counts: number[], from: string, to: string) => {
+		let total = 0;
+		for (let d = from; d < to; d = dateAfter(d, 1)) total += d.endsWith('-02-29') ? 0 : counts[monthDays.indexOf(d.slice(5))]!;
+		return total;
+	};
+
+	it('whole-day windows of any length in ordinary and leap years: the comparison range sums to the same count', () => {
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 2020, max: 2025 }),
+				fc.integer({ min: 0, max: 364 }),
+				fc.integer({ min: 1, max: 90 }),
+				fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 366, maxLength: 366 }),
+				(year, start, length, counts) => {
+					const from = dateAfter(`${year}-01-01`, start);
+					const to = dateAfter(from, length);
+					// A window that starts or ends on 29 February is compared with 28 February (a day more or less): no law there.
+					fc.pre(!from.endsWith('-02-29') && !to.endsWith('-02-29'));
+					const r = comparisonRange(request({ from, to, compare: 'yoy' }))!;
+					const [lastFrom, lastTo] = [beijingLocal(r.from), beijingLocal(r.to)];
+					expect([lastFrom.slice(10), lastTo.slice(10)]).toEqual(['T00:00', 'T00:00']);
+					// The same month-days one calendar year earlier.
+					expect([lastFrom.slice(0, 10), lastTo.slice(0, 10)]).toEqual([`${year - 1}${from.slice(4)}`, `${Number(to.slice(0, 4)) - 1}${to.slice(4)}`]);
+					const now = sum(counts, from, to);
+					const before = sum(counts, lastFrom.slice(0, 10), lastTo.slice(0, 10));
+					expect(now).toBe(before);
+					expect(change('count', now, before)).toBe(0);
+				}
+			),
+			{ numRuns: runs(200) }
+		);
 	});
 });
 
