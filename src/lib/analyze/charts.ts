@@ -1,0 +1,172 @@
+/**
+ * The workbench's ECharts options, built from the display palette (light/dark,
+ * high contrast) and type size (large type): the series chart with last year's
+ * line and flagged points, the breakdown bars and the map of the current level.
+ * Registers the parts the shared chart action does not (map, visual map,
+ * tooltip, mark points). Browser-only registration; the option builders are pure.
+ */
+import { MapChart } from 'echarts/charts';
+import { MarkPointComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { registerMap, use } from 'echarts/core';
+import type { ChartOption } from '$lib/charts/echarts';
+import type { Palette } from '$lib/design/tokens';
+
+use([MapChart, MarkPointComponent, TooltipComponent, VisualMapComponent]);
+
+const registered = new Set<string>();
+/** Registers a region's shapes once under its file name (china, province/440000, …). */
+export function ensureMap(name: string, geo: unknown) {
+	if (registered.has(name)) return;
+	registerMap(name, geo as Parameters<typeof registerMap>[1]);
+	registered.add(name);
+}
+
+export interface Line {
+	name: string;
+	values: Array<number | null>;
+	/** Last year's values, bucket by bucket (dashed, in the comparison colour). */
+	lastYear?: Array<number | null>;
+	/** Indexes of flagged buckets. */
+	flagged?: number[];
+}
+
+const axisText = (p: Palette, font: number) => ({ color: p.muted, fontSize: font });
+
+export function seriesOption(p: Palette, font: number, buckets: string[], lines: Line[], unit: string, rest: boolean[] = []): ChartOption {
+	const palette = [p.accent, p.series2, p.highlight, p.good];
+	const series: unknown[] = [];
+	lines.forEach((l, i) => {
+		series.push({
+			type: 'line',
+			name: l.name,
+			data: l.values,
+			symbol: 'circle',
+			symbolSize: Math.round(font * 0.5),
+			lineStyle: { width: 2, color: palette[i % palette.length] },
+			itemStyle: { color: palette[i % palette.length] },
+			markPoint: l.flagged?.length
+				? {
+						symbol: 'pin',
+						symbolSize: font * 3,
+						itemStyle: { color: p.bad },
+						label: { formatter: '异常', color: p.onAccent, fontSize: Math.round(font * 0.8) },
+						data: l.flagged.map((b) => ({ coord: [b, l.values[b]], name: '异常' }))
+					}
+				: undefined
+		});
+		if (l.lastYear)
+			series.push({
+				type: 'line',
+				name: `${l.name}（去年同期）`,
+				data: l.lastYear,
+				symbol: 'triangle',
+				symbolSize: Math.round(font * 0.45),
+				lineStyle: { width: 1.5, type: 'dashed', color: p.comparison },
+				itemStyle: { color: p.comparison }
+			});
+	});
+	return {
+		backgroundColor: 'transparent',
+		textStyle: { fontSize: font, color: p.text },
+		grid: { left: font * 4.5, right: font * 1.5, top: font * 3, bottom: font * 3.5 },
+		legend: { top: 0, textStyle: { color: p.text, fontSize: font }, itemWidth: font * 2 },
+		tooltip: { trigger: 'axis', textStyle: { fontSize: font } },
+		xAxis: {
+			type: 'category',
+			data: buckets,
+			axisLabel: {
+				...axisText(p, font),
+				// Rest days (weekends and official holidays) carry 休: not by colour alone.
+				formatter: (v: string, i: number) => (rest[i] ? `${v.slice(5)}\n休` : v.length > 7 ? v.slice(5) : v)
+			},
+			axisLine: { lineStyle: { color: p.line } }
+		},
+		yAxis: {
+			type: 'value',
+			name: unit,
+			nameTextStyle: { color: p.muted, fontSize: font },
+			scale: true,
+			axisLabel: axisText(p, font),
+			splitLine: { lineStyle: { color: p.grid } }
+		},
+		series
+	} as ChartOption;
+}
+
+export interface Bar {
+	key: string;
+	label: string;
+	value: number | null;
+	/** The focus (the region being looked at among its siblings). */
+	focus?: boolean;
+}
+
+export function barsOption(p: Palette, font: number, bars: Bar[], unit: string): ChartOption {
+	const shown = bars.slice(0, 15);
+	return {
+		backgroundColor: 'transparent',
+		textStyle: { fontSize: font, color: p.text },
+		grid: { left: font * 8, right: font * 4, top: font, bottom: font },
+		tooltip: { trigger: 'item', textStyle: { fontSize: font } },
+		xAxis: { type: 'value', name: unit, scale: unit === '%', axisLabel: axisText(p, font), splitLine: { lineStyle: { color: p.grid } } },
+		yAxis: {
+			type: 'category',
+			inverse: true,
+			data: shown.map((b) => b.label),
+			axisLabel: { ...axisText(p, font), width: font * 7, overflow: 'truncate' }
+		},
+		series: [
+			{
+				type: 'bar',
+				data: shown.map((b) => ({ value: b.value, name: b.key, itemStyle: { color: b.focus ? p.highlight : p.accent } })),
+				label: {
+					show: true,
+					position: 'right',
+					color: p.text,
+					fontSize: Math.round(font * 0.9),
+					formatter: (x: { value: number }) => (x.value === null ? '' : String(Math.round(x.value * 10) / 10))
+				}
+			}
+		]
+	} as ChartOption;
+}
+
+export function mapOption(
+	p: Palette,
+	font: number,
+	name: string,
+	regions: Array<{ name: string; adcode: number; value: number | null }>,
+	polarity: 'positive' | 'negative',
+	unit: string
+): ChartOption {
+	const vals = regions.map((r) => r.value).filter((v): v is number => v !== null);
+	const min = vals.length ? Math.min(...vals) : 0;
+	const max = vals.length ? Math.max(...vals) : 1;
+	return {
+		backgroundColor: 'transparent',
+		tooltip: { trigger: 'item', textStyle: { fontSize: font } },
+		visualMap: {
+			min,
+			max: max === min ? min + 1 : max,
+			left: 0,
+			bottom: 0,
+			calculable: false,
+			text: [polarity === 'positive' ? `高（好）${unit}` : `高（差）${unit}`, '低'],
+			textStyle: { color: p.text, fontSize: font },
+			inRange: { color: polarity === 'positive' ? [p.surfaceRaised, p.accent] : [p.surfaceRaised, p.bad] }
+		},
+		series: [
+			{
+				type: 'map',
+				map: name,
+				roam: false,
+				nameProperty: 'name',
+				label: { show: true, color: p.text, fontSize: Math.round(font * 0.8) },
+				itemStyle: { borderColor: p.line, areaColor: p.surfaceRaised },
+				emphasis: { label: { color: p.textStrong }, itemStyle: { areaColor: p.highlight } },
+				select: { disabled: true },
+				data: regions.map((r) => ({ name: r.name, value: r.value, adcode: r.adcode }))
+			}
+		]
+	} as ChartOption;
+}
