@@ -133,6 +133,15 @@ describe('analyze: figures against hand-worked numbers and the raw events', () =
 		const week = await api.analyze.series({ ...cur, from: '2026-11-10', to: '2026-11-20', grain: 'week' });
 		expect(week.buckets).toEqual(['2026-W46', '2026-W47']);
 		expect(week.series[0]!.measures!.onTimeRate!.completed).toEqual([6 * 160, 4 * 160]);
+		// Quarters and years: the 2025 days in 2025-Q4, the ten 2026 days in 2026-Q4; empty quarters filled.
+		const span = { ...cur, from: '2025-11-17', to: '2026-11-20' };
+		const quarter = await api.analyze.series({ ...span, grain: 'quarter' });
+		expect(quarter.buckets).toEqual(['2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);
+		expect(quarter.series[0]!.measures!.onTimeRate!.completed).toEqual([480, 0, 0, 0, 1600]);
+		expect(quarter.workdays).toEqual([null, null, null, null, null]);
+		const year = await api.analyze.series({ ...span, grain: 'year' });
+		expect(year.buckets).toEqual(['2025', '2026']);
+		expect(year.series[0]!.measures!.onTimeRate!.onTime).toEqual([456, 1404]);
 	});
 
 	it('breakdown: the cities of the province, ranked, with the parent value', async () => {
