@@ -12,6 +12,7 @@ import { Adcode } from '../../planner/request.ts';
 import { builtinMethodologies } from '../../../indices/builtins.ts';
 import { parseMethodology, MethodologyError } from '../../../indices/methodology.ts';
 import { webAppDb } from '../../auth/door.ts';
+import { recordAudit } from '../../audit/audit.ts';
 import { createLogger } from '../../log/logger.ts';
 import { inScope } from '../../scope.ts';
 import { liveTable, movers, periodWindow, type LivePeriod } from '../../queries/evaluate/live.ts';
@@ -178,13 +179,30 @@ const scenariosRouter = router({
 			// A scenario over data the user may not see is refused: saving is no way around the scope.
 			if (region !== null && input.payload.source.kind === 'live' && input.payload.source.level === 'province' && !inScope(0, ctx.scope))
 				throw new TRPCError({ code: 'FORBIDDEN', message: '各省排名需要全国范围的数据权限' });
-			const id = await upsertScenario(appDbOf(ctx), {
-				id: randomBytes(12).toString('base64url'),
-				userId,
-				name: input.name,
-				region,
-				shared: input.shared,
-				payload: text
+			// The change and its audit entry in one transaction: a save that cannot be put on record does not happen.
+			const id = await appDbOf(ctx).transaction(async (tx) => {
+				const saved = await upsertScenario(tx, {
+					id: randomBytes(12).toString('base64url'),
+					userId,
+					name: input.name,
+					region,
+					shared: input.shared,
+					payload: text
+				});
+				await recordAudit(tx, {
+					actor: { kind: 'user', id: userId, name },
+					action: 'scenario_change',
+					detail: {
+						scenario: saved,
+						name: input.name,
+						change: 'save',
+						shared: input.shared,
+						methodology: input.payload.methodology.kind === 'builtin' ? input.payload.methodology.id : 'uploaded'
+					},
+					regions: region === null ? [] : [region],
+					requestId: ctx.requestId ?? null
+				});
+				return saved;
 			});
 			log.info({ requestId: ctx.requestId, user: name, scenario: id, shared: input.shared }, 'scenario saved');
 			return { id };
@@ -200,7 +218,17 @@ const scenariosRouter = router({
 	/** Removes one of the caller's own scenarios. */
 	remove: scopedProcedure.input(z.strictObject({ id: ScenarioId })).mutation(async ({ ctx, input }) => {
 		const { userId, name } = userOf(ctx);
-		if (!(await deleteScenario(appDbOf(ctx), input.id, userId))) throw new TRPCError({ code: 'NOT_FOUND', message: '找不到您的这个方案' });
+		const removed = await appDbOf(ctx).transaction(async (tx) => {
+			if (!(await deleteScenario(tx, input.id, userId))) return false;
+			await recordAudit(tx, {
+				actor: { kind: 'user', id: userId, name },
+				action: 'scenario_change',
+				detail: { scenario: input.id, change: 'remove' },
+				requestId: ctx.requestId ?? null
+			});
+			return true;
+		});
+		if (!removed) throw new TRPCError({ code: 'NOT_FOUND', message: '找不到您的这个方案' });
 		log.info({ requestId: ctx.requestId, user: name, scenario: input.id }, 'scenario removed');
 		return { removed: true };
 	})

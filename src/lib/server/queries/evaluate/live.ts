@@ -286,7 +286,8 @@ export async function movers(ctx: QueryCtx, input: { indicator: string; adcode: 
 			.map((s) => {
 				const rate = s.total[spec.rate] ?? null;
 				const volume = s.total[spec.volume] ?? 0;
-				const gap = spec.gap === 'count' ? volume : rate === null ? 0 : (volume * (100 - rate)) / 100;
+				// Counts of cases (or 差评): whole numbers, rounded so the float rate's noise cannot reorder equal gaps.
+				const gap = Math.round(spec.gap === 'count' ? volume : rate === null ? 0 : (volume * (100 - rate)) / 100);
 				return { dimension, key: String(s.key[dimension]), label: s.label ?? String(s.key[dimension]), rate, volume, gap, indicator: spec.rate };
 			})
 			.filter((m) => m.gap > 0)
