@@ -122,7 +122,8 @@ export interface RankingsPanel {
 }
 
 export interface TickerItem {
-	kind: 'warning' | 'anomaly';
+	/** review: a 好差评 alert (a 差评 spike of an item or hall, 差评 past their deadline). */
+	kind: 'warning' | 'anomaly' | 'review';
 	severity: 'low' | 'medium' | 'high' | 'critical';
 	ts: string;
 	region: string;

@@ -54,6 +54,8 @@ export const PROCEDURES: Readonly<Record<string, readonly Caller[]>> = {
 export const EXPORTS: Readonly<Record<string, readonly Caller[]>> = {
 	'/analyze/export': ['analyst'],
 	'/admin/audit/export': ['admin'],
+	'/reviews/export/queue': ['service_manager'],
+	'/reviews/export/rankings': ['service_manager', 'analyst'],
 	'/evaluate/export': ['evaluator']
 };
 
@@ -71,6 +73,9 @@ export const PAGES: Readonly<Record<string, readonly Caller[]>> = {
 	'/evaluate/upload': ['evaluator'],
 	'/evaluate/export': ['evaluator'],
 	'/reviews': ['service_manager'],
+	// Export routes are SvelteKit routes too: the door admits them here, the routes check EXPORTS.
+	'/reviews/export/queue': ['service_manager'],
+	'/reviews/export/rankings': ['service_manager', 'analyst'],
 	'/account/password': USERS,
 	'/logout': USERS,
 	'/admin': ['admin'],

@@ -23,6 +23,7 @@ import { storedActions } from '../queries/reviews/actions.ts';
 import { negativeComments, reasonCounts, TOPIC_COMMENT_CAP } from '../queries/reviews/topics.ts';
 import { regionsByCode } from '../queries/regions/index.ts';
 import { segment, topicDictionary } from './segment.ts';
+import { spikes } from './alerts.ts';
 
 const dateShift = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 const lastYear = (date: string) => beijingDate(oneYearEarlier(Date.parse(`${date}T04:00:00Z`)));
@@ -211,6 +212,8 @@ export interface QueuePage {
 	/** More 差评 than one call reads: the oldest were left out. */
 	truncated: boolean;
 	today: string;
+	/** Items and halls of the region with a 差评 spike today (their rows have `spike`). */
+	spikes: Array<{ by: 'item' | 'hall'; unit: string; text: string; severity: 'medium' | 'high' }>;
 }
 
 export function rowOf(e: QueueEntry): QueueRow {
@@ -257,9 +260,20 @@ export async function queueEntries(
 }
 
 export async function queue(ctx: QueryCtx, input: QueueInput, at = Date.now()): Promise<QueuePage> {
-	const { list, truncated } = await queueEntries(ctx, input, at);
+	const [{ list, truncated }, spiking] = await Promise.all([queueEntries(ctx, input, at), spikes(ctx, input.adcode, at)]);
 	const p = page(list, input.sort, input.limit, input.after);
-	return { rows: p.items.map(rowOf), next: p.next, total: p.total, truncated, today: beijingDate(at) };
+	// Rows of an item or a hall with a 差评 spike today are marked (alerts.ts).
+	const items = new Set(spiking.filter((s) => s.by === 'item').map((s) => s.unit));
+	const halls = new Set(spiking.filter((s) => s.by === 'hall').map((s) => s.unit));
+	const rows = p.items.map((e) => ({ ...rowOf(e), spike: items.has(e.item_code) || (e.channel === 'counter' && halls.has(String(e.adcode))) }));
+	return {
+		rows,
+		next: p.next,
+		total: p.total,
+		truncated,
+		today: beijingDate(at),
+		spikes: spiking.map((s) => ({ by: s.by, unit: s.unit, text: s.text, severity: s.drop.severity }))
+	};
 }
 
 /** A review the caller may see, or a clear refusal (not found / outside the scope). */

@@ -5,6 +5,9 @@ import { regionNames } from '../../planner/run.ts';
 import { recentWarnings } from '../../queries/cockpit/warnings.ts';
 import { assertInScope, levelOf } from '../../scope.ts';
 import { parallel, query, range, type Ctx } from './shared.ts';
+import { overdueNegatives, spikes } from '../../reviews/alerts.ts';
+import { regionsByCode } from '../../queries/regions/index.ts';
+import { itemNames } from '../../queries/reviews/rankings.ts';
 
 type By = 'self' | 'children';
 
@@ -42,6 +45,36 @@ async function onTimeDrops(ctx: Ctx, adcode: number, by: By, now: number, stamp:
 	return items.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'high' ? -1 : 1));
 }
 
+/** 好差评 alerts (reviews/alerts.ts): items and halls with a 差评 spike today, and the 差评 past their deadline. */
+async function reviewAlerts(ctx: Ctx, adcode: number, now: number, stamp: string): Promise<TickerItem[]> {
+	const [spiking, overdue, regionName] = await Promise.all([
+		spikes(ctx, adcode, now),
+		overdueNegatives(ctx, adcode, now),
+		regionNames(ctx.warehouse, [adcode]).then((m) => m.get(adcode) ?? '本地区')
+	]);
+	const [items, halls] = await Promise.all([
+		itemNames(
+			ctx,
+			spiking.filter((s) => s.by === 'item').map((s) => s.unit)
+		),
+		regionsByCode(
+			ctx,
+			spiking.filter((s) => s.by === 'hall').map((s) => Number(s.unit))
+		)
+	]);
+	const hallNames = new Map(halls.map((h) => [String(h.adcode), `${h.name}政务服务大厅`]));
+	const out: TickerItem[] = spiking.slice(0, 5).map((s) => ({
+		kind: 'review',
+		severity: s.drop.severity,
+		ts: stamp,
+		region: s.by === 'item' ? (items.get(s.unit) ?? s.unit) : (hallNames.get(s.unit) ?? s.unit),
+		text: `差评突增：${s.text}`
+	}));
+	if (overdue > 0)
+		out.push({ kind: 'review', severity: overdue >= 10 ? 'high' : 'medium', ts: stamp, region: regionName, text: `${overdue} 条差评已超过整改期限未整改` });
+	return out;
+}
+
 /** Warnings raised in the last 24 hours and anomalies detected among the sub-regions today. */
 export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<TickerPanel> {
 	assertInScope(adcode, ctx.scope); // the scope, before anything is read
@@ -49,7 +82,7 @@ export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<Tic
 	const county = levelOf(adcode) === 'county';
 	const by: By = county ? 'self' : 'children';
 	const stamp = beijingLocal(now).slice(5).replace('T', ' ');
-	const [warnings, drops, complaints] = await parallel(
+	const [warnings, drops, complaints, reviewItems] = await parallel(
 		() => recentWarnings(ctx, adcode, now - DAY),
 		() => onTimeDrops(ctx, adcode, by, now, stamp),
 		() =>
@@ -60,7 +93,8 @@ export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<Tic
 				region: { adcode, by },
 				filters: { ticketType: ['complaint'] },
 				compare: 'previousWeek'
-			})
+			}),
+		() => reviewAlerts(ctx, adcode, now, stamp)
 	);
 	const names = await regionNames(
 		ctx.warehouse,
@@ -87,5 +121,6 @@ export async function ticker(ctx: Ctx, adcode: number, now: number): Promise<Tic
 			});
 		}
 	}
+	items.push(...reviewItems);
 	return { items: items.slice(0, 20) };
 }
