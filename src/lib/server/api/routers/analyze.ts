@@ -88,7 +88,8 @@ export const ContributionsInput = z.strictObject({
 
 /** Page size of the detail. */
 export const MAX_DETAIL_LIMIT = 100;
-const CURSOR = /^(\d{1,15}):([^\s:]{1,128})$/;
+/** `<ts ms>:<id>`: the id is the rest, whatever it holds (event ids are free text up to 128 characters). */
+const CURSOR = /^(\d{1,15}):([\s\S]{1,128})$/;
 
 /** analyze.detail: raw rows behind a cell, keyset-paginated. */
 export const DetailInput = z
