@@ -4,7 +4,7 @@ import { UsageError } from './command.ts';
 export const benchCommand: Command = {
 	name: 'bench',
 	summary: 'benchmarks',
-	usage: `Usage: tianshu bench [warehouse|ingest|indices|tiles|cockpit|load|first-start]...
+	usage: `Usage: tianshu bench [warehouse|ingest|indices|tiles|cockpit|load|first-start|evaluate]...
 
 Runs the benchmarks in bench/ (all, or those named) and prints their figures as
 Markdown tables.
@@ -18,7 +18,8 @@ shared and noisy, so read the figures, do not assert on them.`,
 			tiles: async () => (await import('../../bench/tiles.ts')).benchTiles(),
 			cockpit: async () => (await import('../../bench/cockpit.ts')).benchCockpit(),
 			load: async () => (await import('../../bench/load.ts')).benchLoad(),
-			'first-start': async () => (await import('../../bench/first-start.ts')).benchFirstStart()
+			'first-start': async () => (await import('../../bench/first-start.ts')).benchFirstStart(),
+			evaluate: async () => (await import('../../bench/evaluate.ts')).benchEvaluate()
 		};
 		const names = args.length ? args : Object.keys(benches);
 		for (const name of names) if (!benches[name]) throw new UsageError(`unknown benchmark '${name}' (${Object.keys(benches).join(', ')})`);

@@ -16,8 +16,17 @@ import type { Methodology } from './methodology.ts';
  * ≈ bins/draws). Null when Y does not vary. Clamped to [0, 1].
  */
 export function firstOrderIndex(x: ArrayLike<number>, y: ArrayLike<number>, bins = defaultBins(x.length)): number | null {
-	const n = x.length;
-	if (n !== y.length) throw new DataError('x and y must have the same length');
+	if (x.length !== y.length) throw new DataError('x and y must have the same length');
+	return binned(sortedOrder(x), y, bins);
+}
+
+function sortedOrder(x: ArrayLike<number>): Uint32Array {
+	return Uint32Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
+}
+
+/** The estimator over draws already ordered by X (one sort per weight serves every unit). */
+function binned(order: Uint32Array, y: ArrayLike<number>, bins: number): number | null {
+	const n = order.length;
 	if (n < 2) return null;
 	let mean = 0;
 	for (let i = 0; i < n; i++) mean += y[i]!;
@@ -26,7 +35,6 @@ export function firstOrderIndex(x: ArrayLike<number>, y: ArrayLike<number>, bins
 	for (let i = 0; i < n; i++) total += (y[i]! - mean) ** 2;
 	total /= n;
 	if (!(total > 1e-12)) return null;
-	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
 	const b = Math.max(1, Math.min(bins, Math.floor(n / 2)));
 	let between = 0;
 	let noise = 0;
@@ -139,12 +147,14 @@ export function rankSensitivity(methodology: Methodology, rows: Row[], options: 
 	// Units without a score (NaN ranks) are left out.
 	const scored = p.units.map((_, u) => !ranks[u]!.some((v) => Number.isNaN(v)));
 	const totals = ranks.map((y, u) => (scored[u] ? variance(y) : 0));
+	const bins = options.bins ?? defaultBins(options.draws);
 	const weights = factors.map((f, i) => {
+		const order = sortedOrder(x[i]!);
 		let explained = 0;
 		let all = 0;
 		const perUnit: Record<string, number | null> = {};
 		p.units.forEach((unit, u) => {
-			const s = scored[u] ? firstOrderIndex(x[i]!, ranks[u]!, options.bins) : null;
+			const s = scored[u] ? binned(order, ranks[u]!, bins) : null;
 			perUnit[unit] = s;
 			if (s !== null) {
 				explained += s * totals[u]!;
