@@ -15,7 +15,7 @@ import http from 'node:http';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
-import { storeBatch } from '../worker/exactly-once.ts';
+import { settleResumed, storeBatch } from '../worker/exactly-once.ts';
 import type { IngestWorker } from '../worker/worker.ts';
 import type { GrantedSource } from '../../src/lib/server/appdb/sources.ts';
 import { splitLines } from './lines.ts';
@@ -170,7 +170,13 @@ export function createPushServer(options: HttpPushOptions): http.Server {
 		}
 		rejected.sort((a, b) => a.line - b.line);
 		// Each event id once: a body that repeats stored events (reordered, re-batched) stores none of them again.
-		for (const [table, rows] of tables) await storeBatch(options.warehouse, table, rows, `${dedupId}:${table}`);
+		const resumed: Array<{ table: string; batch: string }> = [];
+		for (const [table, rows] of tables) {
+			const batch = `${dedupId}:${table}`;
+			if ((await storeBatch(options.warehouse, table, rows, batch)).resumed) resumed.push({ table, batch });
+		}
+		// A retried body whose first attempt a crash cut short: its rollups recounted from the raw tables.
+		await settleResumed(options.warehouse, resumed, options.logger);
 		for (const result of results) options.worker.count(sourceId, result, true);
 		await options.worker.markStored();
 		return { accepted, rejected: rejected.length, rejectedLines: rejected };

@@ -10,7 +10,7 @@
  */
 import type { Logger } from 'pino';
 import type { Warehouse } from '../../src/lib/server/warehouse/client.ts';
-import { storeBatch } from './exactly-once.ts';
+import { settleResumed, storeBatch, type StoreHooks } from './exactly-once.ts';
 import { checkReviewActions } from './review-check.ts';
 import type { Checkpoints } from './checkpoints.ts';
 
@@ -48,6 +48,8 @@ export interface BatchWriterOptions {
 	onFlushed?: () => void;
 	/** Called with the number of rows a stored batch dropped as duplicates of events already stored. */
 	onDuplicates?: (rows: number, batch: string) => void;
+	/** Tests only: a crash injected at an exact step of storing a batch. */
+	storeHooks?: StoreHooks;
 }
 
 export function dedupToken(source: string, table: Table, start: number, end: number): string {
@@ -180,16 +182,20 @@ export class BatchWriter {
 			withRows.map((b) => ({ source: b.state.id, position: b.start, tables: b.tables }))
 		);
 		const inserts: Array<() => Promise<void>> = [];
+		const resumed: Array<{ table: string; batch: string }> = [];
 		for (const b of withRows) {
 			for (const [table, lines] of b.tables) {
 				const token = dedupToken(b.state.id, table, b.start, b.end);
 				inserts.push(async () => {
-					const result = await storeBatch(this.options.warehouse, table, lines, token);
+					const result = await storeBatch(this.options.warehouse, table, lines, token, this.options.storeHooks);
 					if (result.duplicates > 0) this.options.onDuplicates?.(result.duplicates, token);
+					if (result.resumed) resumed.push({ table, batch: token });
 				});
 			}
 		}
 		await runLimited(inserts, this.options.insertConcurrency ?? 4);
+		// Batches a crash had cut short: their rollups recounted once every insert of this flush is done.
+		await settleResumed(this.options.warehouse, resumed, this.options.logger);
 		await checkpoints.write(batches.map((b) => ({ source: b.state.id, committed: b.end, pendingEnd: b.end })));
 		for (const b of batches) b.state.committed = b.end;
 		this.options.onFlushed?.();

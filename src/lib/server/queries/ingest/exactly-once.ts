@@ -16,6 +16,43 @@ export async function batchStored(ctx: Ctx, batch: string): Promise<boolean> {
 	return Number(row?.n ?? 0) > 0;
 }
 
+/** Whether `batch` claimed ids of `kind` before: a replay of a batch that a crash cut short after its claims. */
+export async function batchClaimedBefore(ctx: Ctx, kind: string, batch: string): Promise<boolean> {
+	const [row] = await rows<{ n: number | string }>(ctx, 'SELECT count() AS n FROM event_claim_batches WHERE kind = {kind:String} AND batch = {batch:String}', {
+		kind,
+		batch
+	});
+	return Number(row?.n ?? 0) > 0;
+}
+
+/** The ids `batch` claimed (event_claim_batches) that have no row in the raw table `table` (id column `idField`). */
+export async function claimedIdsMissingFrom(ctx: Ctx, table: string, idField: string, batch: string): Promise<Set<string>> {
+	const missing = await rows<{ id: string }>(
+		ctx,
+		`SELECT id FROM event_claim_batches WHERE kind = {kind:String} AND batch = {batch:String}
+		 AND id NOT IN (SELECT ${identifier(idField)} FROM ${identifier(table)}
+		                WHERE ${identifier(idField)} IN (SELECT id FROM event_claim_batches WHERE kind = {kind:String} AND batch = {batch:String}))`,
+		{ kind: table, batch }
+	);
+	return new Set(missing.map((r) => r.id));
+}
+
+/** The warehouse database this connection works in. */
+export async function currentDatabase(ctx: Ctx): Promise<string> {
+	const [row] = await rows<{ db: string }>(ctx, 'SELECT currentDatabase() AS db', {});
+	return row!.db;
+}
+
+/** Records `batch` as stored whole. */
+export async function recordBatch(ctx: Ctx, batch: string): Promise<void> {
+	await ctx.warehouse.insert({
+		table: 'ingest_batches',
+		values: [{ batch }],
+		format: 'JSONEachRow',
+		clickhouse_settings: { insert_deduplication_token: batch }
+	});
+}
+
 /**
  * The ids this batch claimed whose first claim is another batch's. The inner
  * query reads the batch's ids from event_claim_batches by its primary key (kind,
