@@ -206,6 +206,7 @@ export interface SeekResult {
 	reachable: boolean;
 	/** Already there: no change needed. */
 	alreadyMet: boolean;
+	/** In the order to make them: the most score per cost first. */
 	changes: Array<{ indicator: string; column: string; from: number; to: number }>;
 	/** Σ cost × |change| / range of the indicator among the units. */
 	cost: number;
@@ -325,9 +326,15 @@ export function seekTarget(methodology: Methodology, rows: Row[], unit: string, 
 	}
 	const amounts = spend(hi);
 	const after = state(apply(amounts));
-	const changes = moves
-		.map((m, j) => ({ indicator: m.leaf.id, column: m.column, from: m.from, to: m.from + Math.sign(m.to - m.from) * amounts[j]! }))
-		.filter((c, j) => amounts[j]! > 0);
+	// A to-do list: the most score per cost first (the greedy order the budget was spent in).
+	const changes = ordered
+		.filter(({ j }) => amounts[j]! > 0)
+		.map(({ j }) => ({
+			indicator: moves[j]!.leaf.id,
+			column: moves[j]!.column,
+			from: moves[j]!.from,
+			to: moves[j]!.from + Math.sign(moves[j]!.to - moves[j]!.from) * amounts[j]!
+		}));
 	return {
 		unit,
 		target,
