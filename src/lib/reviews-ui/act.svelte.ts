@@ -6,20 +6,24 @@
  * what is allowed; the page never guesses (a refused action changes nothing).
  */
 
-export type ReviewAction = 'verify' | 'rectify' | 'follow_up' | 'appeal' | 'decide_appeal';
+export type ReviewAction = 'verify' | 'reply' | 'rectify' | 'follow_up' | 'appeal' | 'decide_appeal';
 
 export const ACTIONS: readonly { value: ReviewAction; label: string; hint: string }[] = [
 	{ value: 'verify', label: '核实', hint: '核实差评情况，说明核实结果' },
+	{ value: 'reply', label: '回复', hint: '答复评价人（可在任何阶段，不改变办理进度）' },
 	{ value: 'rectify', label: '整改', hint: '写明采取的整改措施' },
 	{ value: 'follow_up', label: '回访', hint: '回访评价人，记录其对整改的满意程度' },
 	{ value: 'appeal', label: '申诉', hint: '认为差评不实或恶意时提出申诉，写明理由' },
 	{ value: 'decide_appeal', label: '申诉裁定', hint: '对申诉作出裁定：成立（差评不计入统计，理由留存）或驳回（继续整改）' }
 ];
 
+/** 回访整改满意度 in the citizen's words (the server takes them as 5…1). */
 export const SATISFACTION = [
-	{ value: 'satisfied', label: '满意' },
-	{ value: 'basically_satisfied', label: '基本满意' },
-	{ value: 'dissatisfied', label: '不满意' }
+	{ value: '非常满意', label: '非常满意' },
+	{ value: '满意', label: '满意' },
+	{ value: '基本满意', label: '基本满意' },
+	{ value: '不满意', label: '不满意' },
+	{ value: '非常不满意', label: '非常不满意' }
 ] as const;
 export type Satisfaction = (typeof SATISFACTION)[number]['value'];
 
@@ -49,8 +53,8 @@ export function refusalMessage(e: unknown): string {
 /** What the form checks before sending (the server checks again). */
 export function formProblem(input: Omit<ActInput, 'idempotencyKey'>): string | null {
 	if (input.note.length > NOTE_MAX) return `说明不超过${NOTE_MAX}字`;
-	if ((input.action === 'rectify' || input.action === 'appeal') && !input.note.trim())
-		return input.action === 'rectify' ? '请写明采取的整改措施' : '请写明申诉理由';
+	if ((input.action === 'rectify' || input.action === 'appeal' || input.action === 'reply') && !input.note.trim())
+		return input.action === 'rectify' ? '请写明采取的整改措施' : input.action === 'appeal' ? '请写明申诉理由' : '请写明回复内容';
 	if (input.action === 'follow_up' && !input.satisfaction) return '请选择评价人对整改的满意程度';
 	if (input.action === 'decide_appeal' && !input.decision) return '请选择裁定结果';
 	return null;
@@ -62,7 +66,8 @@ function answered(e: unknown): boolean {
 	return typeof status === 'number';
 }
 
-const newKey = () => (globalThis.crypto?.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+/** 128 random bits as hex (getRandomValues, not randomUUID: that needs a secure context, and intranet pages are often plain http). */
+const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 export class ActSubmission {
 	pending = $state(false);

@@ -65,7 +65,7 @@ describe('a handling form on the 好差评 workbench', () => {
 		expect(formProblem({ reviewId: 'r', action: 'rectify', note: '  ' })).toBe('请写明采取的整改措施');
 		expect(formProblem({ reviewId: 'r', action: 'appeal', note: '' })).toBe('请写明申诉理由');
 		expect(formProblem({ reviewId: 'r', action: 'follow_up', note: '' })).toBe('请选择评价人对整改的满意程度');
-		expect(formProblem({ reviewId: 'r', action: 'follow_up', note: '', satisfaction: 'satisfied' })).toBeNull();
+		expect(formProblem({ reviewId: 'r', action: 'follow_up', note: '', satisfaction: '满意' })).toBeNull();
 		expect(formProblem({ reviewId: 'r', action: 'decide_appeal', note: '' })).toBe('请选择裁定结果');
 		expect(formProblem({ reviewId: 'r', action: 'verify', note: 'x'.repeat(2001) })).toBe('说明不超过2000字');
 	});

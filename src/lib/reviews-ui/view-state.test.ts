@@ -28,7 +28,7 @@ describe('the 好差评 view in the URL', () => {
 	it('a new filter or sort starts at the first page; opening a timeline or paging keeps the page', () => {
 		const paged = { ...DEFAULT_VIEW, cursor: 'k1' };
 		expect(changeView(paged, { state: 'new' }).cursor).toBe('');
-		expect(changeView(paged, { sort: 'received' }).cursor).toBe('');
+		expect(changeView(paged, { sort: 'newest' }).cursor).toBe('');
 		expect(changeView(paged, { review: 'r-9' }).cursor).toBe('k1');
 		expect(changeView(paged, { by: 'item' }).cursor).toBe('k1');
 		expect(changeView(paged, { cursor: 'k2' }).cursor).toBe('k2');
@@ -39,7 +39,7 @@ describe('the 好差评 view in the URL', () => {
 	it('each set filter is a chip whose removal clears only that filter', () => {
 		const view = { ...DEFAULT_VIEW, state: 'appealed' as const, due: 'soon' as const, channel: 'counter', item: '社保' };
 		const chips = activeFilters(view);
-		expect(chips.map((c) => c.label)).toEqual(['状态：申诉中', '两个工作日内到期', '事项：社保', '渠道：窗口']);
+		expect(chips.map((c) => `${c.label}：${c.value}`)).toEqual(['状态：申诉中', '期限：两个工作日内到期', '事项：社保', '渠道：窗口']);
 		const cleared = changeView(view, chips[1]!.clear);
 		expect(cleared).toEqual({ ...view, due: 'all' });
 		expect(activeFilters(DEFAULT_VIEW)).toEqual([]);

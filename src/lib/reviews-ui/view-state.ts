@@ -4,6 +4,7 @@
  * restores the view; back and forward walk it. Pure: parsing never throws — a value
  * the page does not know falls back to its default (a hand-edited link still opens).
  */
+import { STATE_LABELS, type ReviewState } from '$lib/reviews/state';
 
 export const PERIODS = [
 	{ value: '7', label: '近7天' },
@@ -27,21 +28,17 @@ export const DUE = [
 ] as const;
 export type Due = (typeof DUE)[number]['value'];
 
-/** Handling states of a 差评 (GB/T 39735: 核实 → 整改 → 回访; 申诉 → 维持 / 撤销). '' = every state. */
-export const STATES = [
-	{ value: 'new', label: '待核实' },
-	{ value: 'verified', label: '已核实' },
-	{ value: 'rectified', label: '已整改' },
-	{ value: 'followed_up', label: '已回访' },
-	{ value: 'appealed', label: '申诉中' },
-	{ value: 'upheld', label: '申诉成立' },
-	{ value: 'overturned', label: '申诉驳回' }
-] as const;
-export type QueueState = (typeof STATES)[number]['value'];
+/**
+ * Handling states of a 差评 as the queue shows them (src/lib/reviews/state.ts: 核实 → 整改 → 回访;
+ * an open or upheld 申诉; an overturned appeal shows the stage it went back to). '' = every state.
+ */
+export const STATES = (Object.keys(STATE_LABELS) as ReviewState[]).map((value) => ({ value, label: STATE_LABELS[value] }));
+export type QueueState = ReviewState;
 
 export const SORTS = [
 	{ value: 'deadline', label: '截止日期（最早在前）' },
-	{ value: 'received', label: '收到时间（最新在前）' },
+	{ value: 'newest', label: '收到时间（最新在前）' },
+	{ value: 'oldest', label: '收到时间（最早在前）' },
 	{ value: 'rating', label: '评分（最低在前）' }
 ] as const;
 export type Sort = (typeof SORTS)[number]['value'];
@@ -131,13 +128,13 @@ export function changeView(view: ReviewsView, patch: Partial<ReviewsView>): Revi
 	return next;
 }
 
-/** The filters that are set, as removable chips (label and the patch that removes it). */
-export function activeFilters(view: ReviewsView): { key: string; label: string; clear: Partial<ReviewsView> }[] {
-	const chips: { key: string; label: string; clear: Partial<ReviewsView> }[] = [];
-	if (view.state) chips.push({ key: 'state', label: `状态：${STATES.find((s) => s.value === view.state)!.label}`, clear: { state: '' } });
-	if (view.due !== 'all') chips.push({ key: 'due', label: DUE.find((d) => d.value === view.due)!.label, clear: { due: 'all' } });
-	if (view.item) chips.push({ key: 'item', label: `事项：${view.item}`, clear: { item: '' } });
-	if (view.department) chips.push({ key: 'department', label: `部门：${view.department}`, clear: { department: '' } });
-	if (view.channel) chips.push({ key: 'channel', label: `渠道：${CHANNEL_LABELS[view.channel]}`, clear: { channel: '' } });
+/** The filters that are set, as removable chips (what, its value, and the patch that removes it). */
+export function activeFilters(view: ReviewsView): { key: string; label: string; value: string; clear: Partial<ReviewsView> }[] {
+	const chips: { key: string; label: string; value: string; clear: Partial<ReviewsView> }[] = [];
+	if (view.state) chips.push({ key: 'state', label: '状态', value: STATES.find((s) => s.value === view.state)!.label, clear: { state: '' } });
+	if (view.due !== 'all') chips.push({ key: 'due', label: '期限', value: DUE.find((d) => d.value === view.due)!.label, clear: { due: 'all' } });
+	if (view.item) chips.push({ key: 'item', label: '事项', value: view.item, clear: { item: '' } });
+	if (view.department) chips.push({ key: 'department', label: '部门', value: view.department, clear: { department: '' } });
+	if (view.channel) chips.push({ key: 'channel', label: '渠道', value: CHANNEL_LABELS[view.channel]!, clear: { channel: '' } });
 	return chips;
 }
