@@ -4,7 +4,7 @@ import { UsageError } from './command.ts';
 export const benchCommand: Command = {
 	name: 'bench',
 	summary: 'benchmarks',
-	usage: `Usage: tianshu bench [warehouse|ingest|indices|tiles|cockpit|load|first-start|evaluate]...
+	usage: `Usage: tianshu bench [warehouse|ingest|indices|tiles|cockpit|load|first-start|evaluate|analyze]...
 
 Runs the benchmarks in bench/ (all, or those named) and prints their figures as
 Markdown tables.
@@ -19,6 +19,7 @@ shared and noisy, so read the figures, do not assert on them.`,
 			cockpit: async () => (await import('../../bench/cockpit.ts')).benchCockpit(),
 			load: async () => (await import('../../bench/load.ts')).benchLoad(),
 			'first-start': async () => (await import('../../bench/first-start.ts')).benchFirstStart(),
+			analyze: async () => (await import('../../bench/analyze.ts')).benchAnalyze(),
 			evaluate: async () => (await import('../../bench/evaluate.ts')).benchEvaluate()
 		};
 		const names = args.length ? args : Object.keys(benches);

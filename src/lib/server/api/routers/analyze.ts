@@ -459,4 +459,3 @@ export type SeriesOutput = Awaited<ReturnType<typeof series>>;
 export type BreakdownOutput = Awaited<ReturnType<typeof breakdown>>;
 export type ContributionsOutput = Awaited<ReturnType<typeof contributions>>;
 export type DetailOutput = Awaited<ReturnType<typeof detail>>;
-export { breakdown as breakdownOf, series as seriesOf, contributions as contributionsOf };
