@@ -137,9 +137,23 @@ describe('live indices for the cities of a province', () => {
 		await expect(as('guangzhou').movers({ indicator: 'onTimeRate', adcode: 440300, ...PERIOD })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 	});
 
-	it('refuses a period that has not begun and a period given twice', async () => {
+	it('ranks a municipality’s districts (below its 市辖区)', async () => {
+		const t = await as('nation').live({ methodology: 'capability', level: 'city', province: 110000, ...PERIOD });
+		expect(t.units.length).toBe(16);
+		expect(t.units.every((u) => Math.floor(u.adcode / 10000) === 11 && u.adcode % 100 !== 0)).toBe(true);
+		const [beijing] = await raw<{ completed: string }>(
+			`SELECT countIf(status = 'completed') AS completed FROM case_events
+			 WHERE province_code = 110000 AND ts >= toDateTime64('${FROM}', 3, 'Asia/Shanghai') AND ts < toDateTime64('${TO}', 3, 'Asia/Shanghai')`
+		);
+		if (Number(beijing!.completed) > 0) expect(t.rows.some((r) => typeof r.on_time_rate === 'number')).toBe(true);
+	});
+
+	it('refuses a period that has not begun, a period given twice and one over a year', async () => {
 		await expect(as('nation').live({ methodology: 'capability', level: 'province', year: 2099 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 		await expect(as('nation').live({ methodology: 'capability', level: 'province', year: 2026, ...PERIOD })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+		await expect(as('nation').live({ methodology: 'capability', level: 'province', from: '2024-01-01', to: '2026-01-01' })).rejects.toMatchObject({
+			code: 'BAD_REQUEST'
+		});
 	});
 });
 

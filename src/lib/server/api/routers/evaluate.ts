@@ -26,6 +26,7 @@ const log = createLogger('web');
 /** The built-ins computed from live data. */
 export const LIVE_METHODOLOGIES = ['capability', 'satisfaction'] as const;
 
+const MAX_SPAN_DAYS = 366;
 const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期须为 YYYY-MM-DD');
 const Year = z.number().int().min(2000, '年份须在 2000 年之后').max(2100);
 
@@ -46,6 +47,9 @@ const periodRule = (i: { year?: number; from?: string; to?: string }, ctx: z.Ref
 	if ((i.year === undefined) === !hasRange || (hasRange && (i.from === undefined || i.to === undefined)))
 		ctx.addIssue({ code: 'custom', path: ['year'], message: '请给出年份（year）或起止日期（from、to）之一' });
 	else if (hasRange && i.to! <= i.from!) ctx.addIssue({ code: 'custom', path: ['to'], message: '结束日期须晚于开始日期' });
+	// A year at most (the item-level statement reads the detailed daily rollup).
+	else if (hasRange && Date.parse(i.to!) - Date.parse(i.from!) > MAX_SPAN_DAYS * 86_400_000)
+		ctx.addIssue({ code: 'custom', path: ['to'], message: `期间最长 ${MAX_SPAN_DAYS} 天` });
 };
 
 export const LiveInput = z

@@ -11,7 +11,7 @@
 import { beijingDate } from '../../../time/working-days.ts';
 import { DAY_MS, startOfBeijingDay } from '../../../time/beijing-time.ts';
 import { parseTimestamp } from '../../../time/timestamps.ts';
-import { levelOf, within } from '../../../regions/index.ts';
+import { isMunicipality, levelOf, within } from '../../../regions/index.ts';
 import type { Row } from '../../../indices/engine.ts';
 import { builtinMethodology } from '../../../indices/builtins.ts';
 import { leaves } from '../../../indices/methodology.ts';
@@ -121,6 +121,13 @@ function targets(ctx: QueryCtx, level: LiveLevel, province: number | undefined):
 	return { parent: province, self: mine };
 }
 
+/** The units below a region as the planner splits it: a municipality's districts (below its 市辖区), else the children. */
+async function unitRegions(ctx: QueryCtx, parent: number) {
+	const children = await childRegions(ctx, parent);
+	if (!isMunicipality(parent)) return children;
+	return (await Promise.all(children.map((c) => childRegions(ctx, c.adcode)))).flat();
+}
+
 function shortName(r: { short_name: string; name: string }): string {
 	return r.short_name || r.name;
 }
@@ -133,7 +140,7 @@ export async function liveTable(
 ): Promise<LiveTable> {
 	const w = periodWindow(input.period, now);
 	const { parent, self } = targets(ctx, input.level, input.province);
-	const regions = self ? (await Promise.all(self.map((c) => regionByCode(ctx, c)))).filter((r) => r !== undefined) : await childRegions(ctx, parent);
+	const regions = self ? (await Promise.all(self.map((c) => regionByCode(ctx, c)))).filter((r) => r !== undefined) : await unitRegions(ctx, parent);
 	const units: LiveUnit[] = regions.map((r) => ({ adcode: r.adcode, name: shortName(r) }));
 	const names = new Map(units.map((u) => [u.adcode, u.name]));
 	const base = (u: LiveUnit): Row => ({ unit: u.name, adcode: u.adcode });
