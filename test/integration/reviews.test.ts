@@ -260,6 +260,23 @@ describe('handling from the screen, through the API', () => {
 		expect(Number(n[0]!.n)).toBe(4);
 	});
 
+	it('a rectification on screen reaches the rollups and the cockpit: 待整改 (past the deadline) falls by one', { timeout: 60_000 }, async () => {
+		const api = callerOf(manager);
+		// R4 (南山) is verified and past its deadline.
+		const before = await api.reviews.overview({ adcode: 440305 });
+		expect(before.negativeLate).toBe(1);
+		const r = await api.reviews.act({ reviewId: 'R4', action: 'rectify', note: '已优化窗口排队叫号', idempotencyKey: 'key-R4-rectify-0001' });
+		expect(r).toMatchObject({ status: 'stored', state: 'rectified' });
+		const after = await api.reviews.overview({ adcode: 440305 });
+		expect(after.negativeLate).toBe(0);
+		// The rollup of actions counted it.
+		const n = await (
+			await db.warehouse.query({ query: 'SELECT sum(rectified) AS n FROM review_action_stats_day WHERE adcode = 440305', format: 'JSONEachRow' })
+		).json<{ n: string }>();
+		// R4's: the screen's action carries the review's region (the feed's actions here carry none, adcode 0).
+		expect(Number(n[0]!.n)).toBe(1);
+	});
+
 	it("keeps a city-limited manager out of another city's 差评 (crafted calls)", async () => {
 		const api = callerOf(manager);
 		// R3 and R8 are 天河's (广州).
@@ -271,6 +288,11 @@ describe('handling from the screen, through the API', () => {
 		await expect(api.reviews.queue({ adcode: 0 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
 		const own = await api.reviews.queue({ adcode: 440300, limit: 100 });
 		expect(own.rows.map((r) => r.reviewId).sort()).toEqual(['R2', 'R4', 'R5', 'R6']);
+		expect(own.rows.find((r) => r.reviewId === 'R4')!.state).toBe('rectified');
+		// Rankings inside the scope (the region filter once met the inner query's aliases and failed): 深圳, Jan–Feb:
+		// R5, R4, R6 (upheld, out), R2 and the eight good ones, all 市场监督管理局 → 11 reviews, 8 good, 3 差评.
+		const ranked = await api.reviews.rankings({ adcode: 440300, from: '2026-01-01', to: '2026-02-28', by: 'department' });
+		expect(ranked.rows.map((r) => [r.unit, r.reviews, r.positive, r.negative])).toEqual([['市场监督管理局', 11, 8, 3]]);
 		const n = await (
 			await db.warehouse.query({ query: "SELECT count() AS n FROM review_actions WHERE review_id = 'R3'", format: 'JSONEachRow' })
 		).json<{ n: string }>();

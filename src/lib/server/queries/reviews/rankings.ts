@@ -60,6 +60,7 @@ export async function unitCounts(ctx: QueryCtx, adcode: number, by: RankBy, from
 			 WHERE bucket >= {from:Date} AND bucket <= {to:Date} ${u.where} ${andAll(f.where)} GROUP BY unit`,
 			params
 		),
+		// The region filter names the columns the inner query also aliases (any(adcode) AS adcode): the column is meant.
 		rows<Record<string, string>>(
 			ctx,
 			`SELECT ${u.column} AS unit,
@@ -84,7 +85,8 @@ export async function unitCounts(ctx: QueryCtx, adcode: number, by: RankBy, from
 			   WHERE review_id IN (SELECT review_id FROM reviews WHERE rating <= 2 AND toDate(ts, 'Asia/Shanghai') >= {from:Date} AND toDate(ts, 'Asia/Shanghai') <= {to:Date} ${andAll(f.where)})
 			   GROUP BY review_id
 			 ) AS n USING review_id
-			 WHERE 1 ${u.where} GROUP BY unit`,
+			 WHERE 1 ${u.where} GROUP BY unit
+			 SETTINGS prefer_column_name_to_alias = 1`,
 			params
 		)
 	]);
