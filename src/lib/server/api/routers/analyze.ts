@@ -14,7 +14,7 @@ import { runQuery, type QueryResult, type Series } from '../../planner/run.ts';
 import { decomposition, rollupIndicator, type RollupIndicator } from '../../planner/rollups.ts';
 import { Adcode, levelOf } from '../../../regions/index.ts';
 import { assertInScope, inScope } from '../../scope.ts';
-import { shortNames } from '../../queries/regions/index.ts';
+import { regionByCode, shortNames } from '../../queries/regions/index.ts';
 import { selectItemNames } from '../../queries/analyze/items.ts';
 import { selectTargets } from '../../queries/analyze/targets.ts';
 import { DETAIL_COLUMNS, selectDetailPage, type DetailRow, type DetailTable } from '../../queries/analyze/detail.ts';
@@ -268,9 +268,13 @@ async function breakdown(ctx: Context, input: z.output<typeof BreakdownInput>) {
 	assertInScope(input.region, ctx.scope);
 	if (input.by === 'region' && levelOf(input.region) === 'county') throw badRequest('区县没有下级地区，请选择其他维度');
 	const range = { from: input.from, to: input.to };
+	// The parent's figures are the sums of its rows' (the rows partition its events) when the indicator adds up; a percentile is asked for itself.
+	const additive = decomposition(ind) !== undefined;
 	const [rowsResult, parentResult] = await Promise.all([
 		runQuery(ctx.warehouse, groupedRequest(input.indicator, input.region, range, input.filters, input.by, input.compare), ctx.scope, { measures: true }),
-		runQuery(ctx.warehouse, groupedRequest(input.indicator, input.region, range, input.filters, 'self', input.compare), ctx.scope, { measures: true })
+		additive
+			? undefined
+			: runQuery(ctx.warehouse, groupedRequest(input.indicator, input.region, range, input.filters, 'self', input.compare), ctx.scope, { measures: true })
 	]);
 	// A child region outside a county-limited scope is not shown (the SQL keeps its rows out already).
 	const shown = rowsResult.series.filter((s) => input.by !== 'region' || inScope(Number(s.key.region), ctx.scope));
@@ -294,7 +298,7 @@ async function breakdown(ctx: Context, input: z.output<typeof BreakdownInput>) {
 		};
 	});
 	rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.key.localeCompare(b.key));
-	const parent = parentResult.series[0];
+	const parent = parentResult ? parentResult.series[0] : summed(ind, rowsResult.series);
 	const parentName = input.region === 0 ? '全国' : ((await shortNames(ctx, [input.region])).get(input.region) ?? String(input.region));
 	return {
 		indicator: meta(ind),
@@ -308,6 +312,25 @@ async function breakdown(ctx: Context, input: z.output<typeof BreakdownInput>) {
 			...partsOf(ind, parent)
 		},
 		rows
+	};
+}
+
+/** One series whose measures are the sums of all series' (for an indicator whose measures are sums). */
+function summed(ind: RollupIndicator, all: Series[]): Series {
+	const add = (pick: (s: Series) => Record<string, number | null> | undefined) => {
+		const out: Record<string, number | null> = {};
+		for (const name of Object.keys(ind.measures)) out[name] = all.reduce((t, s) => t + (pick(s)?.[name] ?? 0), 0);
+		return out;
+	};
+	const totalMeasures = add((s) => s.totalMeasures?.[ind.code]);
+	const compareTotalMeasures = add((s) => s.compareTotalMeasures?.[ind.code]);
+	const compared = all.some((s) => s.compareTotal);
+	return {
+		key: {},
+		values: {},
+		total: { [ind.code]: ind.value(totalMeasures) },
+		totalMeasures: { [ind.code]: totalMeasures },
+		...(compared ? { compareTotal: { [ind.code]: ind.value(compareTotalMeasures) }, compareTotalMeasures: { [ind.code]: compareTotalMeasures } } : {})
 	};
 }
 
@@ -326,18 +349,13 @@ async function contributions(ctx: Context, input: z.output<typeof ContributionsI
 	assertInScope(input.region, ctx.scope);
 	const dims = [...new Set(input.by)];
 	if (dims.includes('region') && levelOf(input.region) === 'county') throw badRequest('区县没有下级地区，请去掉“地区”维度');
-	const [baseTotal, currentTotal] = await Promise.all(
-		[input.base, input.current].map((range) =>
-			runQuery(ctx.warehouse, groupedRequest(input.indicator, input.region, range, input.filters, 'self'), ctx.scope, { measures: true })
-		)
-	);
+
 	const figures = (s: Series | undefined, key: string, label: string): GroupFigures => {
 		const p = partsOf(ind, s);
 		return { key, label, numerator: p.numerator ?? 0, ...(d.kind === 'ratio' ? { denominator: p.denominator ?? 0 } : {}) };
 	};
 	const split = (base: GroupFigures[], current: GroupFigures[]) =>
 		d.kind === 'count' ? countContributions(base, current) : rateContributions(base, current, d.scale);
-	const whole = split([figures(baseTotal!.series[0], 'total', '合计')], [figures(currentTotal!.series[0], 'total', '合计')]);
 	const byDimension = await Promise.all(
 		dims.map(async (by) => {
 			const [b, c] = await Promise.all(
@@ -351,9 +369,11 @@ async function contributions(ctx: Context, input: z.output<typeof ContributionsI
 			const groups = (r: QueryResult) => r.series.filter(keep).map((s) => figures(s, keyOf(s, by), labels.get(keyOf(s, by)) ?? keyOf(s, by)));
 			const result = split(groups(b!), groups(c!));
 			const rows: ContributionRow[] = result.rows.slice(0, MAX_CONTRIBUTION_ROWS).map((r) => ({ ...r, dimension: by, filter: filterOf(by, r.key) }));
-			return { dimension: by, label: DIMENSION_ZH[by], groups: result.rows.length, rows };
+			return { dimension: by, label: DIMENSION_ZH[by], groups: result.rows.length, rows, result };
 		})
 	);
+	// Every dimension's groups partition the same events: the first one's sums are the whole (no query of their own).
+	const whole = byDimension[0]!.result;
 	// One ranked list across the dimensions: the largest parts first, whatever dimension they are of.
 	const top = byDimension
 		.flatMap((x) => x.rows)
@@ -365,7 +385,7 @@ async function contributions(ctx: Context, input: z.output<typeof ContributionsI
 		base: whole.base,
 		current: whole.current,
 		change: whole.change,
-		dimensions: byDimension,
+		dimensions: byDimension.map(({ result: _, ...d }) => d),
 		top
 	};
 }
@@ -379,8 +399,11 @@ async function detail(ctx: Context, input: z.output<typeof DetailInput>) {
 		if (values?.length && !DETAIL_COLUMNS[table][dim as keyof (typeof DETAIL_COLUMNS)[DetailTable]])
 			throw badRequest(`${input.source === 'tickets' ? '12345 工单' : '办件与评价'}不能按${DIMENSION_ZH[dim as BreakdownDimension]}筛选`);
 	const after = input.cursor ? CURSOR.exec(input.cursor) : null;
+	// A county's province and city codes as the events carry them (the same region tree ingestion reads).
+	const tree = levelOf(input.region) === 'county' ? await regionByCode(ctx, input.region) : undefined;
 	const page = await selectDetailPage(ctx, table, {
 		region: input.region,
+		...(tree ? { keys: { province_code: tree.province_code, city_code: tree.city_code } } : {}),
 		from: input.from,
 		to: input.to,
 		filters: input.filters,

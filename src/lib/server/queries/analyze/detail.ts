@@ -17,6 +17,8 @@ export interface DetailQuery {
 	/** Dimension → values; only the table's own dimensions (checked by the caller). */
 	filters: Partial<Record<'department' | 'item' | 'channel' | 'ticketType' | 'topic', string[]>>;
 	status?: string;
+	/** The region's province and city codes (from the region tree): the raw tables' sort key starts with them, so a county's rows are found without a scan. */
+	keys?: { province_code: number; city_code: number };
 	/** The last row of the previous page. */
 	after?: { ts: number; id: string };
 	limit: number;
@@ -99,6 +101,11 @@ export async function selectDetailPage<T extends DetailTable>(ctx: QueryCtx & { 
 	const region = regionFilter(q.region, ctx.scope);
 	const params: Record<string, unknown> = { ...region.params, from: clickhouseDateTime64(q.from), to: clickhouseDateTime64(q.to), limit: q.limit + 1 };
 	const where = ["ts >= {from:DateTime64(3, 'UTC')}", "ts < {to:DateTime64(3, 'UTC')}", ...region.where];
+	if (q.keys) {
+		params.key_province = q.keys.province_code;
+		params.key_city = q.keys.city_code;
+		where.push('province_code = {key_province:UInt32}', 'city_code = {key_city:UInt32}');
+	}
 	for (const [dim, values] of Object.entries(q.filters)) {
 		const column = DETAIL_COLUMNS[table][dim as keyof DetailQuery['filters']];
 		if (!column || !values?.length) continue;
