@@ -73,7 +73,9 @@ export class DeadlinePolicy {
 			throw new Error(`cannot read the deadlines file ${file}: ${(e as Error).message}`);
 		}
 		const parsed = DeadlineConfig.safeParse(raw);
-		if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+		// A bad region key is reported by zod as "Invalid key in record" with the key's own message nested inside: show that one.
+		const message = (i: z.core.$ZodIssue) => (i.code === 'invalid_key' ? i.issues.map((k) => k.message).join(', ') : i.message);
+		if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${message(i)}`).join('; ')}`);
 		return new DeadlinePolicy(raw as DeadlineConfig);
 	}
 

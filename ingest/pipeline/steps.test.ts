@@ -15,11 +15,16 @@ const regions = RegionIndex.of([
 	{ adcode: 330106, province_code: 330000, city_code: 330100 },
 	{ adcode: 330203, province_code: 330000, city_code: 330200 }
 ]);
+let policy: DeadlinePolicy | undefined;
 const ctx = {
 	regions,
 	now: () => Date.UTC(2026, 10, 22, 6),
 	source: 'test',
-	deadlines: new DeadlinePolicy({ negativeReviewRectifyDays: { default: 5, regions: { '330000': 7, '330100': 15 } } })
+	// Built when a test first asks, not on import: a policy that cannot be built fails those tests. (A test file that
+	// throws while loading runs no test, and a mutation run would count that as a mutant surviving.)
+	get deadlines(): DeadlinePolicy {
+		return (policy ??= new DeadlinePolicy({ negativeReviewRectifyDays: { default: 5, regions: { '330000': 7, '330100': 15 } } }));
+	}
 };
 const line = (o: unknown) => Buffer.from(JSON.stringify(o));
 
@@ -270,8 +275,17 @@ describe('deadlines', () => {
 			/zero\.json: negativeReviewRectifyDays\.default/
 		);
 		expect(() => DeadlinePolicy.load(write('keys.json', JSON.stringify({ negativeReviewRectifyDays: { default: 5, regions: { abc: 7 } } })))).toThrow(
-			/keys\.json: negativeReviewRectifyDays\.regions/
+			/keys\.json: negativeReviewRectifyDays\.regions.*keys must be GB\/T 2260 codes/
 		);
+		// The bounds of a number of working days, both ends: 1 and 60 are allowed.
+		expect(
+			DeadlinePolicy.load(write('one.json', JSON.stringify({ negativeReviewRectifyDays: { default: 1, regions: { '440300': 60 } } }))).rectifyDays(
+				440305,
+				440300,
+				440000
+			)
+		).toBe(60);
+		expect(DeadlinePolicy.load(write('one.json', JSON.stringify({ negativeReviewRectifyDays: { default: 1 } }))).rectifyDays(440305, 440300, 440000)).toBe(1);
 		expect(() => DeadlinePolicy.load(write('broken.json', '{'))).toThrow(/cannot read the deadlines file .*broken\.json/);
 		expect(() =>
 			DeadlinePolicy.load(write('cutoff.json', JSON.stringify({ negativeReviewRectifyDays: { default: 5 }, receiptCutoff: { default: '17' } })))
