@@ -160,6 +160,11 @@ export function mapOption(
 				type: 'map',
 				map: name,
 				roam: false,
+				// The map fills its panel right of the legend.
+				left: '18%',
+				right: 8,
+				top: 8,
+				bottom: 8,
 				nameProperty: 'name',
 				label: { show: true, color: p.text, fontSize: Math.round(font * 0.8) },
 				itemStyle: { borderColor: p.line, areaColor: p.surfaceRaised },

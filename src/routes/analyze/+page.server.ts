@@ -5,6 +5,7 @@ import { pinyin } from 'pinyin-pro';
 import { createCaller } from '$lib/server/api/root';
 import { serverContext } from '$lib/server/api/server-context';
 import { geoOf } from '$lib/server/cockpit/panels/map';
+import { inScope } from '$lib/server/scope';
 import { createLogger } from '$lib/server/log/logger';
 import { CATALOGUE } from '$lib/indicators/catalogue';
 import { parentOf, levelOf } from '$lib/regions';
@@ -107,7 +108,8 @@ export const load = (async ({ url, locals }) => {
 	const parsed = parseViewState(url.searchParams, { now, region: home });
 	if (!parsed.ok) error(400, parsed.message);
 	const view = parsed.state;
-	const caller = createCaller(serverContext(locals.principal));
+	const context = serverContext(locals.principal);
+	const caller = createCaller(context);
 	const filters = view.filters;
 	const region = view.region;
 	let crumbs: Array<{ adcode: number; name: string }>;
@@ -153,7 +155,8 @@ export const load = (async ({ url, locals }) => {
 		view,
 		query: url.search.replace(/^\?/, ''),
 		catalogue: catalogueWithPinyin(),
-		crumbs,
+		// A level above the user's regions is shown but not a link (its figures are not theirs to see).
+		crumbs: crumbs.map((c) => ({ ...c, open: inScope(c.adcode, context.scope) })),
 		level: levelOf(region),
 		geo: levelOf(region) === 'county' ? null : geoOf(region),
 		children,
