@@ -163,6 +163,20 @@ describe('analyze: figures against hand-worked numbers and the raw events', () =
 		expect(b.rows[1]!.value).toBeCloseTo(await rawRate('2026-11-17', '2026-11-20', 'city_code = 440100'), 10);
 		expect(b.rows[0]!.label).toBe('深圳');
 		expect(b.rows[1]!.filter).toEqual({ region: 440100 });
+		// A percentile does not add up: its parent is asked for itself (every case took 2 hours).
+		const p90 = await callerAs(analyst).analyze.breakdown({
+			indicator: 'p90Duration',
+			region: 440000,
+			from: '2026-11-17',
+			to: '2026-11-20',
+			by: 'item',
+			filters: {}
+		});
+		expect(p90.parent.value).toBe(2);
+		expect(p90.rows.map((r) => [r.key, r.value])).toEqual([
+			['ITEM-A', 2],
+			['ITEM-B', 2]
+		]);
 	});
 
 	it('what moved it: the planted county and item on top, the parts summing to the change', async () => {
