@@ -60,7 +60,9 @@ export async function unitCounts(ctx: QueryCtx, adcode: number, by: RankBy, from
 			 WHERE bucket >= {from:Date} AND bucket <= {to:Date} ${u.where} ${andAll(f.where)} GROUP BY unit`,
 			params
 		),
-		// The region filter names the columns the inner query also aliases (any(adcode) AS adcode): the column is meant.
+		// One row per 差评 (a replayed review repeats its values), grouped by the columns rather than any(x) AS x: the
+		// region filter names these columns, and an alias of the same name would put an aggregate in WHERE (a scoped
+		// caller got 'aggregate function found in WHERE'; a SETTINGS clause cannot help, the reader is readonly).
 		rows<Record<string, string>>(
 			ctx,
 			`SELECT ${u.column} AS unit,
@@ -71,12 +73,11 @@ export async function unitCounts(ctx: QueryCtx, adcode: number, by: RankBy, from
 			        countIf(NOT ifNull(upheld_ts <= {at:DateTime64(3, 'UTC')}, false) AND rectified_ts <= {at:DateTime64(3, 'UTC')}
 			                AND toDate(rectified_ts, 'Asia/Shanghai') <= due) AS rectified_on_time
 			 FROM (
-			   SELECT review_id, any(department) AS department, any(item_code) AS item_code, any(channel) AS channel,
-			          any(province_code) AS province_code, any(city_code) AS city_code, any(adcode) AS adcode
+			   SELECT review_id, department, item_code, channel, province_code, city_code, adcode
 			   FROM reviews
 			   WHERE rating <= 2 AND toDate(ts, 'Asia/Shanghai') >= {from:Date} AND toDate(ts, 'Asia/Shanghai') <= {to:Date}
 			     AND ts <= {at:DateTime64(3, 'UTC')} ${andAll(f.where)}
-			   GROUP BY review_id
+			   GROUP BY review_id, department, item_code, channel, province_code, city_code, adcode
 			 ) AS r
 			 INNER JOIN (
 			   SELECT review_id, min(rectified_ts) AS rectified_ts, min(replied_ts) AS replied_ts, min(followed_up_ts) AS followed_up_ts,
@@ -85,8 +86,7 @@ export async function unitCounts(ctx: QueryCtx, adcode: number, by: RankBy, from
 			   WHERE review_id IN (SELECT review_id FROM reviews WHERE rating <= 2 AND toDate(ts, 'Asia/Shanghai') >= {from:Date} AND toDate(ts, 'Asia/Shanghai') <= {to:Date} ${andAll(f.where)})
 			   GROUP BY review_id
 			 ) AS n USING review_id
-			 WHERE 1 ${u.where} GROUP BY unit
-			 SETTINGS prefer_column_name_to_alias = 1`,
+			 WHERE 1 ${u.where} GROUP BY unit`,
 			params
 		)
 	]);
