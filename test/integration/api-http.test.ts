@@ -25,7 +25,8 @@ import { ROLES, scopeOf } from '../../src/lib/server/auth/principal.ts';
 import { startAppDb, type TestAppDb } from '../helpers/appdb.ts';
 import { cookiesByRole, createTestUser, sessionCookie } from '../helpers/auth.ts';
 import { issueWallToken, WALL_COOKIE } from '../../src/lib/server/auth/wall-tokens.ts';
-import { resetPassword } from '../../src/lib/server/auth/users.ts';
+import { addUser, resetPassword } from '../../src/lib/server/auth/users.ts';
+import { upsertScenario } from '../../src/lib/server/queries/evaluate/scenarios.ts';
 import { createWarehouse, type Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
@@ -45,6 +46,7 @@ const tomorrow = bj(Date.now() + 24 * HOUR).slice(0, 10);
 const SHENZHEN_CASES = 7;
 const GUANGZHOU_CASES = 4;
 const caseAt = bj(Date.now() - HOUR).slice(0, 19) + '+08:00';
+const SCENARIO_ID = 'apiHttpScenario01';
 
 interface Served {
 	url: string;
@@ -93,7 +95,8 @@ async function serve(regions: number[], warehouse: Warehouse = db.warehouse): Pr
 							warehouse,
 							hub,
 							principal: principal ?? null,
-							scope: principal && principal.kind !== 'system' ? scopeOf(principal) : { adcodes: [] }
+							scope: principal && principal.kind !== 'system' ? scopeOf(principal) : { adcodes: [] },
+							appDb: appdb.db
 						}),
 						log: logger
 					})
@@ -123,6 +126,16 @@ async function close(s: Served) {
 beforeAll(async () => {
 	dir = mkdtempSync(path.join(tmpdir(), 'tianshu-api-http-'));
 	appdb = await startAppDb('pglite');
+	// A shared evaluation scenario over uploaded data (no region): any evaluator reads it (evaluate.scenarios.get).
+	const owner = await addUser(appdb.db, { name: 'scenario-owner', role: 'evaluator', regions: [440000], password: 'Pw-evaluate-share-1234' });
+	await upsertScenario(appdb.db, {
+		id: SCENARIO_ID,
+		userId: Number(owner.id),
+		name: '共享方案',
+		region: null,
+		shared: true,
+		payload: JSON.stringify({ methodology: { kind: 'builtin', id: 'egdi' }, source: { kind: 'upload', name: 'egdi.csv' }, edits: {}, weights: {} })
+	});
 	db = await ingestDatabase('apihttp');
 	const event = (id: string, adcode: number) => ({
 		type: 'case',
@@ -173,9 +186,31 @@ const VALID: Record<string, unknown> = {
 	'cockpit.picture': { adcode: 440300, mapIndicators: ['caseVolume'] },
 	'cockpit.live': { adcode: 440300, panels: ['kpis'] },
 	'reviews.overview': { adcode: 440000 },
-	'hotline.overview': { adcode: 440000, days: 7 }
+	'hotline.overview': { adcode: 440000, days: 7 },
+	'evaluate.methodologies': undefined,
+	'evaluate.live': { methodology: 'capability', level: 'city', province: 440000, year: Number(today.slice(0, 4)) },
+	'evaluate.baseline': { kind: 'capability' },
+	'evaluate.movers': { indicator: 'onTimeRate', adcode: 440000, year: Number(today.slice(0, 4)) },
+	'evaluate.scenarios.list': undefined,
+	'evaluate.scenarios.save': {
+		name: '广东 情景',
+		payload: {
+			methodology: { kind: 'builtin', id: 'capability' },
+			source: { kind: 'live', methodology: 'capability', level: 'city', province: 440000, year: 2026 },
+			edits: {},
+			weights: { effectiveness: 40 }
+		}
+	},
+	'evaluate.scenarios.get': { id: SCENARIO_ID },
+	'evaluate.scenarios.remove': { id: 'not-a-saved-one-1' }
 };
 const PATHS = Object.keys(VALID);
+/** Mutations go as POST with the input as the body (tRPC refuses them over GET). */
+const MUTATIONS = new Set(
+	Object.entries((appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> }).procedures)
+		.filter(([, p]) => p._def.type === 'mutation')
+		.map(([k]) => k)
+);
 const SUBSCRIPTIONS = new Set(
 	Object.entries((appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> }).procedures)
 		.filter(([, p]) => p._def.type === 'subscription')
@@ -197,6 +232,13 @@ interface Reply {
 
 /** A GET or POST; a stream is read up to its first event, then closed. */
 async function call(base: string, pathPart: string, query: string, init: RequestInit = {}): Promise<Reply> {
+	if (MUTATIONS.has(pathPart) && !init.method && (query === '' || query.startsWith('?input=')))
+		return call(base, pathPart, '', {
+			...init,
+			method: 'POST',
+			headers: { ...(init.headers as Record<string, string> | undefined), 'content-type': 'application/json' },
+			body: query ? decodeURIComponent(query.slice(7)) : ''
+		});
 	const controller = new AbortController();
 	const res = await fetch(`${base}/${pathPart}${query}`, { ...init, signal: controller.signal });
 	let text = '';
@@ -430,7 +472,8 @@ describe('over HTTP, against a real warehouse', () => {
 			fc.asyncProperty(
 				fc.array(
 					fc
-						.constantFrom(...PATHS.filter((p) => !SUBSCRIPTIONS.has(p)))
+						// Batches go over GET: queries only (mutations are POST, one at a time).
+						.constantFrom(...PATHS.filter((p) => !SUBSCRIPTIONS.has(p) && !MUTATIONS.has(p)))
 						.chain((p) => fc.tuple(fc.constant(p), fc.oneof(fc.constant(VALID[p]), mutated(VALID[p])))),
 					{ minLength: 1, maxLength: 30 }
 				),
@@ -527,7 +570,15 @@ const MATRIX: Record<string, string> = {
 	'cockpit.panel': 'LW',
 	'cockpit.live': 'LW',
 	'reviews.overview': 'LAES',
-	'hotline.overview': 'LAS'
+	'hotline.overview': 'LAS',
+	'evaluate.methodologies': 'LE',
+	'evaluate.live': 'LE',
+	'evaluate.baseline': 'LE',
+	'evaluate.movers': 'LE',
+	'evaluate.scenarios.list': 'E',
+	'evaluate.scenarios.save': 'E',
+	'evaluate.scenarios.get': 'E',
+	'evaluate.scenarios.remove': 'E'
 };
 const LETTER = { leader: 'L', analyst: 'A', evaluator: 'E', service_manager: 'S', admin: 'D' } as const;
 
@@ -620,11 +671,28 @@ describe('crafted calls of a city user for other regions', () => {
 		'cockpit.picture': (a) => ({ adcode: a, mapIndicators: ['caseVolume'] }),
 		'cockpit.live': (a) => ({ adcode: a, panels: ['map', 'rankings'] }),
 		'reviews.overview': (a) => ({ adcode: a }),
-		'hotline.overview': (a) => ({ adcode: a, days: 7 })
+		'hotline.overview': (a) => ({ adcode: a, days: 7 }),
+		'evaluate.live': (a) => ({ methodology: 'capability', level: 'city', province: a, year: Number(today.slice(0, 4)) }),
+		'evaluate.movers': (a) => ({ indicator: 'onTimeRate', adcode: a, year: Number(today.slice(0, 4)) }),
+		'evaluate.scenarios.save': (a) => {
+			const v = structuredClone(VALID['evaluate.scenarios.save']) as { payload: { source: { province: unknown } } };
+			v.payload.source.province = a;
+			return v;
+		}
 	};
+	/** Procedures that read no region's data (the catalogue, the ingest health of the whole feed, methodologies, published results, one's own scenarios). */
+	const NO_REGION = new Set([
+		'indicators.catalogue',
+		'ingest.health',
+		'evaluate.methodologies',
+		'evaluate.baseline',
+		'evaluate.scenarios.list',
+		'evaluate.scenarios.get',
+		'evaluate.scenarios.remove'
+	]);
 
 	it('covers every procedure that takes a region', () => {
-		expect(Object.keys(withRegion).sort()).toEqual(PATHS.filter((p) => p !== 'indicators.catalogue' && p !== 'ingest.health').sort());
+		expect(Object.keys(withRegion).sort()).toEqual(PATHS.filter((p) => !NO_REGION.has(p)).sort());
 	});
 
 	it('gets 403 or 400 for other regions and tampered codes, and no reply holds a row of another region', { timeout: 300_000 }, async () => {
@@ -638,7 +706,10 @@ describe('crafted calls of a city user for other regions', () => {
 				// Published statistics of the regions above may be read; navigation answers with what is visible (nothing, for a sibling).
 				const publishedAbove = typeof adcode === 'number' && above(adcode) && path === 'economy.overview';
 				const navigation = typeof adcode === 'number' && path.startsWith('regions.') && r.status === 200;
-				if (!publishedAbove && !navigation) expect([400, 403, 404], `${what}: ${r.text.slice(0, 200)}`).toContain(r.status);
+				// The cities of its province, for a city-limited evaluator: its own city only (checked for leaks below), and a scenario over them.
+				const ownCities =
+					typeof adcode === 'number' && (path === 'evaluate.live' || path === 'evaluate.scenarios.save') && adcode === 440000 && r.status === 200;
+				if (!publishedAbove && !navigation && !ownCities) expect([400, 403, 404], `${what}: ${r.text.slice(0, 200)}`).toContain(r.status);
 				const outside = codesIn(r.body).filter((c) => !inside(c) && !above(c));
 				if (outside.length) leaks.push(`${what}: ${[...new Set(outside)].join(',')}`);
 			}

@@ -10,12 +10,12 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { Adcode } from '../../planner/request.ts';
 import { builtinMethodologies } from '../../../indices/builtins.ts';
-import { parseMethodology, MethodologyError } from '../../../indices/methodology.ts';
+import { parseMethodologyText } from '../../../indices/upload.ts';
 import { webAppDb } from '../../auth/door.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { createLogger } from '../../log/logger.ts';
 import { inScope } from '../../scope.ts';
-import { liveTable, movers, periodWindow, type LivePeriod } from '../../queries/evaluate/live.ts';
+import { liveTable, liveTargets, movers, periodWindow, type LivePeriod } from '../../queries/evaluate/live.ts';
 import { publishedCapability, publishedEgdi } from '../../queries/evaluate/published.ts';
 import { deleteScenario, selectScenario, selectScenarios, upsertScenario, type ScenarioRow } from '../../queries/evaluate/scenarios.ts';
 import type { Context } from '../context.ts';
@@ -170,19 +170,22 @@ const scenariosRouter = router({
 			const text = JSON.stringify(input.payload);
 			if (new TextEncoder().encode(text).length > MAX_SCENARIO_BYTES) throw new TRPCError({ code: 'BAD_REQUEST', message: '方案内容过大（最多 64 KB）' });
 			if (input.payload.methodology.kind === 'builtin' && !builtinMethodologies()[input.payload.methodology.id])
-				throw new TRPCError({ code: 'BAD_REQUEST', message: `没有内置评估方法：${input.payload.methodology.id.slice(0, 64)}` });
+				throw new TRPCError({ code: 'BAD_REQUEST', message: '没有这个内置评估方法（payload.methodology.id）' });
 			if (input.payload.methodology.kind === 'uploaded') {
-				try {
-					parseMethodology(input.payload.methodology.document);
-				} catch (e) {
-					if (e instanceof MethodologyError) throw new TRPCError({ code: 'BAD_REQUEST', message: `上传的评估方法无效：${e.message.slice(0, 300)}` });
-					throw e;
-				}
+				const checked = parseMethodologyText(JSON.stringify(input.payload.methodology.document), 'scenario.json');
+				if (!checked.ok)
+					throw new TRPCError({
+						code: 'BAD_REQUEST',
+						message: `上传的评估方法无效：${checked.issues
+							.slice(0, 3)
+							.map((i) => `${i.path || '（整体）'} ${i.message}`)
+							.join('；')
+							.slice(0, 300)}`
+					});
 			}
 			const region = regionOf(input.payload);
-			// A scenario over data the user may not see is refused: saving is no way around the scope.
-			if (region !== null && input.payload.source.kind === 'live' && input.payload.source.level === 'province' && !inScope(0, ctx.scope))
-				throw new TRPCError({ code: 'FORBIDDEN', message: '各省排名需要全国范围的数据权限' });
+			// A scenario over data the user may not see is refused (the same rule as evaluate.live): saving is no way around the scope.
+			if (input.payload.source.kind === 'live') liveTargets(ctx, input.payload.source.level, input.payload.source.province);
 			// The change and its audit entry in one transaction: a save that cannot be put on record does not happen.
 			const id = await appDbOf(ctx).transaction(async (tx) => {
 				const saved = await upsertScenario(tx, {
@@ -219,7 +222,7 @@ const scenariosRouter = router({
 		if (!mayRead(ctx, r, userId)) throw new TRPCError({ code: 'FORBIDDEN', message: '无权查看该方案（未共享或不在您的数据范围内）' });
 		return view(r, userId);
 	}),
-	/** Removes one of the caller's own scenarios. */
+	/** Removes one of the caller's own scenarios; `removed: false` when there was none of theirs by that id. */
 	remove: scopedProcedure.input(z.strictObject({ id: ScenarioId })).mutation(async ({ ctx, input }) => {
 		const { userId, name } = userOf(ctx);
 		const removed = await appDbOf(ctx).transaction(async (tx) => {
@@ -232,9 +235,9 @@ const scenariosRouter = router({
 			});
 			return true;
 		});
-		if (!removed) throw new TRPCError({ code: 'NOT_FOUND', message: '找不到您的这个方案' });
-		log.info({ requestId: ctx.requestId, user: name, scenario: input.id }, 'scenario removed');
-		return { removed: true };
+		// Idempotent: removing what is not (or no longer) one's own changes nothing and says so.
+		if (removed) log.info({ requestId: ctx.requestId, user: name, scenario: input.id }, 'scenario removed');
+		return { removed };
 	})
 });
 

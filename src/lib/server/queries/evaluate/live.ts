@@ -108,8 +108,11 @@ export interface LiveTable {
 	partialScope: boolean;
 }
 
-/** Which regions to read: the parent's children, or (a partial scope) the caller's own cities of the province. */
-function targets(ctx: QueryCtx, level: LiveLevel, province: number | undefined): { parent: number; self: number[] | null } {
+/**
+ * Which regions to read: the parent's children, or (a partial scope) the caller's own cities of the province.
+ * Throws ScopeError (FORBIDDEN) when the caller may see none of them.
+ */
+export function liveTargets(ctx: Pick<QueryCtx, 'scope'>, level: LiveLevel, province: number | undefined): { parent: number; self: number[] | null } {
 	if (level === 'province') {
 		if (!inScope(0, ctx.scope)) throw new ScopeError(0, '各省排名需要全国范围的数据权限');
 		return { parent: 0, self: null };
@@ -139,7 +142,7 @@ export async function liveTable(
 	now: number
 ): Promise<LiveTable> {
 	const w = periodWindow(input.period, now);
-	const { parent, self } = targets(ctx, input.level, input.province);
+	const { parent, self } = liveTargets(ctx, input.level, input.province);
 	const regions = self ? (await Promise.all(self.map((c) => regionByCode(ctx, c)))).filter((r) => r !== undefined) : await unitRegions(ctx, parent);
 	const units: LiveUnit[] = regions.map((r) => ({ adcode: r.adcode, name: shortName(r) }));
 	const names = new Map(units.map((u) => [u.adcode, u.name]));
