@@ -23,7 +23,7 @@ export const screens: Screen[] = [
 		english: 'Analyze',
 		audience: '分析人员',
 		summary: '省、市、县逐级下钻，按时间、部门、事项、渠道分析，同比环比、异常识别与导出。',
-		built: false
+		built: true
 	},
 	{
 		path: '/reviews',
@@ -39,7 +39,7 @@ export const screens: Screen[] = [
 		english: 'Evaluate',
 		audience: '评估人员',
 		summary: '一体化政务服务能力指数、联合国电子政务发展指数（EGDI）、好差评满意度指数的计算、排名与模拟。',
-		built: false
+		built: true
 	},
 	{
 		path: '/admin',
