@@ -113,7 +113,9 @@ let watching: Promise<void>;
 const dropBox = path.join(dir, 'actions');
 
 beforeAll(async () => {
-	[db, appdb] = await Promise.all([ingestDatabase('reviews'), startAppDb('pglite', { migrate: true })]);
+	// One after the other: two parts starting at once on a busy machine each take longer to be ready.
+	appdb = await startAppDb('pglite', { migrate: true });
+	db = await ingestDatabase('reviews');
 	const regions = await RegionIndex.load(db.warehouse);
 	const feedWorker = new IngestWorker({
 		warehouse: db.warehouse,

@@ -90,6 +90,7 @@ export interface TopicSummary {
 	topics: Array<{ id: string; name: string; count: number; examples: string[] }>;
 	byItem: Array<{ item_code: string; topic: string; count: number; recurring: boolean; lastTs: number }>;
 	byHall: Array<{ hall: number; topic: string; count: number }>;
+	/** Frequent words (≥ 2 comments) of the comments whose words matched no topic: candidates for the dictionary. */
 	unmatched: Array<{ word: string; count: number }>;
 	/** 反复出现: the same item and topic again within 30 days. */
 	recurring: Array<{ item_code: string; topic: string; count: number; firstTs: number; lastTs: number }>;
@@ -123,7 +124,9 @@ export function summarise(comments: readonly TopicComment[], dict: TopicDictiona
 			(itemTimes.get(k) ?? itemTimes.set(k, []).get(k)!).push(c.ts);
 			if (c.hall !== null) hallCount.set(`${c.hall}\u0000${t}`, (hallCount.get(`${c.hall}\u0000${t}`) ?? 0) + 1);
 		}
-		for (const w of new Set(c.words)) if (isWordLike(w) && !dictWords.has(w)) unmatched.set(w, (unmatched.get(w) ?? 0) + 1);
+		// The dictionary's gaps: words of comments whose words matched no topic (a tag may have matched).
+		if (matchTopics(c.words, [], dict).length === 0)
+			for (const w of new Set(c.words)) if (isWordLike(w) && !dictWords.has(w)) unmatched.set(w, (unmatched.get(w) ?? 0) + 1);
 	}
 	const byItem = [...itemTimes].map(([k, times]) => {
 		const [item_code, topic] = k.split('\u0000') as [string, string];

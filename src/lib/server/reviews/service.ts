@@ -80,7 +80,7 @@ export interface SummaryFigure {
 	denominator: number;
 	/** The same dates a year earlier (同比). */
 	lastYear: number | null;
-	/** The parent region's value (null: the nation, or outside the caller's scope). */
+	/** The parent region's value (null: the nation itself, or a parent outside the caller's scope). */
 	parent: number | null;
 	day: Array<{ date: string; value: number | null }>;
 	/** Weeks from Monday (the first and last may be partial). */
@@ -99,7 +99,8 @@ export interface Summary {
 
 export async function summary(ctx: QueryCtx, p: Period, at = Date.now()): Promise<Summary> {
 	const parent = parentOf(p.adcode);
-	const parentAdcode = parent !== undefined && parent !== 0 && inScope(parent, ctx.scope) ? parent : null;
+	// A province's parent is the nation (0), visible to a caller who sees everything.
+	const parentAdcode = parent !== undefined && inScope(parent, ctx.scope) ? parent : null;
 	const [days, before, up] = await Promise.all([
 		dailyCounts(ctx, p.adcode, p.from, p.to, at),
 		dailyCounts(ctx, p.adcode, lastYear(p.from), lastYear(p.to), at),

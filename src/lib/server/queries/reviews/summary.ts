@@ -6,7 +6,8 @@
  */
 import { clickhouseDateTime64 } from '../../../time/clickhouse-params.ts';
 import { regionFilter } from '../../scope.ts';
-import { andAll, rows, type QueryCtx } from '../statement.ts';
+import { andAll, identifier, rows, type QueryCtx } from '../statement.ts';
+import { rollupTable } from '../cockpit/so-far.ts';
 
 export interface ReviewDay {
 	bucket: string;
@@ -15,24 +16,24 @@ export interface ReviewDay {
 	negative: number;
 }
 
-/** Reviews, 好评 and 差评 per Beijing day from review_region_stats_day (every channel). */
+/** Reviews, 好评 and 差评 per Beijing day from the smallest review day rollup that answers (the catalogue's table decider). */
 export async function reviewDays(ctx: QueryCtx, adcode: number, from: string, to: string): Promise<ReviewDay[]> {
 	const f = regionFilter(adcode, ctx.scope);
 	const r = await rows<{ bucket: string; reviews: string; positive: string; negative: string }>(
 		ctx,
-		`SELECT bucket, sum(reviews) AS reviews, sum(positive) AS positive, sum(negative) AS negative FROM review_region_stats_day
+		`SELECT bucket, sum(reviews) AS reviews, sum(positive) AS positive, sum(negative) AS negative FROM ${identifier(rollupTable('reviews', 'day', adcode, 'total', ctx.scope))}
 		 WHERE bucket >= {from:Date} AND bucket <= {to:Date} ${andAll(f.where)} GROUP BY bucket ORDER BY bucket`,
 		{ ...f.params, from, to }
 	);
 	return r.map((x) => ({ bucket: x.bucket, reviews: Number(x.reviews), positive: Number(x.positive), negative: Number(x.negative) }));
 }
 
-/** Completed cases (办结) per Beijing day from case_region_stats_day. */
+/** Completed cases (办结) per Beijing day from the smallest case day rollup that answers. */
 export async function completedDays(ctx: QueryCtx, adcode: number, from: string, to: string): Promise<Map<string, number>> {
 	const f = regionFilter(adcode, ctx.scope);
 	const r = await rows<{ bucket: string; completed: string }>(
 		ctx,
-		`SELECT bucket, sum(completed) AS completed FROM case_region_stats_day
+		`SELECT bucket, sum(completed) AS completed FROM ${identifier(rollupTable('cases', 'day', adcode, 'total', ctx.scope))}
 		 WHERE bucket >= {from:Date} AND bucket <= {to:Date} ${andAll(f.where)} GROUP BY bucket ORDER BY bucket`,
 		{ ...f.params, from, to }
 	);
