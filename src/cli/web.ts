@@ -52,6 +52,8 @@ warehouse). ORIGIN sets the public URL when behind a proxy.`,
 			const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 			exportToProcess('ORIGIN', `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`);
 		}
+		// The evaluators' uploads take files up to 5 MB (/evaluate/upload): adapter-node's 512 KiB default would refuse them first.
+		if (!env.BODY_SIZE_LIMIT) exportToProcess('BODY_SIZE_LIMIT', '6M');
 		// One request's bug must not stop every wall: log it and keep serving (the app's hooks install the same, once).
 		installProcessGuards(createLogger('web'));
 		await import(pathToFileURL(entry).href);
