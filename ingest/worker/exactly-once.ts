@@ -25,7 +25,8 @@ import {
 	currentDatabase,
 	claimedIdsMissingFrom,
 	insertLinesOnce,
-	recordBatch
+	recordBatch,
+	warehouseStartedSinceClaims
 } from '../../src/lib/server/queries/ingest/exactly-once.ts';
 import { materializedViews } from '../../src/lib/server/queries/rollups/rebuild.ts';
 
@@ -46,8 +47,8 @@ export interface StoreResult {
 	/** The whole batch had been stored before. */
 	replayed: boolean;
 	/**
-	 * The batch had claimed its ids before (a crash cut it short after that): it is
-	 * stored but NOT yet recorded; the caller passes it to settleResumed, which
+	 * The batch had claimed its ids before a warehouse restart (a crash of the
+	 * warehouse cut it short after that): it is stored but NOT yet recorded; the caller passes it to settleResumed, which
 	 * recounts the rollups of its table and then records it.
 	 */
 	resumed: boolean;
@@ -71,7 +72,8 @@ export async function storeBatch(warehouse: Warehouse, table: string, lines: str
 	const field = EVENT_ID_FIELDS[table];
 	if (field) {
 		const { unique, ids } = firstOfEachId(lines, field);
-		resumed = await batchClaimedBefore({ warehouse }, table, batch);
+		// A replay after a crash that the warehouse itself went through (it restarted since the batch's claims).
+		resumed = (await batchClaimedBefore({ warehouse }, table, batch)) && (await warehouseStartedSinceClaims({ warehouse }, table, batch));
 		const claims = ids.map((id) => JSON.stringify({ kind: table, id, batch }));
 		await insertLinesOnce({ warehouse }, 'event_claims', claims, batch);
 		// The same ids keyed by batch: the check below reads this batch's ids from here (migration 0009).

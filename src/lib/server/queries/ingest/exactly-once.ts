@@ -25,6 +25,22 @@ export async function batchClaimedBefore(ctx: Ctx, kind: string, batch: string):
 	return Number(row?.n ?? 0) > 0;
 }
 
+/**
+ * Whether the warehouse started after `batch` claimed its ids (its uptime is shorter than their age): only a
+ * warehouse that stopped uncleanly since can have lost a block whose id its deduplication log kept. No claims
+ * found counts as before (the caller then recounts, the safe side).
+ */
+export async function warehouseStartedSinceClaims(ctx: Ctx, kind: string, batch: string): Promise<boolean> {
+	const [row] = await rows<{ before: number | string }>(
+		ctx,
+		`SELECT min(claimed_at) <= now64(3) - toIntervalSecond(uptime()) AS before FROM event_claims
+		 WHERE kind = {kind:String} AND batch = {batch:String}
+		   AND id IN (SELECT id FROM event_claim_batches WHERE kind = {kind:String} AND batch = {batch:String})`,
+		{ kind, batch }
+	);
+	return Number(row?.before ?? 1) === 1;
+}
+
 /** The ids `batch` claimed (event_claim_batches) that have no row in the raw table `table` (id column `idField`). */
 export async function claimedIdsMissingFrom(ctx: Ctx, table: string, idField: string, batch: string): Promise<Set<string>> {
 	const missing = await rows<{ id: string }>(
