@@ -27,6 +27,7 @@ import { cookiesByRole, createTestUser, sessionCookie } from '../helpers/auth.ts
 import { issueWallToken, WALL_COOKIE } from '../../src/lib/server/auth/wall-tokens.ts';
 import { addUser, resetPassword } from '../../src/lib/server/auth/users.ts';
 import { upsertScenario } from '../../src/lib/server/queries/evaluate/scenarios.ts';
+import { setActionDropBox } from '../../src/lib/server/reviews/act.ts';
 import { createWarehouse, type Warehouse } from '../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
@@ -156,7 +157,27 @@ beforeAll(async () => {
 		...Array.from({ length: SHENZHEN_CASES }, (_, i) => event(`sz-${i}`, 440305)),
 		...Array.from({ length: GUANGZHOU_CASES }, (_, i) => event(`gz-${i}`, 440103))
 	];
-	writeFileSync(path.join(dir, 'cases.ndjson'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+	// A 差评 in each city: reviews.timeline and reviews.act of a review by its id (the region is the review's).
+	const review = (id: string, adcode: number) => ({
+		type: 'review',
+		review_id: id,
+		case_id: id,
+		ts: caseAt,
+		adcode,
+		department: '测试局',
+		item_code: 'T1',
+		channel: 'web',
+		rating: 1,
+		named: false,
+		tags: ['排队时间长'],
+		comment: '排队时间太长'
+	});
+	writeFileSync(
+		path.join(dir, 'cases.ndjson'),
+		[...lines, review('sz-review-1', 440305), review('gz-review-1', 440103)].map((l) => JSON.stringify(l)).join('\n') + '\n'
+	);
+	// reviews.act writes to a drop-box no worker reads here: its reply says `queued` at once.
+	setActionDropBox(path.join(dir, 'actions'), 0);
 	const year = Number(today.slice(0, 4));
 	writeFileSync(
 		path.join(dir, 'values.csv'),
@@ -168,6 +189,7 @@ beforeAll(async () => {
 	}
 }, 180_000);
 afterAll(async () => {
+	setActionDropBox(undefined);
 	await appdb?.stop();
 	await db?.drop();
 	rmSync(dir, { recursive: true, force: true });
@@ -202,7 +224,13 @@ const VALID: Record<string, unknown> = {
 		}
 	},
 	'evaluate.scenarios.get': { id: SCENARIO_ID },
-	'evaluate.scenarios.remove': { id: 'not-a-saved-one-1' }
+	'evaluate.scenarios.remove': { id: 'not-a-saved-one-1' },
+	'reviews.summary': { adcode: 440000, from: today, to: today },
+	'reviews.rankings': { adcode: 440000, from: today, to: today, by: 'region' },
+	'reviews.queue': { adcode: 440000 },
+	'reviews.timeline': { reviewId: 'sz-review-1' },
+	'reviews.act': { reviewId: 'sz-review-1', action: 'reply', note: '已电话回复', idempotencyKey: 'api-http-reply-0001' },
+	'reviews.topics': { adcode: 440000, from: today, to: today }
 };
 const PATHS = Object.keys(VALID);
 /** Mutations go as POST with the input as the body (tRPC refuses them over GET). */
@@ -578,7 +606,13 @@ const MATRIX: Record<string, string> = {
 	'evaluate.scenarios.list': 'E',
 	'evaluate.scenarios.save': 'E',
 	'evaluate.scenarios.get': 'E',
-	'evaluate.scenarios.remove': 'E'
+	'evaluate.scenarios.remove': 'E',
+	'reviews.summary': 'LAS',
+	'reviews.rankings': 'LAES',
+	'reviews.queue': 'S',
+	'reviews.timeline': 'S',
+	'reviews.act': 'S',
+	'reviews.topics': 'LAS'
 };
 const LETTER = { leader: 'L', analyst: 'A', evaluator: 'E', service_manager: 'S', admin: 'D' } as const;
 
@@ -678,7 +712,11 @@ describe('crafted calls of a city user for other regions', () => {
 			const v = structuredClone(VALID['evaluate.scenarios.save']) as { payload: { source: { province: unknown } } };
 			v.payload.source.province = a;
 			return v;
-		}
+		},
+		'reviews.summary': (a) => ({ adcode: a, from: today, to: today }),
+		'reviews.rankings': (a) => ({ adcode: a, from: today, to: today, by: 'department' }),
+		'reviews.queue': (a) => ({ adcode: a }),
+		'reviews.topics': (a) => ({ adcode: a, from: today, to: today })
 	};
 	/** Procedures that read no region's data (the catalogue, the ingest health of the whole feed, methodologies, published results, one's own scenarios). */
 	const NO_REGION = new Set([
@@ -688,8 +726,25 @@ describe('crafted calls of a city user for other regions', () => {
 		'evaluate.baseline',
 		'evaluate.scenarios.list',
 		'evaluate.scenarios.get',
-		'evaluate.scenarios.remove'
+		'evaluate.scenarios.remove',
+		// A review's region is its own: crafted ids are tried below.
+		'reviews.timeline',
+		'reviews.act'
 	]);
+
+	it("refuses another city's 差评 by its id: its timeline and any action on it", async () => {
+		for (const [path, v] of [
+			['reviews.timeline', { reviewId: 'gz-review-1' }],
+			['reviews.act', { reviewId: 'gz-review-1', action: 'verify', note: '', idempotencyKey: 'api-http-crafted-0001' }]
+		] as const) {
+			const r = await call(served.url, path, input(v));
+			expectSafe(r, served, path);
+			expect(r.status, `${path}: ${r.text.slice(0, 200)}`).toBe(403);
+			expect(r.text).not.toContain('排队时间太长');
+		}
+		// Its own city's is answered.
+		expect((await call(served.url, 'reviews.timeline', input({ reviewId: 'sz-review-1' }))).status).toBe(200);
+	});
 
 	it('covers every procedure that takes a region', () => {
 		expect(Object.keys(withRegion).sort()).toEqual(PATHS.filter((p) => !NO_REGION.has(p)).sort());

@@ -44,9 +44,11 @@ export interface ActResult {
 }
 
 let dropBoxOverride: string | undefined;
-/** Tests point the screen's actions at their own worker's drop-box. */
-export function setActionDropBox(dir: string | undefined): void {
+let waitOverride: number | undefined;
+/** Tests point the screen's actions at their own worker's drop-box (and, without a worker, need not wait for one). */
+export function setActionDropBox(dir: string | undefined, waitMs?: number): void {
 	dropBoxOverride = dir;
+	waitOverride = waitMs;
 }
 
 function dropBox(): string {
@@ -132,7 +134,7 @@ export async function act(
 	});
 
 	// Wait for the worker (its drop-box poll and a flush take a few seconds) so the screen shows the stored state.
-	const until = Date.now() + (options.waitMs ?? 8000);
+	const until = Date.now() + (options.waitMs ?? waitOverride ?? 8000);
 	for (;;) {
 		const after = await storedActions(ctx, [input.reviewId]);
 		if (after.some((a) => a.action_id === actionId)) {

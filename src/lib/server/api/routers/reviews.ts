@@ -10,7 +10,6 @@ import { queue, rankings, summary, timeline, topics } from '../../reviews/servic
 import { act, SCREEN_ACTIONS } from '../../reviews/act.ts';
 import { decodeCursor, encodeCursor } from '../../reviews/cursor.ts';
 import { webAppDb } from '../../auth/door.ts';
-import type { AppDb } from '../../appdb/client.ts';
 
 const adcode = Adcode;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -90,8 +89,7 @@ export const reviewsRouter = router({
 	/** Handle a 差评: verify, reply, rectify, follow up (with 回访整改满意度), appeal, decide an appeal. Refused with the reason when the state does not allow it. */
 	act: scopedProcedure.input(ActInput).mutation(({ ctx, input }) => {
 		if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: '请先登录' });
-		const appDb = (ctx as { appDb?: AppDb }).appDb ?? webAppDb();
-		return act(ctx, ctx.principal, appDb, input);
+		return act(ctx, ctx.principal, ctx.appDb ?? webAppDb(), input);
 	}),
 
 	/** 差评 topics: tags and the topic dictionary over segmented comments; unmatched frequent words; per item and hall; 反复出现. */
