@@ -218,6 +218,39 @@ describe('the SQL of a plan', () => {
 		expect(plan(request({ grain: 'minute', from: '2026-11-07', to: '2026-11-07T01:00' }), { all: true }).family).toBe('minute');
 	});
 
+	it('weeks, quarters and years are day rollups labelled in SQL as ISO weeks, quarters and years', () => {
+		const sqlOf = (grain: QueryInput['grain'], from: string, to: string) => {
+			const p = plan(request({ grain, from, to }), { all: true });
+			expect(p.family).toBe('day');
+			expect(p.queries[0]!.table).toBe('case_city_stats_day');
+			return p.queries[0]!.sql.split('\n')[0];
+		};
+		expect(sqlOf('week', '2026-11-02', '2026-11-16')).toBe(
+			"SELECT concat(toString(toISOYear(bucket)), '-W', leftPad(toString(toISOWeek(bucket)), 2, '0')) AS period, sum(submitted) AS m0"
+		);
+		expect(sqlOf('quarter', '2026-01-01', '2026-07-01')).toBe(
+			"SELECT concat(toString(toYear(bucket)), '-Q', toString(toQuarter(bucket))) AS period, sum(submitted) AS m0"
+		);
+		expect(sqlOf('year', '2024-01-01', '2026-01-01')).toBe('SELECT toString(toYear(bucket)) AS period, sum(submitted) AS m0');
+	});
+
+	it('a filter given as undefined is no filter: it neither refuses a dimension nor adds a term', () => {
+		// 12345 tickets have no department; an absent department filter must not be taken as one.
+		const input = {
+			indicators: ['ticketVolume'],
+			from: '2026-11-01',
+			to: '2026-11-08',
+			grain: 'day',
+			region: { adcode: 0 },
+			filters: { department: undefined, topic: ['噪音'] }
+		};
+		const parsed = QueryRequest.parse(input);
+		expect(Object.keys(parsed.filters)).toContain('department'); // the key is there, its value undefined
+		const p = plan(parsed, { all: true });
+		expect(p.queries[0]!.params).toMatchObject({ f_topic: ['噪音'] });
+		expect(p.queries[0]!.params).not.toHaveProperty('f_department');
+	});
+
 	it('refuses in Chinese what no rollup can answer', () => {
 		expect(() => plan(request({ indicators: ['positiveRate'], grain: 'minute', from: '2026-11-07T09:00', to: '2026-11-07T10:00' }), { all: true })).toThrow(
 			'好评率（positiveRate）没有按分钟的数据；可选：'
@@ -241,6 +274,10 @@ describe('the SQL of a plan', () => {
 		);
 		expect(refusal({ indicators: ['positiveRate'], grain: 'total', from: '2026-11-07T09:30', to: '2026-11-07T15:00' })).toBe(
 			'该指标的合计须从北京时间零点起止（reviews 没有按分钟的汇总）'
+		);
+		// Whole hours, but the 差评 cohort is kept by day only.
+		expect(refusal({ indicators: ['rectifiedRate'], grain: 'total', from: '2026-11-07T09:00', to: '2026-11-07T15:00' })).toBe(
+			'该指标的合计须从北京时间零点起止（negativeCohort 没有按小时的汇总）'
 		);
 		expect(refusal({ groupBy: ['ticketType'] })).toBe('办件量（caseVolume）不能按诉求类型筛选或分组');
 		expect(refusal({ indicators: ['ticketVolume'], groupBy: ['department'] })).toBe('12345工单量（ticketVolume）不能按部门筛选或分组');
@@ -277,6 +314,12 @@ describe('the SQL of a plan', () => {
 describe('sub-regions and bucket labels', () => {
 	it('splits the nation into provinces, a province into cities, a municipality into districts, a city into counties', () => {
 		expect([0, 440000, 110000, 500000, 440300].map(childColumn)).toEqual(['province_code', 'city_code', 'adcode', 'adcode', 'adcode']);
+	});
+
+	it('labels the weeks, quarters and years of a range (ISO weeks: 2026-11-01 is the Sunday of week 44)', () => {
+		expect(bucketLabels('week', at('2026-11-01T00:00'), at('2026-11-15T00:00'))).toEqual(['2026-W44', '2026-W45', '2026-W46']);
+		expect(bucketLabels('quarter', at('2026-08-01T00:00'), at('2026-11-01T00:00'))).toEqual(['2026-Q3', '2026-Q4']);
+		expect(bucketLabels('year', at('2025-12-01T00:00'), at('2026-02-01T00:00'))).toEqual(['2025', '2026']);
 	});
 
 	it('labels every bucket of a range in Beijing time, so empty ones can be filled', () => {
