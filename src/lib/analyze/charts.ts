@@ -9,7 +9,7 @@ import { MapChart } from 'echarts/charts';
 import { MarkPointComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { registerMap, use } from 'echarts/core';
 import type { ChartOption } from '$lib/charts/echarts';
-import type { Palette } from '$lib/design/tokens';
+import { withAlpha, type Palette } from '$lib/design/tokens';
 
 use([MapChart, MarkPointComponent, TooltipComponent, VisualMapComponent]);
 
@@ -153,7 +153,8 @@ export function mapOption(
 			calculable: false,
 			text: [polarity === 'positive' ? `高（好）${unit}` : `高（差）${unit}`, '低'],
 			textStyle: { color: p.text, fontSize: font },
-			inRange: { color: polarity === 'positive' ? [p.surfaceRaised, p.accent] : [p.surfaceRaised, p.bad] }
+			// The low end is a tint, not the no-data grey: a region with the lowest value still reads as having data.
+			inRange: { color: polarity === 'positive' ? [withAlpha(p.accent, 0.25), p.accent] : [withAlpha(p.bad, 0.25), p.bad] }
 		},
 		series: [
 			{
