@@ -243,6 +243,8 @@ describe('explanations, worked by hand (mutation survivors of explain)', () => {
 			]);
 		}
 		expect(explained([Q, P, R, S], 'Q').above!.unit).toBe('P');
+		// Two units level just above: the first in the table is named.
+		expect(explained([P, Q, { ...Q, unit: 'Q2' }, R], 'R').above!.unit).toBe('Q');
 		expect(explained([Q, P, R, S], 'P').above).toBeUndefined();
 		expect(() => explained([Q, P, R, S], 'Z')).toThrow(/no unit 'Z'/);
 	});
@@ -312,5 +314,8 @@ describe('reading the table (mutation survivors of prepare)', () => {
 		).toThrow(/^row 2 has no unit in column 'unit'$/);
 		expect(() => compute(m, [{ unit: null, a: 1, n: 1, d: 2 }])).toThrow(/^row 1 has no unit/);
 		expect(() => compute(m, [{ unit: 'A', a: 1, n: 1 }])).toThrow(/^the data has no column 'd'$/);
+		expect(() => compute(m, [{ unit: 'A', n: 1 }])).toThrow(/^the data has no column 'a', 'd'$/);
+		// An empty table lacks no column: no units, no error.
+		expect(compute(m, []).units).toEqual([]);
 	});
 });

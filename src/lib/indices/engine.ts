@@ -345,6 +345,7 @@ export function explain(p: Prepared, ev: Evaluation, unit: string): Explanation 
 	// The unit just above: the lowest score strictly higher than this one.
 	let above = -1;
 	ev.scores[root]!.forEach((s, i) => {
+		// Stryker disable next-line ConditionalExpression: equivalent for `i !== u` — the unit itself never has a score strictly above its own.
 		if (i !== u && s > score && (above < 0 || s < ev.scores[root]![above]!)) above = i;
 	});
 	if (above >= 0 && !Number.isNaN(score)) {
