@@ -31,7 +31,7 @@ export const screens: Screen[] = [
 		english: 'Reviews',
 		audience: '政务服务管理人员',
 		summary: '好评率、主动评价率，差评核实、整改、回访的进度与超期情况。',
-		built: false
+		built: true
 	},
 	{
 		path: '/evaluate',
