@@ -106,8 +106,20 @@ test('a 差评 handled on screen shows in the queue, the figures and the cockpit
 		const cockpit = await leaderPage.newPage();
 		await cockpit.goto(`/cockpit?adcode=${COUNTY}`);
 		const waiting = cockpit.getByTestId('negative-waiting');
-		await expect(waiting).not.toHaveText('');
-		const waitingBefore = Number((await waiting.textContent())!.replace(/\D/g, ''));
+		const readWaiting = async () => Number((await waiting.textContent())!.replace(/\D/g, ''));
+		// Our two 差评 are waiting (the number rolls up from 0 when the page opens): read it once it counts them and holds still.
+		await expect.poll(readWaiting, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+		await expect
+			.poll(
+				async () => {
+					const a = await readWaiting();
+					await cockpit.waitForTimeout(1000);
+					return a === (await readWaiting());
+				},
+				{ timeout: 30_000 }
+			)
+			.toBe(true);
+		const waitingBefore = await readWaiting();
 
 		const rectifiedTile = page.locator('[data-kpi=rectifiedRate]');
 		const positiveTile = page.locator('[data-kpi=positiveRate]');
