@@ -43,6 +43,7 @@ const HOUR = 3600_000;
 const bj = (ms: number) => new Date(ms + 8 * HOUR).toISOString();
 const today = bj(Date.now()).slice(0, 10);
 const tomorrow = bj(Date.now() + 24 * HOUR).slice(0, 10);
+const yesterday = bj(Date.now() - 24 * HOUR).slice(0, 10);
 /** Cases submitted in this file's feed, an hour ago (today in Beijing unless it is just past midnight: then yesterday's total holds them). */
 const SHENZHEN_CASES = 7;
 const GUANGZHOU_CASES = 4;
@@ -230,7 +231,27 @@ const VALID: Record<string, unknown> = {
 	'reviews.queue': { adcode: 440000 },
 	'reviews.timeline': { reviewId: 'sz-review-1' },
 	'reviews.act': { reviewId: 'sz-review-1', action: 'reply', note: '已电话回复', idempotencyKey: 'api-http-reply-0001' },
-	'reviews.topics': { adcode: 440000, from: today, to: today }
+	'reviews.topics': { adcode: 440000, from: today, to: today },
+	'analyze.series': {
+		indicators: ['caseVolume', 'onTimeRate'],
+		region: { adcode: 440000, by: 'children' },
+		from: today,
+		to: tomorrow,
+		grain: 'day',
+		compare: 'yoy'
+	},
+	'analyze.breakdown': { indicator: 'caseVolume', region: 440000, from: today, to: tomorrow, by: 'region' },
+	'analyze.contributions': {
+		indicator: 'onTimeRate',
+		region: 440000,
+		base: { from: yesterday, to: today },
+		current: { from: today, to: tomorrow },
+		by: ['region', 'channel']
+	},
+	'analyze.detail': { source: 'cases', region: 440000, from: today, to: tomorrow, limit: 5 },
+	'analyze.views.list': undefined,
+	'analyze.views.save': { name: '广东 办件量', query: 'ind=caseVolume&r=440000' },
+	'analyze.views.remove': { id: '987654321' }
 };
 const PATHS = Object.keys(VALID);
 /** Mutations go as POST with the input as the body (tRPC refuses them over GET). */
@@ -483,6 +504,20 @@ describe('over HTTP, against a real warehouse', () => {
 		);
 	});
 
+	it('refuses a mutation over GET, alone or in a batch, like any other bad call', async () => {
+		// Alone, a mutation over GET fails on its missing input first (400); in a GET batch, as a mutation over GET (405).
+		for (const [p, q, status] of [
+			['analyze.views.save', '', 400],
+			['analyze.views.save', '?batch=1', 405],
+			['regions.get,reviews.act', '?batch=1', 405],
+			['reviews.act%2Cregions.get', '?batch=1', 405]
+		] as const) {
+			const r = await call(served.url, p, q);
+			expectSafe(r, served, `GET ${p}${q}`);
+			expect(r.status, `GET ${p}${q}`).toBe(status);
+		}
+	});
+
 	it('random paths — any text, half-encoded — stay within the rules', { timeout: 120_000 }, async () => {
 		const segment = fc.oneof(fc.constantFrom(...PATHS), fc.string({ maxLength: 40 }), fc.constantFrom('%', '%2C', '%E0%A4%A', ',', '..', '%00'));
 		await fc.assert(
@@ -612,7 +647,14 @@ const MATRIX: Record<string, string> = {
 	'reviews.queue': 'S',
 	'reviews.timeline': 'S',
 	'reviews.act': 'S',
-	'reviews.topics': 'LAS'
+	'reviews.topics': 'LAS',
+	'analyze.series': 'LA',
+	'analyze.breakdown': 'LA',
+	'analyze.contributions': 'LA',
+	'analyze.detail': 'A',
+	'analyze.views.list': 'A',
+	'analyze.views.save': 'A',
+	'analyze.views.remove': 'A'
 };
 const LETTER = { leader: 'L', analyst: 'A', evaluator: 'E', service_manager: 'S', admin: 'D' } as const;
 
@@ -716,7 +758,11 @@ describe('crafted calls of a city user for other regions', () => {
 		'reviews.summary': (a) => ({ adcode: a, from: today, to: today }),
 		'reviews.rankings': (a) => ({ adcode: a, from: today, to: today, by: 'department' }),
 		'reviews.queue': (a) => ({ adcode: a }),
-		'reviews.topics': (a) => ({ adcode: a, from: today, to: today })
+		'reviews.topics': (a) => ({ adcode: a, from: today, to: today }),
+		'analyze.series': (a) => ({ ...(VALID['analyze.series'] as object), region: { adcode: a, by: 'children' } }),
+		'analyze.breakdown': (a) => ({ ...(VALID['analyze.breakdown'] as object), region: a }),
+		'analyze.contributions': (a) => ({ ...(VALID['analyze.contributions'] as object), region: a }),
+		'analyze.detail': (a) => ({ ...(VALID['analyze.detail'] as object), region: a })
 	};
 	/** Procedures that read no region's data (the catalogue, the ingest health of the whole feed, methodologies, published results, one's own scenarios). */
 	const NO_REGION = new Set([
@@ -729,7 +775,11 @@ describe('crafted calls of a city user for other regions', () => {
 		'evaluate.scenarios.remove',
 		// A review's region is its own: crafted ids are tried below.
 		'reviews.timeline',
-		'reviews.act'
+		'reviews.act',
+		// One's own saved views; a view's region sits in its query text, and one outside the scope is refused (analyze.test.ts).
+		'analyze.views.list',
+		'analyze.views.save',
+		'analyze.views.remove'
 	]);
 
 	it("refuses another city's 差评 by its id: its timeline and any action on it", async () => {

@@ -39,7 +39,7 @@ export interface TrpcHttpOptions {
 
 /** A refusal before tRPC sees the request, in tRPC's error shape. */
 function refuse(status: number, code: string, message: string, requestId: string): Response {
-	const body = { error: { message, code: status === 413 ? -32013 : -32600, data: { code, httpStatus: status, requestId } } };
+	const body = { error: { message, code: status === 413 ? -32013 : status === 405 ? -32005 : -32600, data: { code, httpStatus: status, requestId } } };
 	return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'x-request-id': requestId } });
 }
 
@@ -68,10 +68,11 @@ async function boundedBody(request: Request, limit: number): Promise<Uint8Array 
  * one is answered here with its 4xx instead. The check builds the stream without
  * starting it; tRPC then builds it again for real.
  */
-function isSubscription(path: string): boolean {
+function typeOf(path: string): string | undefined {
 	const procedures = appRouter._def.procedures as Record<string, { _def?: { type?: string } } | undefined>;
-	return Object.hasOwn(procedures, path) && procedures[path]?._def?.type === 'subscription';
+	return Object.hasOwn(procedures, path) ? procedures[path]?._def?.type : undefined;
 }
+const isSubscription = (path: string) => typeOf(path) === 'subscription';
 
 async function refuseSubscription(url: URL, path: string, request: Request, context: Context, log: Logger): Promise<Response | undefined> {
 	if (!isSubscription(path) || url.searchParams.get('batch') === '1') return undefined;
@@ -122,6 +123,11 @@ export async function handleTrpc(request: Request, options: TrpcHttpOptions): Pr
 		if (url.searchParams.get('batch') === '1' && path.split(',').some(isSubscription)) {
 			log.warn({ requestId, path: path.slice(0, 200) }, 'batched subscription refused');
 			return refuse(400, 'BAD_REQUEST', '订阅不能放在批量请求中，请单独请求', requestId);
+		}
+		// Likewise a mutation in a GET batch: tRPC refuses the whole batch without a context, so without a request id.
+		if (request.method === 'GET' && url.searchParams.get('batch') === '1' && path.split(',').some((p) => typeOf(p) === 'mutation')) {
+			log.warn({ requestId, path: path.slice(0, 200) }, 'batched mutation over GET refused');
+			return refuse(405, 'METHOD_NOT_SUPPORTED', '变更操作须以 POST 请求发送，不能放在 GET 批量请求中', requestId);
 		}
 		const refused = await refuseSubscription(url, path, request, { ...options.context(), requestId }, log);
 		if (refused) return refused;

@@ -472,8 +472,9 @@ export const analyzeRouter = router({
 			}),
 		remove: scopedProcedure.input(z.strictObject({ id: z.string().regex(/^[1-9]\d{0,18}$/, '视图编号无效') })).mutation(async ({ ctx, input }) => {
 			const user = userOf(ctx.principal);
-			if (!(await deleteSavedView(await appDbOf(ctx), user.userId, input.id))) throw new TRPCError({ code: 'NOT_FOUND', message: '没有该视图' });
-			return { removed: input.id };
+			// Idempotent, as evaluate.scenarios.remove: a view that is not one's own (or is gone) is reported, never touched.
+			const removed = await deleteSavedView(await appDbOf(ctx), user.userId, input.id);
+			return { removed };
 		})
 	})
 });
