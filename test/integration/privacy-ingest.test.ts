@@ -47,7 +47,16 @@ const review = (id: string, comment: string) => ({
 	tags: ['态度差'],
 	comment
 });
-const action = (id: string, outcome: string) => ({ type: 'review_action', action_id: id, review_id: 'r-0', action: 'follow_up', ts, outcome, adcode: 440305 });
+// Each 差评 verified once: an action its state allows (a follow-up before any rectification is refused at ingest).
+const action = (id: string, reviewId: string, outcome: string) => ({
+	type: 'review_action',
+	action_id: id,
+	review_id: reviewId,
+	action: 'verify',
+	ts,
+	outcome,
+	adcode: 440305
+});
 const ticket = (id: string, topic: string) => ({
 	type: 'ticket',
 	event_id: id,
@@ -62,7 +71,7 @@ const ticket = (id: string, topic: string) => ({
 function feed(prefix: string): string {
 	const lines = [
 		...TEXTS.map((t, i) => review(`${prefix}r-${i}`, t)),
-		...TEXTS.map((t, i) => action(`${prefix}a-${i}`, `回访：${t}`)),
+		...TEXTS.map((t, i) => action(`${prefix}a-${i}`, `${prefix}r-${i}`, `核实：${t}`)),
 		...TEXTS.map((t, i) => ticket(`${prefix}t-${i}`, t)),
 		...LOOK_ALIKES.map((t, i) => review(`${prefix}l-${i}`, t))
 	].map((e) => JSON.stringify(e));

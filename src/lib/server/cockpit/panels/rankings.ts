@@ -36,6 +36,7 @@ export async function rankings(ctx: Ctx, adcode: number, now: number): Promise<R
 	const before = new Map(score(previous).map((u) => [u.unit, u.rank]));
 	const ranked = score(current)
 		.map((u) => ({ adcode: Number(u.unit), name: names.get(u.unit) ?? u.unit, score: u.score, rank: u.rank, previousRank: before.get(u.unit) ?? null }))
-		.sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.adcode - b.adcode);
+		// Units tied on the shown (rounded) score share a rank; within it the higher unrounded score comes first.
+		.sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || (b.score ?? -Infinity) - (a.score ?? -Infinity) || a.adcode - b.adcode);
 	return { index, period: '近30天', rows: ranked, highlight: county ? adcode : null };
 }
