@@ -21,6 +21,13 @@ const beijingTs = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_
 
 const value = async (tile: Locator) => Number(await tile.getAttribute('data-value'));
 const row = (page: Page, id: string) => page.locator(`[data-testid=queue-row][data-review="${id}"]`);
+/** Opens a review's timeline from its queue row; a click that lands while the queue refreshes after an action is tried again. */
+async function openReview(page: Page, id: string) {
+	await expect(async () => {
+		await row(page, id).getByRole('link').click();
+		await expect(page.getByTestId('review-detail')).toHaveAttribute('data-review', id, { timeout: 5_000 });
+	}).toPass({ timeout: 45_000 });
+}
 
 async function act(page: Page, action: string, note: string, choice?: string) {
 	const form = page.getByTestId('act-form');
@@ -127,9 +134,8 @@ test('a 差评 handled on screen shows in the queue, the figures and the cockpit
 		const rectifiedBefore = await value(rectifiedTile);
 
 		// Open the review: its timeline, then a disallowed action (rectify before verify).
-		await row(page, ids.late).getByRole('link').click();
 		const detail = page.getByTestId('review-detail');
-		await expect(detail).toHaveAttribute('data-review', ids.late);
+		await openReview(page, ids.late);
 		const stepsBefore = await page.getByTestId('review-timeline').locator('li').count();
 		await act(page, '整改', '增开两个窗口');
 		await expect(page.getByTestId('act-error')).toContainText('核实');
@@ -150,8 +156,7 @@ test('a 差评 handled on screen shows in the queue, the figures and the cockpit
 		// An upheld appeal takes the 差评 out of the figures: one 差评 fewer, 好评率 over one review fewer.
 		const positiveBefore = await value(positiveTile);
 		const negativeBefore = await value(negativeTile);
-		await row(page, ids.appeal).getByRole('link').click();
-		await expect(detail).toHaveAttribute('data-review', ids.appeal);
+		await openReview(page, ids.appeal);
 		await act(page, '申诉', '评价人所述与事实不符，系恶意差评');
 		await expect(row(page, ids.appeal)).toHaveAttribute('data-state', 'appealed', { timeout: 30_000 });
 		await act(page, '申诉裁定', '经核查申诉成立', '申诉成立');

@@ -125,7 +125,8 @@ export async function load({ url, locals }) {
 	try {
 		const parentCode = adcode === 0 ? undefined : parentOf(adcode);
 		const [region, parent, children, summary, rankings, queue, overdue, soon, topics, detail] = await Promise.all([
-			caller.regions.get({ adcode }),
+			// The nation is no row of the regions table (regions.get answers provinces and below).
+			adcode === 0 ? { adcode: 0, name: '全国' } : caller.regions.get({ adcode }),
 			parentCode === undefined ? null : caller.regions.get({ adcode: parentCode }).catch(() => null),
 			levelOf(adcode) === 'county' ? [] : caller.regions.children({ adcode }),
 			caller.reviews.summary({ adcode, from, to }),
