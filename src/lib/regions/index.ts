@@ -25,6 +25,9 @@ export const Adcode = z
 	.refine((v) => v === 0 || (v >= ADCODE_MIN && v <= ADCODE_MAX), '须为 0（全国）或六位行政区划代码（GB/T 2260）');
 export type Adcode = z.infer<typeof Adcode>;
 
+/** The nation: code 0, which is no row of the regions table (that starts at the provinces). */
+export const NATION = { adcode: 0, name: '全国' } as const;
+
 /** 直辖市: districts directly under the province-level city. */
 export const MUNICIPALITIES: ReadonlySet<number> = new Set([110000, 120000, 310000, 500000]);
 

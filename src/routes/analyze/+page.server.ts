@@ -8,7 +8,7 @@ import { geoOf } from '$lib/server/cockpit/panels/map';
 import { inScope } from '$lib/server/scope';
 import { createLogger } from '$lib/server/log/logger';
 import { CATALOGUE } from '$lib/indicators/catalogue';
-import { parentOf, levelOf } from '$lib/regions';
+import { parentOf, levelOf, NATION } from '$lib/regions';
 import { breakdownInput, contributionPeriods, parseViewState, seriesInput, toMs, type ViewState } from '$lib/analysis/view-state';
 import { decomposition, rollupIndicator } from '$lib/server/planner/rollups';
 import { flagCountDeviations, flagRateDrops, type Flag } from '$lib/analyze/anomalies';
@@ -92,7 +92,7 @@ function flagsOf(series: SeriesOutput, view: ViewState): Record<string, Flag[]> 
 }
 
 async function regionChain(caller: Caller, adcode: number) {
-	const chain: Array<{ adcode: number; name: string }> = [{ adcode: 0, name: '全国' }];
+	const chain: Array<{ adcode: number; name: string }> = [{ ...NATION }];
 	const codes: number[] = [];
 	for (let a: number | undefined = adcode; a; a = parentOf(a)) codes.unshift(a);
 	for (const c of codes) {

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { createCaller } from '$lib/server/api/root';
 import { serverContext } from '$lib/server/api/server-context';
 import { createLogger } from '$lib/server/log/logger';
-import { Adcode, levelOf, parentOf } from '$lib/regions';
+import { Adcode, levelOf, NATION, parentOf } from '$lib/regions';
 import { DAY_MS } from '$lib/time/beijing-time';
 import { beijingDate, workingDaysBetween } from '$lib/time/working-days';
 import { itemNames as readItemNames } from '$lib/server/queries/reviews/rankings';
@@ -126,7 +126,7 @@ export async function load({ url, locals }) {
 		const parentCode = adcode === 0 ? undefined : parentOf(adcode);
 		const [region, parent, children, summary, rankings, queue, overdue, soon, topics, detail] = await Promise.all([
 			// The nation is no row of the regions table (regions.get answers provinces and below).
-			adcode === 0 ? { adcode: 0, name: '全国' } : caller.regions.get({ adcode }),
+			adcode === NATION.adcode ? NATION : caller.regions.get({ adcode }),
 			parentCode === undefined ? null : caller.regions.get({ adcode: parentCode }).catch(() => null),
 			levelOf(adcode) === 'county' ? [] : caller.regions.children({ adcode }),
 			caller.reviews.summary({ adcode, from, to }),

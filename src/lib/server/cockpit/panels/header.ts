@@ -2,6 +2,7 @@ import type { HeaderPanel } from '../../../cockpit/model.ts';
 import { PlanError } from '../../planner/plan.ts';
 import { dataAsOf } from '../../queries/cockpit/freshness.ts';
 import { childRegions, regionsByCode } from '../../queries/regions/index.ts';
+import { NATION } from '../../../regions/index.ts';
 import { assertInScope, inScope, levelOf } from '../../scope.ts';
 import { historyStatus } from '../history.ts';
 import { parallel, type Ctx } from './shared.ts';
@@ -17,9 +18,9 @@ export async function header(ctx: Ctx, adcode: number, now: number): Promise<Hea
 		() => historyStatus(ctx)
 	);
 	const byCode = new Map(regions.map((r) => [r.adcode, r]));
-	const self = adcode === 0 ? { adcode: 0, name: '全国', short_name: '全国' } : byCode.get(adcode);
+	const self = adcode === NATION.adcode ? { ...NATION, short_name: NATION.name } : byCode.get(adcode);
 	if (!self) throw new PlanError(`没有该地区：${adcode}`);
-	const path = [{ adcode: 0, name: '全国' }, ...[...chain].reverse().map((c) => ({ adcode: c, name: byCode.get(c)?.name ?? String(c) }))];
+	const path = [{ ...NATION }, ...[...chain].reverse().map((c) => ({ adcode: c, name: byCode.get(c)?.name ?? String(c) }))];
 	const visible = (ctx.scope.all ? children : children.filter((c) => inScope(c.adcode, ctx.scope))).map((c) => ({ adcode: c.adcode, name: c.name }));
 	return {
 		region: { adcode, name: self.name, shortName: self.short_name, level: levelOf(adcode) },
