@@ -11,9 +11,9 @@ import { CATALOGUE } from '$lib/indicators/catalogue';
 import { parentOf, levelOf, NATION } from '$lib/regions';
 import { breakdownInput, contributionPeriods, parseViewState, seriesInput, toMs, type ViewState } from '$lib/analysis/view-state';
 import { decomposition, rollupIndicator } from '$lib/server/planner/rollups';
-import { flagCountDeviations, flagRateDrops, type Flag } from '$lib/analyze/anomalies';
+import { flagCountDeviations, flagRateDrops, type Flag } from '$lib/analysis/anomalies';
 import type { SeriesOutput } from '$lib/server/api/routers/analyze';
-import type { CatalogueEntry } from '$lib/analyze/workbench';
+import type { CatalogueEntry } from '$lib/analysis/workbench';
 import { beijingLocal, DAY_MS } from '$lib/time/beijing-time';
 
 const log = createLogger('web');
