@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createWarehouse, type Warehouse } from '../src/lib/server/warehouse/client.ts';
+import { createWarehouse } from '../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../src/lib/server/warehouse/config.ts';
 import { spawnWarehouse, projectRoot } from '../src/lib/server/warehouse/embedded/spawn.ts';
 import { readMigrations } from '../src/lib/server/migrate/migration-files.ts';
@@ -29,37 +29,8 @@ import { createAppDb } from '../src/lib/server/appdb/client.ts';
 import { migrateAppDb } from '../src/lib/server/appdb/migrator.ts';
 import { beijingDate } from '../src/lib/time/working-days.ts';
 import { addDays } from '../src/lib/analysis/view-state.ts';
-import { durations, percentile } from './measure.ts';
-
-async function timed(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-	const times = await durations(runs, fn, 2);
-	return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
-}
-
-/** Case events over the last 30 days, today included, over every county (the tiles benchmark's mix). */
-async function generate(wh: Warehouse, from: number, count: number): Promise<number> {
-	const t = performance.now();
-	await wh.command({
-		query: `INSERT INTO case_events (event_id, case_id, status, ts, adcode, province_code, city_code, department, item_code, item_name, channel,
-		          promised_days, trips, cross_province, submitted_at, due_date, duration_s, on_time, source)
-		SELECT
-		    concat('a-', toString(n)) AS event_id, concat('ac-', toString(intDiv(n, 3))) AS case_id,
-		    multiIf(h % 100 < 40, 'submitted', h % 100 < 70, 'accepted', h % 100 < 99, 'completed', 'rejected') AS status,
-		    now64(3) - toIntervalSecond(h % (30 * 86400)) AS ts,
-		    codes[1 + (h % length(codes))] AS adcode, intDiv(adcode, 10000) * 10000 AS province_code, intDiv(adcode, 100) * 100 AS city_code,
-		    ['市场监督管理局', '人力资源和社会保障局', '自然资源局', '公安局', '住房公积金管理中心', '医疗保障局', '税务局'][1 + (h % 7)] AS department,
-		    concat('ITEM-', toString(h % 40)) AS item_code, concat('事项', toString(h % 40)) AS item_name,
-		    ['counter', 'web', 'mobile', 'kiosk'][1 + (intDiv(h, 7) % 4)] AS channel,
-		    toUInt16(h % 11) AS promised_days, toUInt8(h % 3) AS trips, h % 97 = 0 AS cross_province,
-		    ts - toIntervalSecond(3600 + h % 86400) AS submitted_at, toDate(ts, 'Asia/Shanghai') + (h % 3) AS due_date,
-		    toUInt32(3600 + h % 86400) AS duration_s, h % 50 != 0 AS on_time, 'bench' AS source
-		FROM (SELECT number + {from:UInt64} AS n, cityHash64(number + {from:UInt64}) AS h FROM numbers({count:UInt64})) AS g
-		CROSS JOIN (SELECT groupArray(adcode) AS codes FROM regions FINAL WHERE level = 'county' AND province_code < 700000) AS r`,
-		query_params: { from, count },
-		clickhouse_settings: { max_insert_block_size: '1000000' }
-	});
-	return performance.now() - t;
-}
+import { p50p95 } from './measure.ts';
+import { generateCaseEvents } from './generate.ts';
 
 const RATE = "countIf(status = 'completed' AND on_time) / countIf(status = 'completed')";
 /** Beijing dates [from, to) as bound parameters of the raw statements. */
@@ -145,14 +116,16 @@ export async function benchAnalyze(): Promise<void> {
 		console.log('|---|---|---|---|---|');
 		let stored = 0;
 		for (const size of sizes) {
-			const ms = await generate(wh, stored, size - stored);
+			const ms = await generateCaseEvents(wh, stored, size - stored, 'a');
 			stored = size;
 			console.error(`generated ${size.toLocaleString('en')} events (+${(ms / 1000) | 0} s, MVs included)`);
 			const { params, list } = steps(caller);
 			for (const step of list) {
-				const api = await timed(20, step.api);
-				const raw = await timed(size > 20_000_000 ? 5 : 10, async () =>
-					(await wh.query({ query: step.raw, query_params: params, format: 'JSONEachRow' })).json()
+				const api = await p50p95(20, step.api, 2);
+				const raw = await p50p95(
+					size > 20_000_000 ? 5 : 10,
+					async () => (await wh.query({ query: step.raw, query_params: params, format: 'JSONEachRow' })).json(),
+					2
 				);
 				console.log(
 					`| ${(size / 1e6).toFixed(0)} M | ${step.name} | ${api.p50.toFixed(1)} / ${api.p95.toFixed(1)} ms${api.p95 < 300 ? '' : ' ✗'} | ${raw.p50.toFixed(0)} / ${raw.p95.toFixed(0)} ms | ${(raw.p95 / api.p95).toFixed(1)}× |`

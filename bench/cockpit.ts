@@ -8,13 +8,12 @@
  *   canvases at the start and the end, sampled every minute.
  * Goals: first render < 2 s, JS ≤ 700 kB gzip, growth < 10 % over the soak.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
-import { projectRoot, tianshuBin } from '../src/lib/server/warehouse/embedded/spawn.ts';
+import { startProduct } from './product.ts';
 
 const READY = ['hourly', 'channels', 'durations', 'satisfaction-gauge', 'economy-trend', 'map'];
 const ARGS = [
@@ -50,33 +49,7 @@ export async function benchCockpit(): Promise<void> {
 	const port = Number(process.env.TIANSHU_BENCH_PORT ?? 4417);
 	const base = `http://127.0.0.1:${port}`;
 	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-bench-cockpit-'));
-	const product = spawn(
-		process.execPath,
-		[
-			tianshuBin,
-			'start',
-			'--data',
-			path.join(dir, 'warehouse'),
-			'--warehouse-port',
-			String(port + 1),
-			'--port',
-			String(port),
-			'--simulate-days',
-			'1',
-			'--simulate-rate',
-			'10',
-			'--history-days',
-			'0'
-		],
-		{
-			cwd: projectRoot,
-			env: { ...process.env, TIANSHU_LIVE_FLOOR_MS: '1000', TIANSHU_LIVE_CEILING_MS: '1000', LOG_LEVEL: 'warn' },
-			stdio: ['pipe', 'pipe', 'pipe']
-		}
-	);
-	let log = '';
-	product.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
-	product.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
+	const product = startProduct(dir, port, 10, { TIANSHU_LIVE_FLOOR_MS: '1000', TIANSHU_LIVE_CEILING_MS: '1000', LOG_LEVEL: 'warn' });
 	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
 	try {
 		const input = encodeURIComponent(JSON.stringify({ adcode: 440000, panel: 'kpis' }));
@@ -161,12 +134,11 @@ export async function benchCockpit(): Promise<void> {
 			`| freshness marker at the end | ${updates.trim()} | |`
 		]);
 	} catch (e) {
-		console.error(`cockpit bench failed; the product's last output:\n${log}`);
+		console.error(`cockpit bench failed; the product's last output:\n${product.log()}`);
 		throw e;
 	} finally {
 		await browser.close();
-		product.kill('SIGTERM');
-		await new Promise((r) => product.once('exit', r));
+		await product.stop();
 		rmSync(dir, { recursive: true, force: true });
 	}
 }

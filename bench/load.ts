@@ -16,12 +16,13 @@
  * while heavy queries run. TIANSHU_BENCH_LOAD_SECONDS (default 30) sets the
  * length of each autocannon run.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { projectRoot, tianshuBin } from '../src/lib/server/warehouse/embedded/spawn.ts';
+import { startProduct } from './product.ts';
 import { percentile } from './measure.ts';
 import { PANELS } from '../src/lib/cockpit/model.ts';
 import { DAY_MS } from '../src/lib/time/beijing-time.ts';
@@ -140,33 +141,7 @@ export async function benchLoad(): Promise<void> {
 	const port = Number(process.env.TIANSHU_BENCH_PORT ?? 4427);
 	const base = `http://127.0.0.1:${port}`;
 	const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-bench-load-'));
-	const product = spawn(
-		process.execPath,
-		[
-			tianshuBin,
-			'start',
-			'--data',
-			path.join(dir, 'warehouse'),
-			'--warehouse-port',
-			String(port + 1),
-			'--port',
-			String(port),
-			'--simulate-days',
-			'1',
-			'--simulate-rate',
-			'3',
-			'--history-days',
-			'0'
-		],
-		{
-			cwd: projectRoot,
-			env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-			stdio: ['pipe', 'pipe', 'pipe']
-		}
-	);
-	let log = '';
-	product.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
-	product.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
+	const product = startProduct(dir, port, 3, { LOG_LEVEL: 'warn', NODE_ENV: 'production' });
 	const kpis = trpcUrl(base, 'cockpit.panel', { adcode: 0, panel: 'kpis' });
 	const appdbDir = path.join(dir, 'appdb');
 	try {
@@ -282,11 +257,10 @@ export async function benchLoad(): Promise<void> {
 		const busy = queued.replies.find((r) => r.status !== 200);
 		if (busy) console.log(`Refusal of a queued request: ${busy.status} ${busy.message}`);
 	} catch (e) {
-		console.error(`load bench failed; the product's last output:\n${log}`);
+		console.error(`load bench failed; the product's last output:\n${product.log()}`);
 		throw e;
 	} finally {
-		product.kill('SIGTERM');
-		await new Promise((r) => product.once('exit', r));
+		await product.stop();
 		rmSync(dir, { recursive: true, force: true });
 	}
 }

@@ -15,3 +15,9 @@ export async function durations(runs: number, fn: () => Promise<unknown>, warmup
 	}
 	return times.sort((a, b) => a - b);
 }
+
+/** The median and 95th percentile (ms) of `runs` calls after a warm-up. */
+export async function p50p95(runs: number, fn: () => Promise<unknown>, warmup = 3): Promise<{ p50: number; p95: number }> {
+	const times = await durations(runs, fn, warmup);
+	return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
+}
