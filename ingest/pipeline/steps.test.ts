@@ -194,11 +194,23 @@ describe('deadlines', () => {
 
 	describe('the one rule: receipt on a non-working day or after a cut-off counts from the next working day', () => {
 		// 浙江 closes receipts at 17:00, 杭州 at 16:30, 西湖区 (330106) lifts it; 广东 has none.
-		const policy = new DeadlinePolicy({
-			negativeReviewRectifyDays: { default: 5 },
-			receiptCutoff: { default: null, regions: { '330000': '17:00', '330100': '16:30', '330106': null } }
-		});
-		const withCutoffs = { ...ctx, deadlines: policy };
+		// Built when a test first asks (as ctx's policy is): a policy built while the file is collected throws before any test
+		// runs when its schema is mutated, and Stryker counted that as the mutant surviving with 0 tests run. (Spreading ctx
+		// would call its getter at collection too.)
+		let cutoffPolicy: DeadlinePolicy | undefined;
+		const cutoffs = () =>
+			(cutoffPolicy ??= new DeadlinePolicy({
+				negativeReviewRectifyDays: { default: 5 },
+				receiptCutoff: { default: null, regions: { '330000': '17:00', '330100': '16:30', '330106': null } }
+			}));
+		const withCutoffs = {
+			regions,
+			now: ctx.now,
+			source: ctx.source,
+			get deadlines() {
+				return cutoffs();
+			}
+		};
 		const instant = (over: object) =>
 			run(line({ ...completed, item_code: 'RSSB-001', item_name: '社保卡申领', promised_days: 0, ...over }), withCutoffs) as Routed;
 
@@ -227,9 +239,9 @@ describe('deadlines', () => {
 			expect(at(330203, '2026-11-16T17:00:00+08:00')).toBe('2026-11-17'); // 浙江 17:00, at it
 			expect(at(330100, '2026-11-16T16:30:00+08:00')).toBe('2026-11-17'); // 杭州's own 16:30
 			expect(at(330106, '2026-11-16T18:00:00+08:00')).toBe('2026-11-16'); // 西湖区 lifted it
-			expect(policy.receiptCutoff(330203, 330200, 330000)).toBe(17 * 60);
-			expect(policy.receiptCutoff(330106, 330100, 330000)).toBeNull();
-			expect(policy.receiptCutoff(440305, 440300, 440000)).toBeNull();
+			expect(cutoffs().receiptCutoff(330203, 330200, 330000)).toBe(17 * 60);
+			expect(cutoffs().receiptCutoff(330106, 330100, 330000)).toBeNull();
+			expect(cutoffs().receiptCutoff(440305, 440300, 440000)).toBeNull();
 		});
 
 		it('counts a 差评 received on a Saturday or after the cut-off from the next working day', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseMethodology } from '$lib/indices/methodology';
-import { monteCarlo } from '$lib/indices/simulate';
 import { coalesce } from './frame.ts';
 import { runMonteCarlo, type McMessage, type McRequest } from './mc-run.ts';
 import { MonteCarloRun, type WorkerLike } from './monte-carlo.svelte.ts';
@@ -60,17 +59,30 @@ describe('Monte Carlo worker job', () => {
 		expect(done.units[2]!.gradeProbabilities).toEqual({ top: 0, rest: 1 });
 	});
 
-	it('gives exactly what the engine gives for the same seed (random weights)', () => {
-		const messages: McMessage[] = [];
+	it('draws the weights it is given, and the same seed gives the same ranks (worked by hand, not by the engine)', () => {
 		const options = { draws: 300, seed: 42, weights: { kind: 'uniform' as const, spread: 0.9 } };
 		const close = [
 			{ unit: 'A', a: 10, b: 31 },
 			{ unit: 'B', a: 20, b: 20 },
 			{ unit: 'C', a: 30, b: 11 }
 		];
-		runMonteCarlo({ type: 'run', id: 1, methodology, rows: close, options }, (m) => messages.push(m));
-		const done = messages.at(-1)!;
-		expect(done.type === 'done' && done.units).toEqual(monteCarlo(methodology, close, options).units);
+		const units = (seed: number) => {
+			const messages: McMessage[] = [];
+			runMonteCarlo({ type: 'run', id: 1, methodology, rows: close, options: { ...options, seed } }, (m) => messages.push(m));
+			const done = messages.at(-1)!;
+			if (done.type !== 'done') throw new Error(`no result: ${JSON.stringify(done)}`);
+			return done.units;
+		};
+		// Weights wa, wb each × U(0.1, 1.9); r = wa / wb. B scores 20 always; A = (10wa + 31wb)/(wa + wb) beats B iff r < 1.1,
+		// C = (30wa + 11wb)/(wa + wb) beats B iff r > 0.9, A beats C iff r < 1.05. So B is never first, and third only for
+		// 0.9 < r < 1.1 (density of r at 1 is ∫u du / 1.8² ≈ 0.556: ≈ 11 % of draws, above the 5 % tail); A and C are first
+		// or third about half the time each. With the weights fixed, A and C would tie first at 20.5 and B be third in every draw.
+		const byUnit = new Map(units(42).map((u) => [u.unit, u]));
+		expect(byUnit.get('B')).toMatchObject({ medianRank: 2, rankInterval: [2, 3] });
+		expect(byUnit.get('A')!.rankInterval).toEqual([1, 3]);
+		expect(byUnit.get('C')!.rankInterval).toEqual([1, 3]);
+		// The job passes its seed on: the same seed, the same draws.
+		expect(units(42)).toEqual(units(42));
 	});
 
 	it('adds the sensitivity of the ranks to the weights when asked (A and C trade places with the weight of a; B never moves)', () => {

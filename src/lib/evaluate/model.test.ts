@@ -46,7 +46,10 @@ describe('workbench model', () => {
 
 	it('radar: the unit, the leader and the median of each dimension', () => {
 		expect(radarSeries(compute(m, rows), '丙')).toEqual({
-			dimensions: dimensionsOf(m),
+			dimensions: [
+				{ id: 'access', label: '可及' },
+				{ id: 'quality', label: '质量' }
+			],
 			unit: [20, 100],
 			leader: { name: '甲', values: [40, 80] },
 			median: [40, 80]

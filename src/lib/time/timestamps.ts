@@ -27,7 +27,10 @@ function parseCommonTimestamp(text: string): number | undefined {
 	if (text.length !== 29 && text.length !== 24) return undefined;
 	if (text[4] !== '-' || text[7] !== '-' || (text[10] !== 'T' && text[10] !== ' ') || text[13] !== ':' || text[16] !== ':' || text[19] !== '.')
 		return undefined;
-	const y = two(text, 0) * 100 + two(text, 2);
+	// Each pair checked on its own: a bad second pair (-1) would otherwise read '20x6' as the year 1999.
+	const century = two(text, 0);
+	const yy = two(text, 2);
+	const y = century * 100 + yy;
 	const mo = two(text, 5);
 	const d = two(text, 8);
 	const h = two(text, 11);
@@ -35,7 +38,8 @@ function parseCommonTimestamp(text: string): number | undefined {
 	const sec = two(text, 17);
 	const ms = two(text, 20) * 10 + digit(text, 22);
 	if (
-		y < 0 ||
+		century < 0 ||
+		yy < 0 ||
 		mo < 1 ||
 		mo > 12 ||
 		d < 1 ||
