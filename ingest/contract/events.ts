@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ADCODE_MAX, ADCODE_MIN } from '../../src/lib/regions/index.ts';
 import { parseTimestamp } from '../../src/lib/time/timestamps.ts';
 import { REVIEW_ACTIONS, SATISFACTION_WORDS } from '../../src/lib/reviews/state.ts';
+import { INDICATOR_CODES as SERVICE_INDICATOR_CODES } from '../../src/lib/indicators/catalogue.ts';
 
 export const EVENT_TYPES = ['case', 'review', 'review_action', 'ticket', 'indicator', 'warning', 'target'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -144,10 +145,13 @@ export const WarningEvent = z.object({
 	detail: z.string().max(4000).default('')
 });
 
+/** Indicators a target may be set for: the economic ones and the service indicators of the catalogue (按时办结率 ≥ 98 % …). */
+export const TARGET_INDICATOR_CODES = [...INDICATOR_CODES, ...SERVICE_INDICATOR_CODES] as [string, ...string[]];
+
 /** An annual target (年度目标) for an indicator and region; a later release revises it. */
 export const TargetEvent = z.object({
 	type: z.literal('target'),
-	indicator: z.enum(INDICATOR_CODES),
+	indicator: z.enum(TARGET_INDICATOR_CODES),
 	adcode: z.union([z.literal(0), z.literal('000000').transform(() => 0 as const), adcode]),
 	year: z.number().int().min(2000).max(2100),
 	value: z.number().finite(),

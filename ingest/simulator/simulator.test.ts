@@ -55,10 +55,14 @@ describe('the simulator', () => {
 		const history = [...sim.history(3)];
 		const releases = history.filter((e) => e.type === 'indicator');
 		expect(new Set(releases.map((e) => e.period))).toEqual(new Set(['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-Q3']));
-		// And the year's targets, set on 20 January: eight per province.
+		// And the year's targets, set on 20 January: eight economic and three service targets per province.
 		const targets = history.filter((e) => e.type === 'target');
 		expect(new Set(targets.map((e) => e.year))).toEqual(new Set([2026]));
-		expect(targets).toHaveLength(8 * national.economies.length);
+		expect(targets).toHaveLength(11 * national.economies.length);
+		expect(targets.find((e) => e.adcode === 440000 && e.indicator === 'onTimeRate')).toMatchObject({ value: 98, unit: '%', year: 2026 });
+		expect(targets.find((e) => e.adcode === 440000 && e.indicator === 'positiveRate')).toMatchObject({ value: 99, unit: '%' });
+		// Each passes the ingest contract.
+		for (const t of targets) expect(IngestEvent.safeParse(t).success, JSON.stringify(t)).toBe(true);
 		expect(national.economies.filter((e) => e.adcode === 0)).toHaveLength(1); // the nation's own figures too
 		expect(releases.length + targets.length).toBe(history.length);
 	});

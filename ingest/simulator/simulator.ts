@@ -446,7 +446,7 @@ export class Simulator {
 		}
 	}
 
-	/** Each province's annual targets: growth targets for GDP, industry and investment, level targets, ceilings. */
+	/** Each province's annual targets: growth targets for GDP, industry and investment, level targets, ceilings; and the service targets. */
 	private releaseTargets(year: number, at: number): void {
 		let t = at;
 		for (const e of this.economies) {
@@ -459,7 +459,9 @@ export class Simulator {
 				['fiscalRevenue', Math.round(grown(e, e.fiscal, e.levelsYear, year)), '亿元'],
 				['tradeTotal', Math.round(grown(e, e.trade, e.levelsYear, year) * 0.99), '亿元'],
 				['unemploymentRate', 5.5, '%'],
-				['cpi', 103, '上年=100']
+				['cpi', 103, '上年=100'],
+				// Service targets (demo values, the same for every province): levels a rate is held to all year.
+				...SERVICE_TARGETS
 			];
 			for (const [indicator, value, unit] of targets) {
 				const when = (t += 1000);
@@ -468,6 +470,16 @@ export class Simulator {
 		}
 	}
 }
+
+/**
+ * The demo's annual targets for service indicators (政务服务年度目标, made up for the demonstration, not any
+ * government's): 按时办结率 ≥ 98 %, 全程网办率 ≥ 80 %, 好评率 ≥ 99 %. /analyze shows a rate against its target line.
+ */
+export const SERVICE_TARGETS: ReadonlyArray<[string, number, string]> = [
+	['onTimeRate', 98, '%'],
+	['fullyOnlineRate', 80, '%'],
+	['positiveRate', 99, '%']
+];
 
 /** A level published for `baseYear`, carried to `year` at the province's growth (+1 point of prices: levels are nominal). */
 function grown(e: ProvinceEconomy, value: number, baseYear: number, year: number): number {

@@ -6,12 +6,12 @@
  * tooltip, mark points). Browser-only registration; the option builders are pure.
  */
 import { MapChart } from 'echarts/charts';
-import { MarkPointComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { MarkLineComponent, MarkPointComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { registerMap, use } from 'echarts/core';
 import type { ChartOption } from '$lib/charts/echarts';
 import { withAlpha, type Palette } from '$lib/design/tokens';
 
-use([MapChart, MarkPointComponent, TooltipComponent, VisualMapComponent]);
+use([MapChart, MarkLineComponent, MarkPointComponent, TooltipComponent, VisualMapComponent]);
 
 const registered = new Set<string>();
 /** Registers a region's shapes once under its file name (china, province/440000, …). */
@@ -26,15 +26,21 @@ export interface Line {
 	values: Array<number | null>;
 	/** Last year's values, bucket by bucket (dashed, in the comparison colour). */
 	lastYear?: Array<number | null>;
-	/** Indexes of flagged buckets. */
-	flagged?: number[];
+	/** Flagged buckets and the reason of each (shown in the tooltip: the pin alone would be colour and shape). */
+	flagged?: Array<{ index: number; text: string }>;
+	/** An annual target of a level (a rate, a duration): a dotted line with its words. */
+	target?: { value: number; label: string };
 }
+
+const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const tooltipNumber = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? (Math.round(v * 10) / 10).toLocaleString('zh-CN') : '—');
 
 const axisText = (p: Palette, font: number) => ({ color: p.muted, fontSize: font });
 
 export function seriesOption(p: Palette, font: number, buckets: string[], lines: Line[], unit: string, rest: boolean[] = []): ChartOption {
 	const palette = [p.accent, p.series2, p.highlight, p.good];
 	const series: unknown[] = [];
+	const targets = lines.flatMap((l) => (l.target ? [l.target.value] : []));
 	lines.forEach((l, i) => {
 		series.push({
 			type: 'line',
@@ -50,7 +56,16 @@ export function seriesOption(p: Palette, font: number, buckets: string[], lines:
 						symbolSize: font * 3,
 						itemStyle: { color: p.bad },
 						label: { formatter: '异常', color: p.onAccent, fontSize: Math.round(font * 0.8) },
-						data: l.flagged.map((b) => ({ coord: [b, l.values[b]], name: '异常' }))
+						data: l.flagged.map((f) => ({ coord: [f.index, l.values[f.index]], name: '异常' }))
+					}
+				: undefined,
+			markLine: l.target
+				? {
+						silent: true,
+						symbol: 'none',
+						lineStyle: { type: 'dotted', width: 2, color: p.highlight },
+						label: { formatter: l.target.label, position: 'insideEndBottom', color: p.text, fontSize: Math.round(font * 0.85) },
+						data: [{ yAxis: l.target.value }]
 					}
 				: undefined
 		});
@@ -70,7 +85,17 @@ export function seriesOption(p: Palette, font: number, buckets: string[], lines:
 		textStyle: { fontSize: font, color: p.text },
 		grid: { left: font * 4.5, right: font * 1.5, top: font * 3, bottom: font * 3.5 },
 		legend: { top: 0, textStyle: { color: p.text, fontSize: font }, itemWidth: font * 2 },
-		tooltip: { trigger: 'axis', textStyle: { fontSize: font } },
+		tooltip: {
+			trigger: 'axis',
+			textStyle: { fontSize: font },
+			// The values of the bucket, then each flag's reason in words.
+			formatter: (params: unknown) => {
+				const ps = (Array.isArray(params) ? params : [params]) as Array<{ dataIndex: number; marker: string; seriesName: string; value: unknown }>;
+				const i = ps[0]?.dataIndex ?? -1;
+				const notes = lines.flatMap((l) => (l.flagged ?? []).filter((f) => f.index === i).map((f) => `⚑ 异常：${escapeHtml(f.text)}`));
+				return [escapeHtml(buckets[i] ?? ''), ...ps.map((x) => `${x.marker}${escapeHtml(x.seriesName)}：${tooltipNumber(x.value)}`), ...notes].join('<br/>');
+			}
+		},
 		xAxis: {
 			type: 'category',
 			data: buckets,
@@ -86,6 +111,13 @@ export function seriesOption(p: Palette, font: number, buckets: string[], lines:
 			name: unit,
 			nameTextStyle: { color: p.muted, fontSize: font },
 			scale: true,
+			// A target line stays on the chart even when the values are far from it.
+			...(targets.length
+				? {
+						min: (e: { min: number }) => Math.floor(Math.min(e.min, ...targets)),
+						max: (e: { max: number }) => Math.ceil(Math.max(e.max, ...targets))
+					}
+				: {}),
 			axisLabel: axisText(p, font),
 			splitLine: { lineStyle: { color: p.grid } }
 		},

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoWeek, mondayOf, periodEnd, periodLabel, periodLabels, periodStart, workdayFlags } from './periods.ts';
+import { isoWeek, mondayOf, periodEnd, periodLabel, periodLabels, periodStart, workdayFlags, workingDaysByPeriod } from './periods.ts';
 import { parseTimestamp } from './timestamps.ts';
 
 describe('calendar periods of Beijing dates', () => {
@@ -31,5 +31,18 @@ describe('calendar periods of Beijing dates', () => {
 	it('working days follow the official calendar (调休 included)', () => {
 		// 1 October: 国庆节; 28 November 2026: a Saturday; 30 November: a Monday.
 		expect(workdayFlags(['2026-10-01', '2026-11-28', '2026-11-30'])).toEqual([false, false, true]);
+	});
+
+	it('counts the working days of each period inside a range', () => {
+		// 30 September (a Wednesday) to 8 October 2026: W40 holds 30 September only (1–4 October 国庆), W41 5–7 October, all off.
+		expect([...workingDaysByPeriod('week', parseTimestamp('2026-09-30T00:00'), parseTimestamp('2026-10-08T00:00'))]).toEqual([
+			['2026-W40', 1],
+			['2026-W41', 0]
+		]);
+		// 16 November – 1 December: November's 11 working days from the 16th (16–20, 23–27, 30), December's 1st.
+		expect([...workingDaysByPeriod('month', parseTimestamp('2026-11-16T00:00'), parseTimestamp('2026-12-02T00:00'))]).toEqual([
+			['2026-11', 11],
+			['2026-12', 1]
+		]);
 	});
 });

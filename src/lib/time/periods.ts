@@ -80,3 +80,17 @@ export function periodLabels(grain: CalendarGrain, from: number, to: number): st
 export function workdayFlags(dates: readonly string[]): boolean[] {
 	return dates.map((d) => isWorkingDay(d));
 }
+
+/**
+ * Working days of each period of `grain` inside a range of instants [from, to): the Beijing dates from
+ * `from`'s on whose midnight is before `to`. A period cut by the range counts only its own days in it
+ * (the anomaly rule compares counts per working day).
+ */
+export function workingDaysByPeriod(grain: CalendarGrain, from: number, to: number): Map<string, number> {
+	const out = new Map<string, number>();
+	for (let d = beijingDate(from); dateMs(d) - BEIJING_OFFSET_MS < to; d = dateOf(dateMs(d) + DAY_MS)) {
+		const label = periodLabel(grain, d);
+		out.set(label, (out.get(label) ?? 0) + (isWorkingDay(d) ? 1 : 0));
+	}
+	return out;
+}

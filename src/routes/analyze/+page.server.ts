@@ -7,12 +7,10 @@ import { serverContext } from '$lib/server/api/server-context';
 import { geoOf } from '$lib/server/cockpit/panels/map';
 import { inScope } from '$lib/server/scope';
 import { createLogger } from '$lib/server/log/logger';
+import { dataAsOf } from '$lib/server/queries/cockpit/freshness';
 import { CATALOGUE } from '$lib/indicators/catalogue';
 import { parentOf, levelOf, NATION } from '$lib/regions';
-import { breakdownInput, contributionPeriods, parseViewState, seriesInput, toMs, type ViewState } from '$lib/analysis/view-state';
-import { decomposition, rollupIndicator } from '$lib/server/planner/rollups';
-import { flagCountDeviations, flagRateDrops, type Flag } from '$lib/analysis/anomalies';
-import type { SeriesOutput } from '$lib/server/api/routers/analyze';
+import { breakdownInput, contributionPeriods, parseViewState, seriesInput, toMs } from '$lib/analysis/view-state';
 import type { CatalogueEntry } from '$lib/analysis/workbench';
 import { beijingLocal, DAY_MS } from '$lib/time/beijing-time';
 
@@ -66,31 +64,6 @@ async function panel<T>(what: string, run: () => Promise<T>): Promise<Panel<T>> 
 	}
 }
 
-/**
- * Flags on the chart's lines (the whole region's, each indicator), day grain only: the
- * seasonal baseline needs days and their working-day type. Rates from their numerator
- * and denominator per day, counts from their values.
- */
-function flagsOf(series: SeriesOutput, view: ViewState): Record<string, Flag[]> {
-	if (series.grain !== 'day') return {};
-	const whole = series.series.find((s) => Object.keys(s.key).length === 0);
-	if (!whole) return {};
-	const out: Record<string, Flag[]> = {};
-	for (const code of view.indicators) {
-		const ind = rollupIndicator(code);
-		const d = ind && decomposition(ind);
-		if (!ind || !d) continue;
-		const m = whole.measures?.[code];
-		if (d.kind === 'ratio' && m && ind.polarity === 'positive')
-			out[code] = flagRateDrops(
-				m[d.numerator]!.map((n, i) => ({ hits: n ?? 0, total: m[d.denominator]![i] ?? 0 })),
-				series.workdays
-			);
-		else if (d.kind === 'count') out[code] = flagCountDeviations(whole.values[code] ?? [], series.workdays);
-	}
-	return out;
-}
-
 async function regionChain(caller: Caller, adcode: number) {
 	const chain: Array<{ adcode: number; name: string }> = [{ ...NATION }];
 	const codes: number[] = [];
@@ -128,6 +101,8 @@ export const load = (async ({ url, locals }) => {
 	// "What moved it" splits by the child regions and every dimension the indicator has, unless the view names its own.
 	const dims = view.dimensions ?? [...(county ? [] : (['region'] as const)), ...firstDims];
 	const periods = contributionPeriods(view);
+	// The data's freshness for the brief (the feed's last minute), beside the panels' queries.
+	const freshness = panel('freshness', () => dataAsOf(context, now));
 	const [children, series, previous, breakdown, regional, siblings, contributions] = await Promise.all([
 		panel('children', () => (county ? Promise.resolve([]) : caller.regions.children({ adcode: region }))),
 		// The chart: the view's indicators at its grain, last year's line beside (its total is 同比's base).
@@ -145,10 +120,11 @@ export const load = (async ({ url, locals }) => {
 			dims.length ? caller.analyze.contributions({ indicator: first, region, filters, base: periods.base, current: periods.current, by: [...dims] }) : null
 		)
 	]);
-	const flags = series.ok ? flagsOf(series.data, view) : {};
+	const asOf = await freshness;
 	return {
 		now,
 		home,
+		dataAsOf: asOf.ok ? asOf.data : null,
 		at: beijingLocal(now).slice(0, 16).replace('T', ' '),
 		today: beijingLocal(now).slice(0, 10),
 		spanDays: Math.round((toMs(view.to) - toMs(view.from)) / DAY_MS),
@@ -167,7 +143,6 @@ export const load = (async ({ url, locals }) => {
 		siblings,
 		contributions,
 		periods,
-		flags,
 		parentName: parent === undefined ? null : (crumbs.at(-2)?.name ?? '全国')
 	};
 }) satisfies PageServerLoad;

@@ -36,8 +36,10 @@ import {
 	parseViewState,
 	type BreakdownDimension
 } from '../../../analysis/view-state.ts';
-import { beijingDate } from '../../../time/working-days.ts';
+import { beijingDate, endOfBeijingDay } from '../../../time/working-days.ts';
 import { workdayFlags } from '../../../time/periods.ts';
+import { baselineLookback, isFlagGrain } from '../../../anomalies/grains.ts';
+import { flagSeries, type SeriesFlag } from '../../../analysis/anomalies.ts';
 import { DAY_MS } from '../../../time/beijing-time.ts';
 
 const F = QueryFields.shape;
@@ -223,7 +225,14 @@ function yearElapsed(ms: number): { year: number; elapsed: number } {
 
 async function series(ctx: Context, input: z.output<typeof SeriesInput>) {
 	const request: QueryRequest = { ...input, compare: input.compare };
-	const result: QueryResult = await runQuery(ctx.warehouse, request, ctx.scope, { measures: true });
+	const { year, elapsed } = yearElapsed(input.to);
+	// The range, the lookback the anomaly baselines draw on, and the targets — published (a statistics bureau's or the
+	// government's own), so read for the region whatever the scope's level — at once.
+	const [result, lookback, targets] = await Promise.all([
+		runQuery(ctx.warehouse, request, ctx.scope, { measures: true }),
+		lookbackOf(ctx, input),
+		selectTargets(ctx, input.indicators, input.region.adcode, [year])
+	]);
 	// Working days for day and hour buckets (the chart marks 非工作日); coarser buckets have none.
 	const dayOf = (label: string) => (input.grain === 'day' || input.grain === 'hour' ? label.slice(0, 10) : null);
 	const flags = (labels: string[] | undefined) => {
@@ -233,21 +242,124 @@ async function series(ctx: Context, input: z.output<typeof SeriesInput>) {
 		let i = 0;
 		return dates.map((d) => (d === null ? null : known[i++]!));
 	};
-	// Targets are published (a statistics bureau's or the government's own): read for the region whatever the scope's level.
-	const { year, elapsed } = yearElapsed(input.to);
-	const targets = await selectTargets(ctx, input.indicators, input.region.adcode, [year]);
-	const targetOf = (code: string) => {
+	const whole = result.series.find((s) => Object.keys(s.key).length === 0);
+	// A count adds up over the year: its year to date (1 January to the range's end) is what meets the target, beside
+	// the share of the year gone. With filters the figure is a part of the region, the target its whole: no progress then.
+	const filtered = Object.values(input.filters).some((v) => v?.length);
+	const cumulative = filtered ? [] : targets.map((t) => t.indicator).filter((code) => rollupIndicator(code)?.kind === 'count');
+	const yearStart = endOfBeijingDay(`${year - 1}-12-31`) + 1;
+	const ytd = cumulative.length
+		? await runQuery(
+				ctx.warehouse,
+				{
+					indicators: cumulative,
+					from: yearStart,
+					to: input.to,
+					grain: 'total',
+					region: { adcode: input.region.adcode, by: 'self' },
+					filters: {},
+					groupBy: [],
+					compare: 'none'
+				},
+				ctx.scope
+			)
+		: undefined;
+	const targetOf = (code: string): SeriesTarget | null => {
 		const t = targets.find((x) => x.indicator === code);
-		if (!t) return null;
-		const total = result.series.find((s) => Object.keys(s.key).length === 0)?.total[code] ?? null;
-		return { year, value: t.value, unit: t.unit, timeElapsed: elapsed, progress: total !== null && t.value ? (total / t.value) * 100 : null };
+		const ind = rollupIndicator(code);
+		if (!t || !ind) return null;
+		if (ind.kind === 'count') {
+			const sum = cumulative.includes(code) ? (ytd?.series[0]?.total[code] ?? 0) : null;
+			return {
+				kind: 'cumulative',
+				year,
+				value: t.value,
+				unit: t.unit,
+				yearToDate: sum,
+				progress: sum !== null && t.value ? (sum / t.value) * 100 : null,
+				timeElapsed: elapsed
+			};
+		}
+		// A rate or a duration is a level: the period's value against the target, the gap in points (or hours), met by
+		// the indicator's polarity. A level has no time-elapsed progress: 98 % by November is not "90 % of the way".
+		const actual = whole?.total[code] ?? null;
+		const gap = actual === null ? null : actual - t.value;
+		return { kind: 'level', year, value: t.value, unit: t.unit, actual, gap, met: gap === null ? null : ind.polarity === 'positive' ? gap >= 0 : gap <= 0 };
 	};
 	return {
 		...result,
 		workdays: flags(result.buckets)!,
 		compareWorkdays: flags(result.compareBuckets),
-		targets: Object.fromEntries(input.indicators.map((c) => [c, targetOf(c)])) as Record<string, ReturnType<typeof targetOf>>
+		targets: Object.fromEntries(input.indicators.map((c) => [c, targetOf(c)])) as Record<string, SeriesTarget | null>,
+		anomalies: seriesAnomalies(input, result, lookback)
 	};
+}
+
+/** An annual target beside a series: a level (rate, duration) against the period's value, or a count's year to date against the share of the year gone. */
+export type SeriesTarget =
+	| { kind: 'level'; year: number; value: number; unit: string; actual: number | null; gap: number | null; met: boolean | null }
+	| { kind: 'cumulative'; year: number; value: number; unit: string; yearToDate: number | null; progress: number | null; timeElapsed: number };
+
+/** The flags of one line of the chart: a series (its key) and an indicator. */
+export interface SeriesAnomalies {
+	key: Series['key'];
+	indicator: string;
+	flags: SeriesFlag[];
+}
+
+/** The indicators of a series request the anomaly rule judges: rates (better high) on their parts, counts on their values. */
+function judgedIndicators(codes: string[]) {
+	return codes
+		.map((code) => rollupIndicator(code))
+		.filter((ind): ind is RollupIndicator => ind !== undefined)
+		.map((ind) => ({ ind, d: decomposition(ind) }))
+		.filter(({ ind, d }) => d?.kind === 'count' || (d?.kind === 'ratio' && ind.kind === 'rate' && ind.polarity === 'positive'));
+}
+
+/**
+ * The buckets before the range that the baselines draw on (src/lib/anomalies/grains.ts): one more query of the
+ * judged indicators at the same grain, filters and grouping. None at a grain without flags (year) or for
+ * indicators the rule does not judge (durations, percentiles).
+ */
+async function lookbackOf(ctx: Context, input: z.output<typeof SeriesInput>) {
+	const judged = judgedIndicators(input.indicators);
+	if (!isFlagGrain(input.grain) || !judged.length) return null;
+	const range = baselineLookback(input.grain, input.from);
+	const result = await runQuery(
+		ctx.warehouse,
+		{ ...input, indicators: judged.map((j) => j.ind.code), from: range.from, to: range.to, compare: 'none' },
+		ctx.scope,
+		{ measures: true }
+	);
+	return { judged, range, result };
+}
+
+/** Flags on every series of the range and every judged indicator, each against the lookback of its own key. */
+function seriesAnomalies(input: z.output<typeof SeriesInput>, result: QueryResult, lookback: Awaited<ReturnType<typeof lookbackOf>>): SeriesAnomalies[] {
+	if (!lookback) return [];
+	const earlier = new Map(lookback.result.series.map((s) => [JSON.stringify(s.key), s]));
+	const out: SeriesAnomalies[] = [];
+	for (const s of result.series) {
+		const prior = earlier.get(JSON.stringify(s.key));
+		for (const { ind, d } of lookback.judged) {
+			if (!d) continue;
+			const stretch = (labels: string[], from: number, to: number, x: Series | undefined) => {
+				if (d.kind === 'count') return { labels, from, to, values: x ? (x.values[ind.code] ?? []) : labels.map(() => null) };
+				const m = x?.measures?.[ind.code];
+				const tallies = labels.map((_, i) => ({ hits: m?.[d.numerator]?.[i] ?? 0, total: m?.[d.denominator]?.[i] ?? 0 }));
+				return { labels, from, to, tallies };
+			};
+			const reviews = d.kind === 'ratio' && ind.measures[d.denominator]?.source === 'reviews';
+			const flags = flagSeries(
+				input.grain,
+				{ nameZh: ind.nameZh, unit: ind.unit, kind: d.kind === 'count' ? 'count' : 'rate', sampleUnit: reviews ? '条' : '件' },
+				stretch(lookback.result.buckets, lookback.range.from, lookback.range.to, prior),
+				stretch(result.buckets, input.from, input.to, s)
+			);
+			out.push({ key: s.key, indicator: ind.code, flags });
+		}
+	}
+	return out;
 }
 
 export interface BreakdownRow {
