@@ -185,3 +185,155 @@ test('an analyst finds a planted fall of one item in one county from the provinc
 	expect(pages.length).toBe(1);
 	await page.screenshot({ path: info.outputPath('analyze-brief-print.png'), fullPage: true });
 });
+
+test('a pivot of counties × items shows the planted cell as the raw events give it, survives a reopened link and exports the cells on screen', async ({
+	page,
+	browser
+}, info) => {
+	test.setTimeout(150_000);
+	// The raw-table oracle (imported here: the spec's import line is shared with the other tests).
+	const { raw } = await import('./helpers/analyze.ts');
+	const from = beijingDay(-4);
+	const to = beijingDay(-1);
+	// The incident is planted once per run (the test above may have done it).
+	const [planted] = await raw<{ n: string }>(`SELECT count() AS n FROM case_events WHERE item_code = {item:String}`, { item: INCIDENT.item });
+	if (!Number(planted?.n)) await plantIncident();
+	const analyst = ensureUser('e2e-analyst-gd', 'analyst', String(INCIDENT.province));
+	await signIn(page, analyst);
+	await page.setViewportSize(SIZES[0]!);
+	await page.goto(`/analyze?r=${INCIDENT.city}&from=${from}&to=${to}&by=region&tab=pivot`);
+	await ready(page);
+
+	// Columns by keyboard: the labelled select, then 事项; rows stay the view's 区县 (by=region).
+	const columns = page.getByRole('combobox', { name: '列', exact: true });
+	await columns.focus();
+	await columns.selectOption('item');
+	await expect(page).toHaveURL(/pc=item/);
+	const table = page.getByTestId('pivot-table');
+	const cell = table.locator(`tbody tr[data-row="${INCIDENT.county}"] td[data-col="${INCIDENT.item}"]`);
+	await expect(cell).toBeVisible({ timeout: 30_000 });
+
+	// The planted cell against the test's own count over the raw events (each event once): 10 of 40 a day on time.
+	const [c] = await raw<{ hits: string; total: string }>(
+		`SELECT countIf(on_time) AS hits, count() AS total FROM (
+		   SELECT event_id, any(on_time) AS on_time FROM case_events
+		   WHERE status = 'completed' AND adcode = {county:UInt32} AND item_code = {item:String}
+		     AND ts >= toDateTime64({from:String}, 3, 'Asia/Shanghai') AND ts < toDateTime64({to:String}, 3, 'Asia/Shanghai')
+		   GROUP BY event_id)`,
+		{ county: INCIDENT.county, item: INCIDENT.item, from: `${from} 00:00:00`, to: `${to} 00:00:00` }
+	);
+	const expected = (100 * Number(c!.hits)) / Number(c!.total);
+	expect(expected).toBeCloseTo(25, 6);
+	expect(Number(await cell.getAttribute('data-value'))).toBeCloseTo(expected, 9);
+	await expect(cell).toHaveText('25.0%');
+	// The grand total is the city's rate over the period (a ratio of sums, every item), from the raw events too.
+	const [city] = await raw<{ hits: string; total: string }>(
+		`SELECT countIf(on_time) AS hits, count() AS total FROM (
+		   SELECT event_id, any(on_time) AS on_time FROM case_events
+		   WHERE status = 'completed' AND intDiv(adcode, 100) = {city:UInt32}
+		     AND ts >= toDateTime64({from:String}, 3, 'Asia/Shanghai') AND ts < toDateTime64({to:String}, 3, 'Asia/Shanghai')
+		   GROUP BY event_id)`,
+		{ city: INCIDENT.city / 100, from: `${from} 00:00:00`, to: `${to} 00:00:00` }
+	);
+	expect(Number(await table.locator('tfoot td[data-col=total]').getAttribute('data-value'))).toBeCloseTo((100 * Number(city!.hits)) / Number(city!.total), 9);
+
+	// Sorting by the item's column puts its highest value first (其他 would stay last).
+	await table.locator(`thead th[data-col="${INCIDENT.item}"] button`).click();
+	const sorted = await table.locator(`tbody tr td[data-col="${INCIDENT.item}"]`).evaluateAll((tds) =>
+		tds
+			.map((td) => td.getAttribute('data-value'))
+			.filter((v) => v !== '')
+			.map(Number)
+	);
+	expect(sorted).toEqual([...sorted].sort((a, b) => b - a));
+
+	// What is on screen: every cell and total by row and column key.
+	const onScreen = async (p: Page) =>
+		p
+			.getByTestId('pivot-table')
+			.locator('tbody tr[data-row], tfoot tr[data-row]')
+			.evaluateAll((rows) =>
+				rows.flatMap((r) =>
+					[...r.querySelectorAll('td[data-col]')].map((td): [string, string] => [
+						`${r.getAttribute('data-row')}|${td.getAttribute('data-col')}`,
+						td.getAttribute('data-value') ?? ''
+					])
+				)
+			);
+	const cells = new Map(await onScreen(page));
+	expect(cells.size).toBeGreaterThan(3);
+	await shots(page, 'pivot', info);
+	await page.getByTestId('pivot').screenshot({ path: info.outputPath('analyze-pivot-panel-1920.png') });
+	await noSeriousAxe(page, 'pivot');
+
+	// The link reopened: the same pivot, the same figures.
+	const viewUrl = page.url();
+	const other = await browser.newPage({ storageState: await page.context().storageState() });
+	await other.setViewportSize(SIZES[0]!);
+	await other.goto(viewUrl);
+	await expect(other.getByTestId('pivot-table').locator(`tbody tr[data-row="${INCIDENT.county}"] td[data-col="${INCIDENT.item}"]`)).toHaveText('25.0%', {
+		timeout: 30_000
+	});
+	expect(new Map(await onScreen(other))).toEqual(cells);
+	await expect(other.getByRole('combobox', { name: '列', exact: true })).toHaveValue('item');
+	await other.close();
+
+	// Excel: the 透视表 sheet holds every cell on screen as a number (columns matched by their header label).
+	const headers = await table
+		.locator('thead th[data-col]')
+		.evaluateAll((ths) => ths.map((th) => [th.getAttribute('data-col')!, (th.textContent ?? '').replace(/[⇅▲▼]/g, '').trim()]));
+	const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-table').locator('[data-format=xlsx]').click()]);
+	const wb = new ExcelJS.Workbook();
+	await wb.xlsx.readFile(await download.path());
+	const sheet = wb.getWorksheet('透视表')!;
+	expect(sheet, 'a 透视表 sheet').toBeDefined();
+	expect(wb.getWorksheet('查询条件')).toBeDefined();
+	const header = Array.from(sheet.getRow(1).values as unknown[], (v) => String(v ?? ''));
+	const colOf = new Map(headers.map(([key, label]) => [key, header.indexOf(`${label}（%）`)]));
+	colOf.set('total', header.indexOf('合计（%）'));
+	for (const idx of colOf.values()) expect(idx).toBeGreaterThan(2);
+	let compared = 0;
+	sheet.eachRow((row, n) => {
+		if (n === 1 || compared >= cells.size) return;
+		const key = row.getCell(1).value === '合计' ? 'total' : String(row.getCell(2).value);
+		for (const [col, idx] of colOf) {
+			const want = cells.get(`${key}|${col}`);
+			if (want === undefined) continue;
+			const got = row.getCell(idx).value;
+			if (want === '') expect(got ?? null, `${key}|${col}`).toBeNull();
+			else expect(got as number, `${key}|${col}`).toBeCloseTo(Number(want), 9);
+			compared++;
+		}
+	});
+	expect(compared).toBe(cells.size);
+
+	// A click on the planted cell applies both: the county (drill) and the item (a chip).
+	await cell.locator('button').click();
+	await expect(page).toHaveURL(new RegExp(`r=${INCIDENT.county}`));
+	await expect(page.getByTestId('filter-chips').locator(`[data-chip="item=${INCIDENT.item}"]`)).toBeVisible();
+	await expect(page.getByTestId('pivot-table')).toBeVisible({ timeout: 30_000 });
+	await page.goBack();
+	await expect(page.getByTestId('pivot-table').locator(`tbody tr[data-row="${INCIDENT.county}"]`)).toBeVisible({ timeout: 30_000 });
+
+	// Large type (×1.5), then dark with high contrast: the table still reads; back to the defaults.
+	await page.getByTestId('toggle-large-type').click();
+	await shots(page, 'pivot-large-type', info);
+	await page.getByTestId('pivot').screenshot({ path: info.outputPath('analyze-pivot-panel-large.png') });
+	await page.getByTestId('toggle-large-type').click();
+	await page.getByTestId('toggle-dark').click();
+	await page.getByTestId('toggle-contrast').click();
+	await page.getByTestId('pivot').screenshot({ path: info.outputPath('analyze-pivot-panel-dark-contrast.png') });
+	await noSeriousAxe(page, 'pivot, dark, high contrast');
+	await page.getByTestId('toggle-dark').click();
+	await page.getByTestId('toggle-contrast').click();
+});
+
+/** The ISO week of a date, 'YYYY-Www' (the test's own arithmetic, not the product's calendar). */
+function isoWeekLabel(date: string): string {
+	const d = Date.parse(`${date}T00:00:00Z`);
+	const monday0 = (new Date(d).getUTCDay() + 6) % 7;
+	const thursday = new Date(d + (3 - monday0) * 86_400_000);
+	const year = thursday.getUTCFullYear();
+	const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000));
+	return `${year}-W${String(week).padStart(2, '0')}`;
+}

@@ -15,7 +15,10 @@
  *   s=channel                   a dimension as series on the chart (optional)
  *   bf=…&bt=…                   base period of "what moved it" (default: the comparison period)
  *   dim=region,item             dimensions "what moved it" splits by (default: by)
- *   tab=chart                   chart | table | contributions | detail
+ *   tab=chart                   chart | table | contributions | detail | pivot
+ *   pc=item                     the pivot table's columns: region | department | item | channel | ticketType | topic | time
+ *   pr=time                     the pivot table's rows (default: by); pr needs pc
+ *   pg=week                     the time buckets when rows or columns are time: day | week | month | quarter (default month)
  *   department=…&item=…&channel=…&ticketType=…&topic=…   filters, each key repeated per value
  */
 import { z } from 'zod';
@@ -35,7 +38,16 @@ export const BREAKDOWN_DIMENSIONS = ['region', ...FILTER_DIMENSIONS] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 export const CHANNELS = ['counter', 'web', 'mobile', 'kiosk', 'hotline'] as const;
 export const TICKET_TYPES = ['complaint', 'request', 'advice', 'inquiry', 'praise'] as const;
-export const TABS = ['chart', 'table', 'contributions', 'detail'] as const;
+export const TABS = ['chart', 'table', 'contributions', 'detail', 'pivot'] as const;
+/** A pivot table's axes: the breakdown's dimensions and time buckets. */
+export const PIVOT_DIMENSIONS = [...BREAKDOWN_DIMENSIONS, 'time'] as const;
+export type PivotDimension = (typeof PIVOT_DIMENSIONS)[number];
+/** Time buckets of a pivot axis (Beijing calendar, src/lib/time/periods.ts). */
+export const PIVOT_GRAINS = ['day', 'week', 'month', 'quarter'] as const;
+export type PivotGrain = (typeof PIVOT_GRAINS)[number];
+/** Rows and columns a pivot shows at most; the rest are folded into one 「其他」 row or column (the totals keep them). */
+export const MAX_PIVOT_ROWS = 30;
+export const MAX_PIVOT_COLUMNS = 24;
 export const DETAIL_SOURCES = ['cases', 'reviews', 'tickets'] as const;
 export type DetailSource = (typeof DETAIL_SOURCES)[number];
 
@@ -54,6 +66,7 @@ export const DIMENSION_LABELS: Record<BreakdownDimension, string> = {
 	ticketType: '诉求类型',
 	topic: '诉求主题'
 };
+export const PIVOT_DIMENSION_LABELS: Record<PivotDimension, string> = { ...DIMENSION_LABELS, time: '时间' };
 
 /** Channel and 12345-type values as they read on screen. */
 export const CHANNEL_LABELS: Record<string, string> = { counter: '窗口', web: '网厅', mobile: '移动端', kiosk: '自助终端', hotline: '12345' };
@@ -76,6 +89,16 @@ export const Filters = z.strictObject({
 });
 export type Filters = z.infer<typeof Filters>;
 
+/** A pivot's axes: one schema for the URL, the page and the export; the API's input builds on it. */
+export const PivotDimensionSchema = z.enum(PIVOT_DIMENSIONS, {
+	error: () => `透视维度须为 ${PIVOT_DIMENSIONS.map((d) => PIVOT_DIMENSION_LABELS[d]).join('、')} 之一`
+});
+export const PivotGrainSchema = z.enum(PIVOT_GRAINS, { error: () => '透视表的时间粒度须为 日、周、月 或 季度' });
+export const PivotAxes = z
+	.strictObject({ rows: PivotDimensionSchema, columns: PivotDimensionSchema, grain: PivotGrainSchema })
+	.refine((p) => p.rows !== p.columns, { path: ['columns'], message: '行与列不能是同一维度' });
+export type PivotAxes = z.infer<typeof PivotAxes>;
+
 export const ViewState = z
 	.strictObject({
 		indicators: z
@@ -95,7 +118,8 @@ export const ViewState = z
 		series: z.enum(FILTER_DIMENSIONS).optional(),
 		base: z.strictObject({ from: localTime, to: localTime }).optional(),
 		dimensions: z.array(z.enum(BREAKDOWN_DIMENSIONS)).min(1).max(6).optional(),
-		tab: z.enum(TABS)
+		tab: z.enum(TABS),
+		pivot: PivotAxes.optional()
 	})
 	.superRefine((s, ctx) => {
 		if (toMs(s.to) <= toMs(s.from)) ctx.addIssue({ code: 'custom', path: ['to'], message: '结束时间须晚于开始时间' });
@@ -147,7 +171,7 @@ export function parseViewState(query: string | URLSearchParams, opts: { now?: nu
 	const text = typeof query === 'string' ? query.replace(/^\?/, '') : query.toString();
 	if (text.length > MAX_VIEW_QUERY_LENGTH) return { ok: false, message: `视图参数过长（最多 ${MAX_VIEW_QUERY_LENGTH} 个字符）` };
 	const p = typeof query === 'string' ? new URLSearchParams(text) : query;
-	const known = new Set(['ind', 'r', 'from', 'to', 'g', 'cmp', 'by', 's', 'bf', 'bt', 'dim', 'tab', ...FILTER_DIMENSIONS]);
+	const known = new Set(['ind', 'r', 'from', 'to', 'g', 'cmp', 'by', 's', 'bf', 'bt', 'dim', 'tab', 'pc', 'pr', 'pg', ...FILTER_DIMENSIONS]);
 	for (const key of p.keys()) if (!known.has(key)) return { ok: false, message: `未知的视图参数：${key.slice(0, 40)}` };
 	const d = defaultViewState(opts.now ?? Date.now(), opts.region ?? 0);
 	const filters: Record<string, string[]> = {};
@@ -159,6 +183,14 @@ export function parseViewState(query: string | URLSearchParams, opts: { now?: nu
 	const bf = p.get('bf');
 	const bt = p.get('bt');
 	if ((bf === null) !== (bt === null)) return { ok: false, message: '基期须同时给出开始（bf）与结束（bt）' };
+	const pc = p.get('pc');
+	const pr = p.get('pr');
+	const pg = p.get('pg');
+	if (pc === null && (pr !== null || pg !== null)) return { ok: false, message: '透视表须给出列维度（pc）' };
+	const by = p.get('by') ?? d.by;
+	const pivot = pc === null ? undefined : { rows: pr ?? by, columns: pc, grain: pg ?? 'month' };
+	// A grain with no time axis would be dropped on the way back: refused, so a link means what it says.
+	if (pivot && pg !== null && pivot.rows !== 'time' && pivot.columns !== 'time') return { ok: false, message: '透视粒度（pg）仅用于按时间透视' };
 	const raw = {
 		indicators: list(p.get('ind')) ?? d.indicators,
 		region: region === null ? d.region : /^\d{1,6}$/.test(region) ? Number(region) : NaN,
@@ -167,11 +199,12 @@ export function parseViewState(query: string | URLSearchParams, opts: { now?: nu
 		grain: p.get('g') ?? d.grain,
 		compare: p.get('cmp') ?? d.compare,
 		filters,
-		by: p.get('by') ?? d.by,
+		by,
 		...(p.get('s') ? { series: p.get('s') } : {}),
 		...(bf !== null && bt !== null ? { base: { from: bf, to: bt } } : {}),
 		...(p.get('dim') ? { dimensions: list(p.get('dim')) } : {}),
-		tab: p.get('tab') ?? d.tab
+		tab: p.get('tab') ?? d.tab,
+		...(pivot ? { pivot } : {})
 	};
 	const r = ViewState.safeParse(raw);
 	if (r.success) return { ok: true, state: r.data };
@@ -200,6 +233,11 @@ export function serialiseViewState(state: ViewState, opts: { now?: number; regio
 	}
 	if (state.dimensions) put('dim', state.dimensions.join(','));
 	put('tab', state.tab, d.tab);
+	if (state.pivot) {
+		put('pc', state.pivot.columns);
+		put('pr', state.pivot.rows, state.by);
+		if (pivotUsesTime(state.pivot)) put('pg', state.pivot.grain, 'month');
+	}
 	for (const f of FILTER_DIMENSIONS) for (const v of state.filters[f] ?? []) p.append(f, v);
 	return p.toString();
 }
@@ -254,6 +292,23 @@ export function breakdownInput(state: ViewState, indicator = state.indicators[0]
 export function contributionsInput(state: ViewState, indicator = state.indicators[0]!) {
 	const { base, current } = contributionPeriods(state);
 	return { indicator, region: state.region, filters: filtersOf(state), base, current, by: state.dimensions ?? [state.by] };
+}
+
+export const pivotUsesTime = (p: PivotAxes) => p.rows === 'time' || p.columns === 'time';
+
+/** Input of analyze.pivot for the view (its first indicator); undefined when the view has no pivot columns. */
+export function pivotInput(state: ViewState, indicator = state.indicators[0]!) {
+	if (!state.pivot) return undefined;
+	return {
+		indicator,
+		region: state.region,
+		from: state.from,
+		to: state.to,
+		filters: filtersOf(state),
+		rows: state.pivot.rows,
+		columns: state.pivot.columns,
+		...(pivotUsesTime(state.pivot) ? { grain: state.pivot.grain } : {})
+	};
 }
 
 /** Input of analyze.detail for the view (the first page). */

@@ -6,6 +6,9 @@
  * indicator: value with its unit, numerator, denominator, comparison, rank).
  * Excel: numbers as numbers with number formats, and a second sheet 查询条件
  * (indicators, region, period, filters, data freshness). CSV: UTF-8 with BOM.
+ * A view on the 透视表 tab with pivot columns (pc) exports the pivot instead: a
+ * sheet 透视表 with the values (unit in every header), then the numerators and
+ * the denominators as two more blocks of the same shape, totals included.
  * The export is put on record before the file leaves the server.
  */
 import ExcelJS from 'exceljs';
@@ -13,7 +16,7 @@ import type { Queryable } from '../appdb/client.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Context } from '../api/context.ts';
 import { createCaller } from '../api/root.ts';
-import type { BreakdownOutput } from '../api/routers/analyze.ts';
+import type { BreakdownOutput, PivotOutput } from '../api/routers/analyze.ts';
 import { dataAsOf } from '../queries/cockpit/freshness.ts';
 import { shortNames } from '../queries/regions/index.ts';
 import {
@@ -25,6 +28,7 @@ import {
 	GRAIN_LABELS,
 	inclusiveEnd,
 	parseViewState,
+	pivotInput,
 	TICKET_TYPE_LABELS,
 	type ViewState
 } from '../../analysis/view-state.ts';
@@ -48,8 +52,12 @@ interface Column {
 }
 
 export interface AnalyzeTable {
+	/** The data sheet's name (数据; 透视表 for a pivot). */
+	sheet?: string;
 	columns: Column[];
 	rows: Array<Array<string | number | null>>;
+	/** A number format for a whole row, over its columns' (a pivot's blocks of numerators and denominators). */
+	rowFormats?: Array<string | undefined>;
 	conditions: Array<[string, string]>;
 }
 
@@ -61,6 +69,8 @@ const numberFormat = (unit: string) => (unit === '%' || unit === '小时' ? '0.0
 /** The table of a view, recomputed as the caller (their scope applies: outside it, FORBIDDEN). */
 export async function analyzeTable(ctx: Context, state: ViewState, now = Date.now()): Promise<AnalyzeTable> {
 	const caller = createCaller(ctx);
+	const pivot = state.tab === 'pivot' ? pivotInput(state) : undefined;
+	if (pivot) return pivotSheet(ctx, state, await caller.analyze.pivot(pivot), now);
 	const tables: BreakdownOutput[] = [];
 	// One indicator after another: four at once would queue against the screen's own requests.
 	for (const code of state.indicators) tables.push(await caller.analyze.breakdown(breakdownInput(state, code)));
@@ -117,6 +127,32 @@ export async function analyzeTable(ctx: Context, state: ViewState, now = Date.no
 				return cells(t, r, r?.rank ?? null);
 			})
 		]);
+	const shape: Array<[string, string]> = [
+		['粒度', GRAIN_LABELS[state.grain]],
+		['对比', COMPARE_LABELS[state.compare]],
+		['行维度', DIMENSION_LABELS[state.by]]
+	];
+	return {
+		columns,
+		rows,
+		conditions: await conditionsOf(
+			ctx,
+			state,
+			tables.map((t) => t.indicator),
+			now,
+			shape
+		)
+	};
+}
+
+/** The 查询条件 sheet: what the figures are of, and how fresh the data is. */
+async function conditionsOf(
+	ctx: Context,
+	state: ViewState,
+	indicators: Array<{ nameZh: string; unit: string; definition: string }>,
+	now: number,
+	shape: Array<[string, string]>
+): Promise<Array<[string, string]>> {
 	const names = await shortNames(ctx, [state.region]);
 	const filterText = FILTER_DIMENSIONS.flatMap((f) =>
 		(state.filters[f] ?? []).map(
@@ -124,18 +160,58 @@ export async function analyzeTable(ctx: Context, state: ViewState, now = Date.no
 		)
 	).join('；');
 	const asOf = await dataAsOf(ctx, now);
-	const conditions: Array<[string, string]> = [
-		['指标', tables.map((t) => `${t.indicator.nameZh}（${t.indicator.unit}）：${t.indicator.definition}`).join('\n')],
+	return [
+		['指标', indicators.map((i) => `${i.nameZh}（${i.unit}）：${i.definition}`).join('\n')],
 		['地区', `${state.region === 0 ? '全国' : (names.get(state.region) ?? '')}（${state.region}）`],
 		['期间（北京时间）', `${state.from} 至 ${inclusiveEnd(state.to)}`],
-		['粒度', GRAIN_LABELS[state.grain]],
-		['对比', COMPARE_LABELS[state.compare]],
-		['行维度', DIMENSION_LABELS[state.by]],
+		...shape,
 		['筛选', filterText || '无'],
 		['数据截至（北京时间）', asOf ?? '近两日无新数据'],
 		['导出时间（北京时间）', beijingLocal(now).replace('T', ' ')]
 	];
-	return { columns, rows, conditions };
+}
+
+/**
+ * A pivot as a sheet: the values (a row per row value, a column per column value, 合计 last both ways),
+ * then for a rate or mean its numerators and denominators as blocks of the same shape below.
+ */
+async function pivotSheet(ctx: Context, state: ViewState, p: PivotOutput, now: number): Promise<AnalyzeTable> {
+	const u = p.indicator.unit;
+	const fmt = numberFormat(u);
+	const columns: Column[] = [
+		{ header: `${p.rows.label} ＼ ${p.columns.label}`, width: 20 },
+		{ header: `${p.rows.label}代码`, width: 14 },
+		...p.columns.keys.map((c) => ({ header: `${c.label}（${u}）`, numFmt: fmt, width: 14 })),
+		{ header: `合计（${u}）`, numFmt: fmt, width: 14 }
+	];
+	const rows: AnalyzeTable['rows'] = [];
+	const rowFormats: AnalyzeTable['rowFormats'] = [];
+	const block = (pick: (c: PivotOutput['total']) => number | null, format: string | undefined) => {
+		p.rows.keys.forEach((r, i) => {
+			rows.push([r.label, r.key, ...p.cells[i]!.map(pick), pick(p.rowTotals[i]!)]);
+			rowFormats.push(format);
+		});
+		rows.push(['合计', null, ...p.columnTotals.map(pick), pick(p.total)]);
+		rowFormats.push(format);
+	};
+	block((c) => c.value, undefined);
+	if (p.kind === 'ratio') {
+		for (const [title, pick] of [
+			['分子', (c: PivotOutput['total']) => c.numerator],
+			['分母', (c: PivotOutput['total']) => c.denominator]
+		] as const) {
+			rows.push([]);
+			rowFormats.push(undefined);
+			rows.push([`${p.indicator.nameZh} ${title}`, `${p.rows.label}代码`, ...p.columns.keys.map((c) => c.label), '合计']);
+			rowFormats.push(undefined);
+			block(pick, '#,##0');
+		}
+	}
+	const conditions = await conditionsOf(ctx, state, [p.indicator], now, [
+		['透视表', `行：${p.rows.label}；列：${p.columns.label}（比率的合计为分子之和除以分母之和）`],
+		['合并', p.note || '无（全部显示）']
+	]);
+	return { sheet: '透视表', columns, rows, rowFormats, conditions };
 }
 
 /** A cell a spreadsheet would run as a formula is written as text. */
@@ -155,15 +231,17 @@ export function tableCsv(t: AnalyzeTable): string {
 export async function tableXlsx(t: AnalyzeTable): Promise<Buffer> {
 	const wb = new ExcelJS.Workbook();
 	wb.creator = '天枢';
-	const ws = wb.addWorksheet('数据');
+	const ws = wb.addWorksheet(t.sheet ?? '数据');
 	ws.columns = t.columns.map((c) => ({ header: c.header, width: c.width }));
 	ws.getRow(1).font = { bold: true };
-	for (const r of t.rows) {
+	t.rows.forEach((r, n) => {
 		const row = ws.addRow(r.map((v) => (typeof v === 'string' ? inert(v) : v)));
+		const rowFormat = t.rowFormats?.[n];
 		t.columns.forEach((c, i) => {
-			if (c.numFmt) row.getCell(i + 1).numFmt = c.numFmt;
+			const numFmt = rowFormat && i > 0 ? rowFormat : c.numFmt;
+			if (numFmt && typeof r[i] === 'number') row.getCell(i + 1).numFmt = numFmt;
 		});
-	}
+	});
 	ws.views = [{ state: 'frozen', ySplit: 1 }];
 	const q = wb.addWorksheet('查询条件');
 	q.columns = [
@@ -196,7 +274,7 @@ export async function exportView(
 		actor: p?.kind === 'user' ? { kind: 'user', id: p.userId, name: p.name } : { kind: 'system' },
 		action: 'export',
 		address: origin.address,
-		detail: { what: 'analyze', format, view: view.slice(0, 4096), rows: table.rows.length },
+		detail: { what: 'analyze', table: table.sheet === '透视表' ? 'pivot' : 'breakdown', format, view: view.slice(0, 4096), rows: table.rows.length },
 		regions: [state.region],
 		requestId: origin.requestId ?? null
 	});

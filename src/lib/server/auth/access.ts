@@ -35,6 +35,7 @@ export const PROCEDURES: Readonly<Record<string, readonly Caller[]>> = {
 	'analyze.series': ['analyst', 'leader'],
 	'analyze.breakdown': ['analyst', 'leader'],
 	'analyze.contributions': ['analyst', 'leader'],
+	'analyze.pivot': ['analyst', 'leader'],
 	'analyze.detail': ['analyst'],
 	'analyze.views.list': ['analyst'],
 	'analyze.views.save': ['analyst'],

@@ -34,13 +34,23 @@ import {
 	MAX_VIEW_QUERY_LENGTH,
 	TICKET_TYPE_LABELS,
 	parseViewState,
-	type BreakdownDimension
+	PIVOT_DIMENSION_LABELS,
+	PivotDimensionSchema,
+	PivotGrainSchema,
+	MAX_PIVOT_COLUMNS,
+	MAX_PIVOT_ROWS,
+	type BreakdownDimension,
+	type PivotDimension,
+	type PivotGrain
 } from '../../../analysis/view-state.ts';
+import { OTHER_KEY, OTHER_LABEL, pivotTable } from '../../../analysis/pivot.ts';
+import { bucketLabels } from '../../planner/plan.ts';
 import { beijingDate, endOfBeijingDay } from '../../../time/working-days.ts';
-import { workdayFlags } from '../../../time/periods.ts';
+import { periodEnd, workdayFlags } from '../../../time/periods.ts';
 import { baselineLookback, isFlagGrain } from '../../../anomalies/grains.ts';
 import { flagSeries, type SeriesFlag } from '../../../analysis/anomalies.ts';
-import { DAY_MS } from '../../../time/beijing-time.ts';
+import { beijingLocal, DAY_MS } from '../../../time/beijing-time.ts';
+import { parseTimestamp } from '../../../time/timestamps.ts';
 
 const F = QueryFields.shape;
 const localTime = F.from;
@@ -87,6 +97,31 @@ export const ContributionsInput = z.strictObject({
 	current: Period,
 	by: z.array(z.enum(BREAKDOWN_DIMENSIONS)).min(1).max(BREAKDOWN_DIMENSIONS.length)
 });
+
+/** analyze.pivot: one indicator over a period, rows × columns (child regions, a dimension or time buckets). */
+export const PivotInput = z
+	.strictObject({
+		indicator: F.indicators.element,
+		region: Adcode,
+		from: localTime,
+		to: localTime,
+		filters: Filters,
+		rows: PivotDimensionSchema,
+		columns: PivotDimensionSchema,
+		/** The time buckets when rows or columns are time. */
+		grain: PivotGrainSchema.default('month'),
+		rowLimit: z.number().int().min(2, '行数至少 2').max(MAX_PIVOT_ROWS, `透视表最多 ${MAX_PIVOT_ROWS} 行（其余合并为“其他”）`).default(MAX_PIVOT_ROWS),
+		columnLimit: z
+			.number()
+			.int()
+			.min(2, '列数至少 2')
+			.max(MAX_PIVOT_COLUMNS, `透视表最多 ${MAX_PIVOT_COLUMNS} 列（其余合并为“其他”）`)
+			.default(MAX_PIVOT_COLUMNS)
+	})
+	.superRefine((r, ctx) => {
+		if (r.rows === r.columns) ctx.addIssue({ code: 'custom', path: ['columns'], message: `行与列不能是同一维度（${PIVOT_DIMENSION_LABELS[r.rows]}）` });
+		refineRange({ ...r, grain: r.rows === 'time' || r.columns === 'time' ? r.grain : 'total' }, ctx);
+	});
 
 /** Page size of the detail. */
 export const MAX_DETAIL_LIMIT = 100;
@@ -502,6 +537,141 @@ async function contributions(ctx: Context, input: z.output<typeof ContributionsI
 	};
 }
 
+/** What a click on a pivot row or column applies: a child region, a dimension value or a time bucket; 其他 applies nothing. */
+export type PivotFilter = { region: number } | { filters: Record<string, string[]> } | { period: { from: string; to: string } } | null;
+
+export interface PivotKey {
+	key: string;
+	label: string;
+	/** Values folded into 其他 (0 for the others). */
+	folded: number;
+	filter: PivotFilter;
+}
+
+const GRAIN_ZH: Record<PivotGrain, string> = { day: '日', week: '周', month: '月', quarter: '季度' };
+
+/** A bucket label as it reads ('2026-W47' → 2026年第47周). */
+function bucketName(grain: PivotGrain, label: string): string {
+	if (grain === 'week') return `${label.slice(0, 4)}年第${Number(label.slice(6))}周`;
+	if (grain === 'month') return `${label.slice(0, 4)}年${Number(label.slice(5, 7))}月`;
+	if (grain === 'quarter') return `${label.slice(0, 4)}年第${label.slice(6)}季度`;
+	return label;
+}
+
+/** Each bucket of [from, to) with the part of the range it covers (Beijing local dates, or times at the range's ends). */
+function bucketRanges(grain: PivotGrain, from: number, to: number): Map<string, { from: string; to: string }> {
+	const local = (ms: number) => {
+		const t = beijingLocal(ms).slice(0, 16);
+		return t.endsWith('T00:00') ? t.slice(0, 10) : t;
+	};
+	const out = new Map<string, { from: string; to: string }>();
+	const labels = bucketLabels(grain, from, to);
+	let start = local(from);
+	for (const label of labels) {
+		const day = start.slice(0, 10);
+		const endDate = grain === 'day' ? beijingDate(parseTimestamp(`${day}T00:00`) + DAY_MS) : periodEnd(grain, day);
+		const endMs = parseTimestamp(`${endDate}T00:00`);
+		const end = endMs >= to ? local(to) : endDate;
+		out.set(label, { from: start, to: end });
+		start = end;
+	}
+	return out;
+}
+
+async function pivot(ctx: Context, input: z.output<typeof PivotInput>) {
+	const ind = indicatorOf(input.indicator);
+	const d = decomposition(ind);
+	// A percentile of a row is no function of its cells' percentiles: refused, as "what moved it" does.
+	if (!d) throw badRequest(`${ind.nameZh}不能按组汇总成透视表（分位数不可加），请选择其他指标`);
+	assertInScope(input.region, ctx.scope);
+	const axes = [input.rows, input.columns];
+	if (axes.includes('region') && levelOf(input.region) === 'county') throw badRequest('区县没有下级地区，请选择其他维度');
+	const timed = axes.includes('time');
+	const grain = timed ? input.grain : 'total';
+	const buckets = timed ? bucketLabels(input.grain, input.from, input.to) : [];
+	if (timed) {
+		const limit = input.rows === 'time' ? input.rowLimit : input.columnLimit;
+		if (buckets.length > limit)
+			throw badRequest(
+				`按${GRAIN_ZH[input.grain]}共 ${buckets.length} 个时间段，超过透视表${input.rows === 'time' ? '行' : '列'}数上限 ${limit}；请缩短期间或选择更粗的粒度`
+			);
+	}
+	const dims = axes.filter((a): a is Exclude<PivotDimension, 'region' | 'time'> => a !== 'region' && a !== 'time');
+	const request: QueryRequest = {
+		indicators: [input.indicator],
+		from: input.from,
+		to: input.to,
+		grain,
+		region: { adcode: input.region, by: axes.includes('region') ? 'children' : 'self' },
+		filters: input.filters,
+		groupBy: dims,
+		compare: 'none'
+	};
+	const result = await runQuery(ctx.warehouse, request, ctx.scope, { measures: true });
+	// A child region outside a county-limited scope is not shown (the SQL keeps its rows out already).
+	const series = result.series.filter((s) => !axes.includes('region') || inScope(Number(s.key.region), ctx.scope));
+	const keyOn = (s: Series, axis: PivotDimension, bucket: string) => (axis === 'time' ? bucket : String(axis === 'region' ? s.key.region : s.key[axis]));
+	const entries: Array<{ row: string; column: string; numerator: number; denominator: number | null }> = [];
+	for (const s of series) {
+		const m = s.measures?.[ind.code] ?? {};
+		const at = (name: string, i: number) => m[name]?.[i] ?? 0;
+		const parts = (i: number | 'total') => {
+			if (i === 'total') {
+				const p = partsOf(ind, s);
+				return { numerator: p.numerator ?? 0, denominator: p.denominator };
+			}
+			return d.kind === 'count' ? { numerator: at(d.measure, i), denominator: null } : { numerator: at(d.numerator, i), denominator: at(d.denominator, i) };
+		};
+		if (timed)
+			result.buckets.forEach((b, i) => {
+				const p = parts(i);
+				if (p.numerator !== 0 || (p.denominator ?? 0) !== 0) entries.push({ row: keyOn(s, input.rows, b), column: keyOn(s, input.columns, b), ...p });
+			});
+		else entries.push({ row: keyOn(s, input.rows, 'total'), column: keyOn(s, input.columns, 'total'), ...parts('total') });
+	}
+	const table = pivotTable(
+		entries,
+		{ kind: d.kind, scale: d.kind === 'ratio' ? d.scale : 1 },
+		{
+			rows: { limit: input.rowLimit, ...(input.rows === 'time' ? { fixed: buckets } : {}) },
+			columns: { limit: input.columnLimit, ...(input.columns === 'time' ? { fixed: buckets } : {}) }
+		}
+	);
+	const ranges = timed ? bucketRanges(input.grain, input.from, input.to) : undefined;
+	const keysOf = async (axis: PivotDimension, keys: Array<{ key: string; folded: number }>): Promise<PivotKey[]> => {
+		const real = keys.filter((k) => k.key !== OTHER_KEY).map((k) => k.key);
+		const labels = axis === 'time' ? new Map(real.map((k) => [k, bucketName(input.grain, k)])) : await labelsOf(ctx, axis, real);
+		return keys.map((k) => ({
+			key: k.key,
+			label: k.key === OTHER_KEY ? `${OTHER_LABEL}（${k.folded}项）` : (labels.get(k.key) ?? k.key),
+			folded: k.folded,
+			filter: k.key === OTHER_KEY ? null : axis === 'time' ? { period: ranges!.get(k.key)! } : filterOf(axis, k.key)
+		}));
+	};
+	const [rows, columns] = await Promise.all([keysOf(input.rows, table.rows), keysOf(input.columns, table.columns)]);
+	const axisName = (a: PivotDimension) => (a === 'time' ? `时间（${GRAIN_ZH[input.grain]}）` : PIVOT_DIMENSION_LABELS[a]);
+	const note = [
+		table.folded.rows ? `行：另有 ${table.folded.rows} 项合并为“其他”` : '',
+		table.folded.columns ? `列：另有 ${table.folded.columns} 项合并为“其他”` : ''
+	]
+		.filter(Boolean)
+		.join('；');
+	return {
+		indicator: meta(ind),
+		kind: d.kind,
+		grain: timed ? input.grain : null,
+		rows: { dimension: input.rows, label: axisName(input.rows), keys: rows },
+		columns: { dimension: input.columns, label: axisName(input.columns), keys: columns },
+		cells: table.cells,
+		rowTotals: table.rowTotals,
+		columnTotals: table.columnTotals,
+		total: table.total,
+		folded: table.folded,
+		/** Why the table has a 其他 row or column (empty when nothing was folded). */
+		note
+	};
+}
+
 type MaskedRow = Record<string, unknown> & { id: string; ts: number; adcode: number; regionLabel: string };
 
 async function detail(ctx: Context, input: z.output<typeof DetailInput>) {
@@ -559,6 +729,7 @@ export const analyzeRouter = router({
 	series: scopedProcedure.input(SeriesInput).query(({ ctx, input }) => series(ctx, input)),
 	breakdown: scopedProcedure.input(BreakdownInput).query(({ ctx, input }) => breakdown(ctx, input)),
 	contributions: scopedProcedure.input(ContributionsInput).query(({ ctx, input }) => contributions(ctx, input)),
+	pivot: scopedProcedure.input(PivotInput).query(({ ctx, input }) => pivot(ctx, input)),
 	/** Raw rows behind a cell; each call is put on record (who, what, which page). A mutation: it writes the audit log. */
 	detail: scopedProcedure.input(DetailInput).mutation(({ ctx, input }) => detail(ctx, input)),
 	views: router({
@@ -594,4 +765,5 @@ export const analyzeRouter = router({
 export type SeriesOutput = Awaited<ReturnType<typeof series>>;
 export type BreakdownOutput = Awaited<ReturnType<typeof breakdown>>;
 export type ContributionsOutput = Awaited<ReturnType<typeof contributions>>;
+export type PivotOutput = Awaited<ReturnType<typeof pivot>>;
 export type DetailOutput = Awaited<ReturnType<typeof detail>>;
