@@ -144,6 +144,62 @@ describe('analyze: figures against hand-worked numbers and the raw events', () =
 		expect(year.series[0]!.measures!.onTimeRate!.onTime).toEqual([456, 1404]);
 	});
 
+	it('series: anomaly flags on exactly the planted days, none on too small a sample or without three weeks before', async () => {
+		const api = callerAs(analyst);
+		const tianhe = { indicators: ['onTimeRate'], region: { adcode: 440106 }, from: '2026-11-10', to: '2026-11-20', grain: 'day' as const };
+		const day = await api.analyze.series(tianhe);
+		const whole = day.anomalies.find((a) => a.indicator === 'onTimeRate' && Object.keys(a.key).length === 0)!;
+		// 天河: 40 completions a day, 36 on time (90 %); on 17–19 November ITEM-B has 6 of its 20 on time: 24 of 40 (60 %).
+		expect(whole.flags.map((f) => day.buckets[f.index])).toEqual(PLANTED.days);
+		expect(whole.flags[0]!.text).toBe('按时办结率 60.0%，低于同期基线 90.0%（−30.0 个百分点，样本 40 件；基线：前4天，160 件）');
+		// Each line by item: ITEM-B alone has 20 completions a day, under the 30 a day's rate needs.
+		const byItem = await api.analyze.series({ ...tianhe, groupBy: ['item'] });
+		expect(byItem.anomalies.map((a) => a.key.item).sort()).toEqual(ITEMS);
+		expect(byItem.anomalies.flatMap((a) => a.flags)).toEqual([]);
+		// Week grain: W47 (16–19 November, 108 of 160 = 67.5 %) has only W46 before it — three weeks are needed.
+		const week = await api.analyze.series({ ...tianhe, grain: 'week' });
+		expect(week.buckets).toEqual(['2026-W46', '2026-W47']);
+		expect(week.anomalies.flatMap((a) => a.flags)).toEqual([]);
+	});
+
+	it('series: a rate against its annual target (the gap in points), a count by its year to date against the year gone', async () => {
+		const release = clickhouseDateTime64(parseTimestamp('2026-01-20T10:00'));
+		const target = (indicator: string, value: number, unit: string) => ({
+			indicator,
+			adcode: 440000,
+			province_code: 440000,
+			city_code: 0,
+			year: 2026,
+			value,
+			unit,
+			release_ts: release,
+			source: 'test'
+		});
+		await db.warehouse.insert({
+			table: 'indicator_targets',
+			values: [target('onTimeRate', 98, '%'), target('completedVolume', 2000, '件')],
+			format: 'JSONEachRow'
+		});
+		const api = callerAs(analyst);
+		const range = { indicators: ['onTimeRate', 'completedVolume'], region: { adcode: 440000 }, from: '2026-11-17', to: '2026-11-20', grain: 'day' as const };
+		const s = await api.analyze.series(range);
+		// 82.5 % (396 of 480) against ≥ 98 %: 15.5 points short, and no time-elapsed progress for a rate.
+		expect(s.targets.onTimeRate).toMatchObject({ kind: 'level', year: 2026, value: 98, unit: '%', met: false });
+		const rate = s.targets.onTimeRate as { actual: number; gap: number };
+		expect(rate.actual).toBeCloseTo(82.5, 10);
+		expect(rate.gap).toBeCloseTo(-15.5, 10);
+		// Completed cases 1 January – 19 November: the ten planted days, 10 × 160 = 1 600 of 2 000 = 80 % (not the range's 480, 24 %);
+		// 19 November is day 323 of 365: 88.49 % of the year gone.
+		expect(s.targets.completedVolume).toMatchObject({ kind: 'cumulative', year: 2026, value: 2000, yearToDate: 1600, progress: 80 });
+		expect((s.targets.completedVolume as { timeElapsed: number }).timeElapsed).toBeCloseTo((323 / 365) * 100, 10);
+		// Filtered to one item: its rate (18 of 20, 90 %) is 8 points short of the standard; a part's count has no progress against the whole's target.
+		const item = await api.analyze.series({ ...range, filters: { item: ['ITEM-A'] } });
+		expect((item.targets.onTimeRate as { gap: number }).gap).toBeCloseTo(-8, 10);
+		expect(item.targets.completedVolume).toMatchObject({ kind: 'cumulative', yearToDate: null, progress: null });
+		// A region without targets of its own has none.
+		expect((await api.analyze.series({ ...range, region: { adcode: 440100 } })).targets).toEqual({ onTimeRate: null, completedVolume: null });
+	});
+
 	it('breakdown: the cities of the province, ranked, with the parent value', async () => {
 		const b = await callerAs(analyst).analyze.breakdown({
 			indicator: 'onTimeRate',
