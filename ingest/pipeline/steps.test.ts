@@ -324,3 +324,232 @@ describe('deadlines', () => {
 		expect(DeadlinePolicy.load().rectifyDays(440305, 440300, 440000)).toBeGreaterThan(0); // the shipped file is valid
 	});
 });
+
+// Every table's row written out by hand, field by field (ctx.now is 2026-11-22 14:00 Beijing time).
+describe('the row of each event type', () => {
+	const routed = (o: object, c: Parameters<typeof run>[1] = ctx) => run(line(o), c) as Routed;
+
+	it('a 差评: region keys, masked comment, tags, and its rectification deadline', () => {
+		const review = {
+			type: 'review',
+			review_id: 'r-1',
+			case_id: 'c-1',
+			ts: '2026-11-20T10:00:00+08:00',
+			adcode: 440305,
+			department: '市场监管局',
+			item_code: 'X1',
+			channel: 'mobile',
+			rating: 2,
+			named: false,
+			tags: ['态度差'],
+			comment: '电话13812345678没人接'
+		};
+		const r = routed(review);
+		expect(r).toEqual({
+			ok: true,
+			table: 'reviews',
+			ts: Date.UTC(2026, 10, 20, 2),
+			row: {
+				review_id: 'r-1',
+				case_id: 'c-1',
+				ts: '2026-11-20 02:00:00.000',
+				adcode: 440305,
+				province_code: 440000,
+				city_code: 440300,
+				department: '市场监管局',
+				item_code: 'X1',
+				channel: 'mobile',
+				rating: 2,
+				named: false,
+				tags: ['态度差'],
+				comment: '电话138****5678没人接',
+				rectify_due_date: '2026-11-27',
+				source: 'test'
+			}
+		});
+		expect(routed(review, { ...ctx, keepRawText: true }).row.comment).toBe('电话13812345678没人接');
+		// Rating 3 is no 差评: no deadline; the boundary is 2.
+		expect(routed({ ...review, rating: 3 }).row.rectify_due_date).toBeNull();
+	});
+
+	it('a handling action: satisfaction only on a follow-up, the region when the source knows it', () => {
+		const action = {
+			type: 'review_action',
+			action_id: 'a-1',
+			review_id: 'r-1',
+			action: 'follow_up',
+			ts: '2026-11-21T09:30:00+08:00',
+			outcome: '已回访，身份证11010519491231002X核对无误',
+			satisfaction: '满意',
+			adcode: 330106
+		};
+		expect(routed(action)).toEqual({
+			ok: true,
+			table: 'review_actions',
+			ts: Date.UTC(2026, 10, 21, 1, 30),
+			row: {
+				action_id: 'a-1',
+				review_id: 'r-1',
+				action: 'follow_up',
+				ts: '2026-11-21 01:30:00.000',
+				outcome: '已回访，身份证110105********002X核对无误',
+				satisfaction: 4,
+				adcode: 330106,
+				province_code: 330000,
+				city_code: 330100,
+				source: 'test'
+			}
+		});
+		const reply = routed({ ...action, action: 'reply', satisfaction: 5, adcode: undefined });
+		expect(reply.row).toMatchObject({ satisfaction: null, adcode: 0, province_code: 0, city_code: 0 });
+	});
+
+	it('a 12345 ticket: masked topic, satisfaction as sent', () => {
+		const r = routed({
+			type: 'ticket',
+			event_id: 'e-9',
+			ticket_id: 't-9',
+			status: 'closed',
+			ts: '2026-11-20T10:00:00+08:00',
+			adcode: 440305,
+			ticket_type: 'complaint',
+			topic: '噪音 联系电话13912345678',
+			satisfied: false
+		});
+		expect(r).toEqual({
+			ok: true,
+			table: 'hotline_events',
+			ts: Date.UTC(2026, 10, 20, 2),
+			row: {
+				event_id: 'e-9',
+				ticket_id: 't-9',
+				status: 'closed',
+				ts: '2026-11-20 02:00:00.000',
+				adcode: 440305,
+				province_code: 440000,
+				city_code: 440300,
+				ticket_type: 'complaint',
+				topic: '噪音 联系电话139****5678',
+				satisfied: false,
+				due_ts: null,
+				source: 'test'
+			}
+		});
+	});
+
+	it('a statistic of a city for a quarter, and a province’s annual target', () => {
+		const release = '2026-10-20T10:00:00+08:00';
+		expect(routed({ type: 'indicator', indicator: 'gdp', adcode: '440300', period: '2026-Q3', value: 2.5, unit: '%', release_ts: release })).toEqual({
+			ok: true,
+			table: 'indicator_values',
+			ts: Date.UTC(2026, 9, 20, 2),
+			row: {
+				indicator: 'gdp',
+				adcode: 440300,
+				province_code: 440000,
+				city_code: 440300,
+				period: '2026-Q3',
+				period_kind: 'quarter',
+				period_start: '2026-07-01',
+				value: 2.5,
+				unit: '%',
+				release_ts: '2026-10-20 02:00:00.000',
+				source: 'test'
+			}
+		});
+		expect(routed({ type: 'target', indicator: 'gdp', adcode: 440000, year: 2026, value: 5, unit: '%', release_ts: release })).toEqual({
+			ok: true,
+			table: 'indicator_targets',
+			ts: Date.UTC(2026, 9, 20, 2),
+			row: {
+				indicator: 'gdp',
+				adcode: 440000,
+				province_code: 440000,
+				city_code: 0,
+				year: 2026,
+				value: 5,
+				unit: '%',
+				release_ts: '2026-10-20 02:00:00.000',
+				source: 'test'
+			}
+		});
+	});
+
+	it('a risk warning: its origin kept apart from the ingest source', () => {
+		expect(
+			routed({
+				type: 'warning',
+				warning_id: 'w-1',
+				ts: '2026-11-22T08:00:00+08:00',
+				adcode: 330203,
+				source: '应急管理局',
+				severity: 'high',
+				title: '暴雨',
+				detail: '请注意'
+			})
+		).toEqual({
+			ok: true,
+			table: 'risk_warnings',
+			ts: Date.UTC(2026, 10, 22, 0),
+			row: {
+				warning_id: 'w-1',
+				ts: '2026-11-22 00:00:00.000',
+				adcode: 330203,
+				province_code: 330000,
+				city_code: 330200,
+				origin: '应急管理局',
+				severity: 'high',
+				title: '暴雨',
+				detail: '请注意',
+				source: 'test'
+			}
+		});
+	});
+});
+
+describe('refusals at their edges', () => {
+	it('names what a line that is no object is', () => {
+		expect(run(Buffer.from('[1,2]'), ctx)).toMatchObject({ step: 'parse', reason: 'not_an_object', detail: 'a JSON array, not an object' });
+		expect(run(Buffer.from('null'), ctx)).toMatchObject({ reason: 'not_an_object', detail: 'a JSON object, not an object' });
+		expect(run(Buffer.from('42'), ctx)).toMatchObject({ reason: 'not_an_object', detail: 'a JSON number, not an object' });
+		expect(run(Buffer.from('{"type":'), ctx)).toMatchObject({ reason: 'invalid_json', typeHint: '' });
+		expect((run(Buffer.from('{"type":'), ctx) as Refusal).detail).toMatch(/JSON/);
+	});
+
+	it('lists at most five schema problems, each with its path', () => {
+		const r = run(line({ type: 'case', event_id: '', case_id: '', status: 'x', ts: 'x', adcode: 1, promised_days: -1 }), ctx) as Refusal;
+		expect(r).toMatchObject({ step: 'validate', reason: 'schema_violation', typeHint: 'case' });
+		const parts = r.detail.split('; ');
+		expect(parts).toHaveLength(5);
+		expect(parts[0]).toMatch(/^event_id: /);
+		const nested = run(line({ ...completed, type: 'review', review_id: 'r', rating: 1, named: true, tags: ['x'.repeat(65)] }), ctx) as Refusal;
+		expect(nested.detail).toMatch(/^tags\.0: /);
+	});
+
+	it('keeps a long unknown type short in the hint and the message', () => {
+		// 100 characters: the hint keeps 40, the message the first 60 of the quoted type (its opening quote and 59).
+		const r = run(line({ type: 'x'.repeat(100) }), ctx) as Refusal;
+		expect(r).toMatchObject({ reason: 'unknown_type', typeHint: 'x'.repeat(40), detail: `unknown type "${'x'.repeat(59)}` });
+		expect(run(line({ type: 7 }), ctx)).toMatchObject({ reason: 'unknown_type', typeHint: '' });
+	});
+
+	it('accepts times up to each limit and refuses one millisecond past it', () => {
+		const submitted = (ts: string) => run(line({ ...completed, status: 'submitted', submitted_ts: undefined, ts }), ctx);
+		expect(submitted('2000-01-01T00:00:00.000Z').ok).toBe(true);
+		expect(submitted('1999-12-31T23:59:59.999Z')).toMatchObject({ reason: 'timestamp_too_old', detail: '1999-12-31T23:59:59.999Z is before 2000-01-01' });
+		// Now + 24 h: 23 November 14:00 Beijing time.
+		expect(submitted('2026-11-23T14:00:00.000+08:00').ok).toBe(true);
+		expect(submitted('2026-11-23T14:00:00.001+08:00')).toMatchObject({
+			reason: 'timestamp_in_future',
+			detail: '2026-11-23T06:00:00.001Z is more than a day ahead'
+		});
+		const indicator = run(
+			line({ type: 'indicator', indicator: 'cpi', adcode: 0, period: '2026-10', value: 1, unit: '%', release_ts: '2026-11-22T14:05:00.001+08:00' }),
+			ctx
+		);
+		expect(indicator).toMatchObject({ detail: 'release_ts 2026-11-22T06:05:00.001Z is ahead of now by more than 5 minutes' });
+		// Submitted and completed at the same instant is consistent; a millisecond later submission is not.
+		expect(run(line({ ...completed, submitted_ts: completed.ts }), ctx).ok).toBe(true);
+		expect(run(line({ ...completed, submitted_ts: '2026-10-08T16:00:00.001+08:00' }), ctx)).toMatchObject({ reason: 'inconsistent_times' });
+	});
+});
