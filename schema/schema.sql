@@ -32,7 +32,7 @@ CREATE TABLE case_city_stats_day
     `completed_early` SimpleAggregateFunction(sum, UInt64),
     `completed_timed` SimpleAggregateFunction(sum, UInt64),
     `duration_sum` SimpleAggregateFunction(sum, Float64),
-    `duration_digest` AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8),
+    `duration_hist` SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) COMMENT 'processing times: bin (migration 0012) → completed cases',
     `zero_trip` SimpleAggregateFunction(sum, UInt64),
     `fully_online` SimpleAggregateFunction(sum, UInt64),
     `cross_province` SimpleAggregateFunction(sum, UInt64)
@@ -56,7 +56,7 @@ CREATE MATERIALIZED VIEW case_city_stats_day_mv TO case_city_stats_day
     `completed_early` UInt64,
     `completed_timed` UInt64,
     `duration_sum` Float64,
-    `duration_digest` AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8),
+    `duration_hist` Map(UInt16, UInt64),
     `zero_trip` UInt64,
     `fully_online` UInt64,
     `cross_province` UInt64
@@ -74,7 +74,7 @@ AS SELECT
     sum(completed_early) AS completed_early,
     sum(completed_timed) AS completed_timed,
     sum(duration_sum) AS duration_sum,
-    quantilesIfMergeState(0.5, 0.9)(duration_digest) AS duration_digest,
+    sumMap(duration_hist) AS duration_hist,
     sum(zero_trip) AS zero_trip,
     sum(fully_online) AS fully_online,
     sum(cross_province) AS cross_province
@@ -99,7 +99,7 @@ CREATE TABLE case_city_stats_hour
     `completed_early` SimpleAggregateFunction(sum, UInt64),
     `completed_timed` SimpleAggregateFunction(sum, UInt64),
     `duration_sum` SimpleAggregateFunction(sum, Float64),
-    `duration_digest` AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8),
+    `duration_hist` SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) COMMENT 'processing times: bin (migration 0012) → completed cases',
     `zero_trip` SimpleAggregateFunction(sum, UInt64),
     `fully_online` SimpleAggregateFunction(sum, UInt64),
     `cross_province` SimpleAggregateFunction(sum, UInt64)
@@ -123,7 +123,7 @@ CREATE MATERIALIZED VIEW case_city_stats_hour_mv TO case_city_stats_hour
     `completed_early` UInt64,
     `completed_timed` UInt64,
     `duration_sum` Float64,
-    `duration_digest` AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8),
+    `duration_hist` Map(UInt16, UInt64),
     `zero_trip` UInt64,
     `fully_online` UInt64,
     `cross_province` UInt64
@@ -141,7 +141,7 @@ AS SELECT
     sum(completed_early) AS completed_early,
     sum(completed_timed) AS completed_timed,
     sum(duration_sum) AS duration_sum,
-    quantilesIfMergeState(0.5, 0.9)(duration_digest) AS duration_digest,
+    sumMap(duration_hist) AS duration_hist,
     sum(zero_trip) AS zero_trip,
     sum(fully_online) AS fully_online,
     sum(cross_province) AS cross_province
@@ -195,7 +195,7 @@ CREATE TABLE case_region_stats_day
     `completed_early` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on a date before its due date',
     `completed_timed` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed with a known processing time',
     `duration_sum` SimpleAggregateFunction(sum, Float64) COMMENT 'seconds',
-    `duration_digest` AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8) COMMENT 'reservoir sample (8192) of processing times',
+    `duration_hist` SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) COMMENT 'processing times: bin (migration 0012) → completed cases',
     `zero_trip` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed without a visit',
     `fully_online` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on web or mobile without a visit',
     `cross_province` SimpleAggregateFunction(sum, UInt64) COMMENT 'submitted across provinces'
@@ -220,12 +220,14 @@ CREATE MATERIALIZED VIEW case_region_stats_day_mv TO case_region_stats_day
     `completed_early` UInt64,
     `completed_timed` UInt64,
     `duration_sum` Float64,
-    `duration_digest` AggregateFunction(quantiles(0.5, 0.9), UInt32),
+    `duration_hist` Map(UInt16, UInt64),
     `zero_trip` UInt64,
     `fully_online` UInt64,
     `cross_province` UInt64
 )
-AS SELECT
+AS WITH
+    toUInt32(assumeNotNull(duration_s)) AS d
+SELECT
     toDate(ts, 'Asia/Shanghai') AS bucket,
     province_code,
     city_code,
@@ -239,7 +241,7 @@ AS SELECT
     countIf((status = 'completed') AND (toDate(ts, 'Asia/Shanghai') < due_date)) AS completed_early,
     countIf((status = 'completed') AND (duration_s IS NOT NULL)) AS completed_timed,
     sumIf(toFloat64(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_sum,
-    quantilesStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_digest,
+    sumMapIf(map(toUInt16(multiIf(d < 86400, intDiv(d, 60), d < 604800, 1440 + intDiv(d - 86400, 600), d < 7776000, 2304 + intDiv(d - 604800, 3600), 4296 + intDiv(d - 7776000, 86400))), toUInt64(1)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_hist,
     countIf((status = 'completed') AND (trips = 0)) AS zero_trip,
     countIf((status = 'completed') AND (trips = 0) AND (channel IN ('web', 'mobile'))) AS fully_online,
     countIf((status = 'submitted') AND cross_province) AS cross_province
@@ -266,7 +268,7 @@ CREATE TABLE case_region_stats_hour
     `completed_early` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on a date before its due date',
     `completed_timed` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed with a known processing time',
     `duration_sum` SimpleAggregateFunction(sum, Float64) COMMENT 'seconds',
-    `duration_digest` AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8) COMMENT 'reservoir sample (8192) of processing times',
+    `duration_hist` SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) COMMENT 'processing times: bin (migration 0012) → completed cases',
     `zero_trip` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed without a visit',
     `fully_online` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on web or mobile without a visit',
     `cross_province` SimpleAggregateFunction(sum, UInt64) COMMENT 'submitted across provinces'
@@ -291,12 +293,14 @@ CREATE MATERIALIZED VIEW case_region_stats_hour_mv TO case_region_stats_hour
     `completed_early` UInt64,
     `completed_timed` UInt64,
     `duration_sum` Float64,
-    `duration_digest` AggregateFunction(quantiles(0.5, 0.9), UInt32),
+    `duration_hist` Map(UInt16, UInt64),
     `zero_trip` UInt64,
     `fully_online` UInt64,
     `cross_province` UInt64
 )
-AS SELECT
+AS WITH
+    toUInt32(assumeNotNull(duration_s)) AS d
+SELECT
     toStartOfHour(ts) AS bucket,
     province_code,
     city_code,
@@ -310,7 +314,7 @@ AS SELECT
     countIf((status = 'completed') AND (toDate(ts, 'Asia/Shanghai') < due_date)) AS completed_early,
     countIf((status = 'completed') AND (duration_s IS NOT NULL)) AS completed_timed,
     sumIf(toFloat64(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_sum,
-    quantilesStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_digest,
+    sumMapIf(map(toUInt16(multiIf(d < 86400, intDiv(d, 60), d < 604800, 1440 + intDiv(d - 86400, 600), d < 7776000, 2304 + intDiv(d - 604800, 3600), 4296 + intDiv(d - 7776000, 86400))), toUInt64(1)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_hist,
     countIf((status = 'completed') AND (trips = 0)) AS zero_trip,
     countIf((status = 'completed') AND (trips = 0) AND (channel IN ('web', 'mobile'))) AS fully_online,
     countIf((status = 'submitted') AND cross_province) AS cross_province
@@ -339,7 +343,7 @@ CREATE TABLE case_stats_day
     `completed_early` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on a date before its due date',
     `completed_timed` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed with a known processing time',
     `duration_sum` SimpleAggregateFunction(sum, Float64) COMMENT 'seconds',
-    `duration_digest` AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8) COMMENT 'reservoir sample (8192) of processing times',
+    `duration_hist` SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) COMMENT 'processing times: bin (migration 0012) → completed cases',
     `zero_trip` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed without a visit',
     `fully_online` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on web or mobile without a visit',
     `cross_province` SimpleAggregateFunction(sum, UInt64) COMMENT 'submitted across provinces'
@@ -366,12 +370,14 @@ CREATE MATERIALIZED VIEW case_stats_day_mv TO case_stats_day
     `completed_early` UInt64,
     `completed_timed` UInt64,
     `duration_sum` Float64,
-    `duration_digest` AggregateFunction(quantiles(0.5, 0.9), UInt32),
+    `duration_hist` Map(UInt16, UInt64),
     `zero_trip` UInt64,
     `fully_online` UInt64,
     `cross_province` UInt64
 )
-AS SELECT
+AS WITH
+    toUInt32(assumeNotNull(duration_s)) AS d
+SELECT
     toDate(ts, 'Asia/Shanghai') AS bucket,
     province_code,
     city_code,
@@ -387,7 +393,7 @@ AS SELECT
     countIf((status = 'completed') AND (toDate(ts, 'Asia/Shanghai') < due_date)) AS completed_early,
     countIf((status = 'completed') AND (duration_s IS NOT NULL)) AS completed_timed,
     sumIf(toFloat64(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_sum,
-    quantilesStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_digest,
+    sumMapIf(map(toUInt16(multiIf(d < 86400, intDiv(d, 60), d < 604800, 1440 + intDiv(d - 86400, 600), d < 7776000, 2304 + intDiv(d - 604800, 3600), 4296 + intDiv(d - 7776000, 86400))), toUInt64(1)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_hist,
     countIf((status = 'completed') AND (trips = 0)) AS zero_trip,
     countIf((status = 'completed') AND (trips = 0) AND (channel IN ('web', 'mobile'))) AS fully_online,
     countIf((status = 'submitted') AND cross_province) AS cross_province
@@ -418,7 +424,7 @@ CREATE TABLE case_stats_hour
     `completed_early` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on a date before its due date',
     `completed_timed` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed with a known processing time',
     `duration_sum` SimpleAggregateFunction(sum, Float64) COMMENT 'seconds',
-    `duration_digest` AggregateFunction(quantilesIf(0.5, 0.9), UInt32, UInt8) COMMENT 'reservoir sample (8192) of processing times',
+    `duration_hist` SimpleAggregateFunction(sumMap, Map(UInt16, UInt64)) COMMENT 'processing times: bin (migration 0012) → completed cases',
     `zero_trip` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed without a visit',
     `fully_online` SimpleAggregateFunction(sum, UInt64) COMMENT 'completed on web or mobile without a visit',
     `cross_province` SimpleAggregateFunction(sum, UInt64) COMMENT 'submitted across provinces'
@@ -445,12 +451,14 @@ CREATE MATERIALIZED VIEW case_stats_hour_mv TO case_stats_hour
     `completed_early` UInt64,
     `completed_timed` UInt64,
     `duration_sum` Float64,
-    `duration_digest` AggregateFunction(quantiles(0.5, 0.9), UInt32),
+    `duration_hist` Map(UInt16, UInt64),
     `zero_trip` UInt64,
     `fully_online` UInt64,
     `cross_province` UInt64
 )
-AS SELECT
+AS WITH
+    toUInt32(assumeNotNull(duration_s)) AS d
+SELECT
     toStartOfHour(ts) AS bucket,
     province_code,
     city_code,
@@ -466,7 +474,7 @@ AS SELECT
     countIf((status = 'completed') AND (toDate(ts, 'Asia/Shanghai') < due_date)) AS completed_early,
     countIf((status = 'completed') AND (duration_s IS NOT NULL)) AS completed_timed,
     sumIf(toFloat64(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_sum,
-    quantilesStateIf(0.5, 0.9)(toUInt32(assumeNotNull(duration_s)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_digest,
+    sumMapIf(map(toUInt16(multiIf(d < 86400, intDiv(d, 60), d < 604800, 1440 + intDiv(d - 86400, 600), d < 7776000, 2304 + intDiv(d - 604800, 3600), 4296 + intDiv(d - 7776000, 86400))), toUInt64(1)), (status = 'completed') AND (duration_s IS NOT NULL)) AS duration_hist,
     countIf((status = 'completed') AND (trips = 0)) AS zero_trip,
     countIf((status = 'completed') AND (trips = 0) AND (channel IN ('web', 'mobile'))) AS fully_online,
     countIf((status = 'submitted') AND cross_province) AS cross_province

@@ -155,6 +155,23 @@ export const FIGURES: readonly FigureDef[] = [
 	}
 ];
 
+/** A figure by its id. */
+export function figure(id: FigureId): FigureDef {
+	return FIGURES.find((f) => f.id === id)!;
+}
+
+/**
+ * The reviews and 差评 that count: those whose appeal was upheld (a 差评 of the period's cohort, upheld by the
+ * instant) are taken out, as every figure above takes them out. The satisfaction index's inputs (/reviews'
+ * rankings and the cockpit's alike) are counted so.
+ */
+export function countedReviews(c: { reviews: number; negative: number; upheld: number }): { reviews: number; negative: number } {
+	return { reviews: Math.max(0, c.reviews - c.upheld), negative: Math.max(0, c.negative - c.upheld) };
+}
+
+/** 已评价办件 for the satisfaction index: the reviews that count (一次一评: one per case), at most the completed cases — as 主动评价率 counts them. */
+export const reviewedCases = (reviews: number, completed: number): number => Math.min(reviews, completed);
+
 /** A figure's value: a percentage (null without a denominator) or a count. */
 export function valueOf(def: FigureDef, c: Omit<DayCounts, 'date'>): number | null {
 	const [n, d] = def.of(c);

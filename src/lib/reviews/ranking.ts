@@ -11,6 +11,7 @@ import { builtinMethodology } from '../indices/builtins.ts';
 import { compute } from '../indices/engine.ts';
 import { leaves, type Methodology } from '../indices/methodology.ts';
 import { wilsonLowerBound } from '../indices/normalise.ts';
+import { reviewedCases } from './figures.ts';
 
 export interface UnitCounts {
 	unit: string;
@@ -44,8 +45,7 @@ export function wilsonUpperBound(successes: number, n: number, z = 1.96): number
 }
 
 function rowOf(u: UnitCounts): Record<string, string | number> {
-	// 已评价办件 is counted as the reviews (一次一评: one review per case), capped at the completed cases.
-	return { ...u, reviewed_cases: Math.min(u.reviews, u.completed_cases) };
+	return { ...u, reviewed_cases: reviewedCases(u.reviews, u.completed_cases) };
 }
 
 /** The methodology without its corrections, and rows whose numerators are the upper bounds: the index on the upper bounds. */

@@ -92,6 +92,57 @@ export interface Computation {
 /** An indicator as the planner uses it: its shared definition and its computation. */
 export type RollupIndicator = IndicatorDef & Computation;
 
+/**
+ * 办理时长 as the case rollups keep it (migration 0012): a histogram of processing times in fixed bins, merged
+ * by adding counts, so the same events give the same percentiles whatever the batches or merges. Each band of
+ * bins starts at `from` seconds with bins `width` seconds wide, numbered from `key`. The SQL below and the
+ * migration's views say the same.
+ */
+export const DURATION_BANDS: ReadonlyArray<{ from: number; width: number; key: number }> = [
+	{ from: 0, width: 60, key: 0 },
+	{ from: 86_400, width: 600, key: 1440 },
+	{ from: 604_800, width: 3600, key: 2304 },
+	{ from: 7_776_000, width: 86_400, key: 4296 }
+];
+
+/** A processing time's bin (pure: what durationBinSql computes in the warehouse; the raw recount of `tianshu verify` uses it). */
+export function durationBin(seconds: number): number {
+	const b = DURATION_BANDS.findLast((x) => seconds >= x.from)!;
+	return b.key + Math.floor((seconds - b.from) / b.width);
+}
+
+/** The start of a bin, in seconds: what a percentile falling in it reads — the exact time rounded down to the bin. */
+export function durationBinStart(key: number): number {
+	const b = DURATION_BANDS.findLast((x) => key >= x.key)!;
+	return b.from + (key - b.key) * b.width;
+}
+
+/** SQL: the bin of a processing time in seconds (a UInt32 expression from this code, never input). */
+export function durationBinSql(seconds: string): string {
+	const bin = (b: (typeof DURATION_BANDS)[number]) => `${b.key} + intDiv(${seconds} - ${b.from}, ${b.width})`;
+	const branches = DURATION_BANDS.slice(1).map((b, i) => `${seconds} < ${b.from}, ${bin(DURATION_BANDS[i]!)}`);
+	return `toUInt16(multiIf(${branches.join(', ')}, ${bin(DURATION_BANDS.at(-1)!)}))`;
+}
+
+/**
+ * SQL: the q-quantile, in seconds, of a merged histogram `hist` (a Map(UInt16, UInt64) expression such as
+ * `sumMap(duration_hist)`): the start of the bin holding the ⌈q·n⌉-th smallest of the n times — that time rounded
+ * down to a minute under a day, 10 minutes under 7 days, an hour under 90 days, a day beyond (counts compared in
+ * integers, q in thousandths) — NULL when there is none. `q` is a constant of this code, never input.
+ */
+export function durationQuantileSql(hist: string, q: number): string {
+	const permille = Math.round(q * 1000);
+	if (!(permille > 0 && permille <= 1000)) throw new Error(`quantile ${q} is not in (0, 1]`);
+	const counts = `mapValues(${hist})`;
+	const n = `arraySum(${counts})`;
+	const key = `toInt64(mapKeys(${hist})[arrayFirstIndex((c, t) -> c * 1000 >= t, arrayCumSum(${counts}), arrayWithConstant(length(${counts}), ${permille} * ${n}))])`;
+	const start = DURATION_BANDS.map((b) => `${b.from} + (k - ${b.key}) * ${b.width}`);
+	const bands = DURATION_BANDS.slice(1)
+		.map((b, i) => `k < ${b.key}, ${start[i]}`)
+		.join(', ');
+	return `if(${n} = 0, NULL, arrayMap(k -> toFloat64(multiIf(${bands}, ${start.at(-1)})), [${key}])[1])`;
+}
+
 const sum = (source: Source, column: string): Measure => ({ source, sql: `sum(${column})`, empty: 0 });
 const ratio = (n: number | null | undefined, d: number | null | undefined, scale = 100): number | null => (d ? ((n ?? 0) / d) * scale : null);
 
@@ -121,7 +172,7 @@ export const COMPUTATIONS: Record<string, Computation> = {
 		value: (m) => ratio(m.seconds, m.timed, 1 / 3600)
 	},
 	p90Duration: {
-		measures: { p90: { source: 'cases', sql: 'quantilesIfMerge(0.5, 0.9)(duration_digest)[2]', empty: null }, timed: sum('cases', 'completed_timed') },
+		measures: { p90: { source: 'cases', sql: durationQuantileSql('sumMap(duration_hist)', 0.9), empty: null }, timed: sum('cases', 'completed_timed') },
 		value: (m) => (m.timed ? (m.p90 ?? 0) / 3600 : null)
 	},
 	fullyOnlineRate: {

@@ -2,7 +2,8 @@
  * The satisfaction index's inputs per unit of a region over Beijing dates [from, to], inside the caller's scope:
  * reviews from review_stats_day, completed cases from case_stats_day, and the handling of each 差评 (a cohort
  * by the date received, by the instant `at`) from negative_reviews joined to the review's department, item and
- * channel. Upheld appeals leave the reviews, the 差评 and the handling counts.
+ * channel, counted by the cohort's measures (cohort.ts). Upheld appeals leave the reviews, the 差评 and the handling
+ * counts (reviews/figures.ts countedReviews).
  *
  * Units: department (部门), item (事项编码), region (the sub-regions, the planner's child column) and hall (大厅).
  * The feed names no hall: a hall is identified as the counter channel (窗口) of a county-level region — the
@@ -11,7 +12,9 @@
 import { clickhouseDateTime64 } from '../../../time/clickhouse-params.ts';
 import { childColumn } from '../../planner/plan.ts';
 import { regionFilter } from '../../scope.ts';
+import { countedReviews } from '../../../reviews/figures.ts';
 import { andAll, rows, type QueryCtx } from '../statement.ts';
+import { cohortSelect } from './cohort.ts';
 
 export type RankBy = 'department' | 'item' | 'region' | 'hall';
 
@@ -65,13 +68,7 @@ export async function unitCounts(ctx: QueryCtx, adcode: number, by: RankBy, from
 		// caller got 'aggregate function found in WHERE'; a SETTINGS clause cannot help, the reader is readonly).
 		rows<Record<string, string>>(
 			ctx,
-			`SELECT ${u.column} AS unit,
-			        countIf(upheld_ts <= {at:DateTime64(3, 'UTC')}) AS upheld,
-			        countIf(NOT ifNull(upheld_ts <= {at:DateTime64(3, 'UTC')}, false) AND replied_ts <= {at:DateTime64(3, 'UTC')}) AS replied,
-			        countIf(NOT ifNull(upheld_ts <= {at:DateTime64(3, 'UTC')}, false) AND rectified_ts <= {at:DateTime64(3, 'UTC')}) AS rectified,
-			        countIf(NOT ifNull(upheld_ts <= {at:DateTime64(3, 'UTC')}, false) AND followed_up_ts <= {at:DateTime64(3, 'UTC')}) AS followed_up,
-			        countIf(NOT ifNull(upheld_ts <= {at:DateTime64(3, 'UTC')}, false) AND rectified_ts <= {at:DateTime64(3, 'UTC')}
-			                AND toDate(rectified_ts, 'Asia/Shanghai') <= due) AS rectified_on_time
+			`SELECT ${u.column} AS unit, ${cohortSelect()}
 			 FROM (
 			   SELECT review_id, department, item_code, channel, province_code, city_code, adcode
 			   FROM reviews
@@ -81,7 +78,7 @@ export async function unitCounts(ctx: QueryCtx, adcode: number, by: RankBy, from
 			 ) AS r
 			 INNER JOIN (
 			   SELECT review_id, min(rectified_ts) AS rectified_ts, min(replied_ts) AS replied_ts, min(followed_up_ts) AS followed_up_ts,
-			          min(upheld_ts) AS upheld_ts, max(rectify_due_date) AS due
+			          max(follow_up_satisfaction) AS follow_up_satisfaction, min(upheld_ts) AS upheld_ts, max(rectify_due_date) AS rectify_due_date
 			   FROM negative_reviews
 			   WHERE review_id IN (SELECT review_id FROM reviews WHERE rating <= 2 AND toDate(ts, 'Asia/Shanghai') >= {from:Date} AND toDate(ts, 'Asia/Shanghai') <= {to:Date} ${andAll(f.where)})
 			   GROUP BY review_id
@@ -110,10 +107,7 @@ export async function unitCounts(ctx: QueryCtx, adcode: number, by: RankBy, from
 			followed_up: Number(r.followed_up),
 			rectified_on_time: Number(r.rectified_on_time)
 		});
-	for (const x of units.values()) {
-		x.reviews = Math.max(0, x.reviews - x.upheld);
-		x.negative = Math.max(0, x.negative - x.upheld);
-	}
+	for (const x of units.values()) Object.assign(x, countedReviews(x));
 	return [...units.values()].filter((x) => x.reviews > 0);
 }
 

@@ -11,6 +11,7 @@
  * - keeps to the region and the caller's scope through regionFilter.
  */
 import { childColumn } from '../../planner/plan.ts';
+import { durationBin, durationBinStart } from '../../planner/rollups.ts';
 import { regionFilter } from '../../scope.ts';
 import { DAY_MS } from '../../../time/beijing-time.ts';
 import { clickhouseDateTime64 as utcMillis } from '../../../time/clickhouse-params.ts';
@@ -114,6 +115,24 @@ export async function rawSubmittedByCounty(ctx: QueryCtx, adcode: number, w: Win
 	return new Map(r.map((x) => [Number(x.adcode), Number(x.n)]));
 }
 
+/**
+ * 办理时长's percentiles over a window, q in thousandths: of the completions with a known processing time (each event
+ * id once), the ⌈q·n⌉-th smallest time, rounded down to the resolution the rollups keep times at (migration 0012:
+ * the start of its bin); null each without such a completion.
+ */
+export async function rawDurationQuantiles(ctx: QueryCtx, adcode: number, w: Window, permilles: number[]): Promise<Array<number | null>> {
+	const { where, params } = windowParams(adcode, ctx, w);
+	const [r] = await rows<{ t: Num[]; n: Num }>(
+		ctx,
+		`SELECT length(sorted) AS n, arrayMap(q -> sorted[intDiv(q * length(sorted) + 999, 1000)], {qs:Array(UInt32)}) AS t
+		 FROM (SELECT arraySort(groupArray(toUInt32(duration_s))) AS sorted
+		       FROM ${firstCopies('case_events', 'event_id', 'status, duration_s, ts, province_code, city_code, adcode', where, "AND status = 'completed' AND duration_s IS NOT NULL")})`,
+		{ ...params, qs: permilles }
+	);
+	if (!r || Number(r.n) === 0) return permilles.map(() => null);
+	return r.t.map((t) => durationBinStart(durationBin(Number(t))));
+}
+
 export interface ReviewCounts {
 	reviews: number;
 	/** 好评: rating ≥ 3. */
@@ -160,50 +179,67 @@ export async function rawNegativeReasons(ctx: QueryCtx, adcode: number, w: Windo
 	return r.map((x) => ({ tag: x.tag, count: Number(x.count) }));
 }
 
+/** A review id whose appeal was decided upheld (申诉成立) by the instant `at`: it leaves every 好差评 figure. */
+const UPHELD_BY_AT = "review_id IN (SELECT review_id FROM review_actions WHERE action = 'appeal_upheld' AND ts <= {at:DateTime64(3, 'UTC')})";
+/** Handled by the instant: an action of one of these kinds stamped by `at`, on a 差评 not upheld by then (fixed strings of this file). */
+const doneBy = (actions: string) =>
+	`NOT ${UPHELD_BY_AT} AND review_id IN (SELECT review_id FROM review_actions WHERE action IN (${actions}) AND ts <= {at:DateTime64(3, 'UTC')})`;
+
 /**
- * 差评整改率's cohort (GB/T 39735): the 差评 of the region received in a window (each review id once), and of them
- * those with a rectification (整改) stamped by the instant `at` — wherever the action was filed.
+ * 差评整改率's cohort (GB/T 39735): the 差评 of the region received in a window (each review id once), those of
+ * them whose appeal was upheld by the instant `at` (out of the figures), and of the others those with a
+ * rectification (整改) stamped by `at` — wherever the action was filed.
  */
-export async function rawNegativeCohort(ctx: QueryCtx, adcode: number, w: Window, at: number): Promise<{ negative: number; rectified: number }> {
+export async function rawNegativeCohort(
+	ctx: QueryCtx,
+	adcode: number,
+	w: Window,
+	at: number
+): Promise<{ negative: number; upheld: number; rectified: number }> {
 	const { where, params } = windowParams(adcode, ctx, w);
-	const [r] = await rows<{ negative: Num; rectified: Num }>(
+	const [r] = await rows<{ negative: Num; upheld: Num; rectified: Num }>(
 		ctx,
-		`SELECT count() AS negative,
-		        countIf(review_id IN (SELECT review_id FROM review_actions WHERE action = 'rectify' AND ts <= {at:DateTime64(3, 'UTC')})) AS rectified
+		`SELECT count() AS negative, countIf(${UPHELD_BY_AT}) AS upheld, countIf(${doneBy("'rectify'")}) AS rectified
 		 FROM ${firstCopies('reviews', 'review_id', REVIEW_COLUMNS, where, 'AND rating <= 2')}`,
 		{ ...params, at: utcMillis(at) }
 	);
-	return { negative: Number(r?.negative ?? 0), rectified: Number(r?.rectified ?? 0) };
+	return { negative: Number(r?.negative ?? 0), upheld: Number(r?.upheld ?? 0), rectified: Number(r?.rectified ?? 0) };
 }
 
 export interface HandlingCounts {
-	/** 差评 verified (核实, the reply). */
+	/** 差评 whose appeal was upheld by the instant: out of the figures. */
+	upheld: number;
+	/** Of the others: replied to (核实 or 回复). */
 	replied: number;
 	rectified: number;
 	followedUp: number;
 }
 
 /**
- * Of the 差评 received in a window (each review id once, by the review's region), those verified (核实, the reply),
- * rectified and followed up by the instant `at`, per sub-region: a cohort, as GB/T 39735 counts 整改率 and 回访率.
+ * Of the 差评 received in a window (each review id once, by the review's region), those whose appeal was upheld by
+ * the instant `at`, and of the others those replied to (核实 or 回复), rectified and followed up by `at`, per
+ * sub-region: a cohort, as GB/T 39735 counts 整改率 and 回访率.
  */
 export async function rawHandlingByChild(ctx: QueryCtx, adcode: number, w: Window, at: number): Promise<Map<number, HandlingCounts>> {
 	const { where, params } = windowParams(adcode, ctx, w);
-	const done = (action: string) => `review_id IN (SELECT review_id FROM review_actions WHERE action = '${action}' AND ts <= {at:DateTime64(3, 'UTC')})`;
 	const r = await rows<Record<string, Num>>(
 		ctx,
-		`SELECT ${childOf(adcode)} AS unit, countIf(${done('verify')}) AS replied, countIf(${done('rectify')}) AS rectified, countIf(${done('follow_up')}) AS followed_up
+		`SELECT ${childOf(adcode)} AS unit, countIf(${UPHELD_BY_AT}) AS upheld, countIf(${doneBy("'verify', 'reply'")}) AS replied,
+		        countIf(${doneBy("'rectify'")}) AS rectified, countIf(${doneBy("'follow_up'")}) AS followed_up
 		 FROM ${firstCopies('reviews', 'review_id', REVIEW_COLUMNS, where, 'AND rating <= 2')} GROUP BY unit`,
 		{ ...params, at: utcMillis(at) }
 	);
 	return new Map(
-		r.map((x) => [Number(x.unit), { replied: Number(x.replied ?? 0), rectified: Number(x.rectified ?? 0), followedUp: Number(x.followed_up ?? 0) }])
+		r.map((x) => [
+			Number(x.unit),
+			{ upheld: Number(x.upheld ?? 0), replied: Number(x.replied ?? 0), rectified: Number(x.rectified ?? 0), followedUp: Number(x.followed_up ?? 0) }
+		])
 	);
 }
 
 /**
- * 差评 received in a window (with a rectification deadline) whose first rectification,
- * by the instant `at`, fell on or before the deadline's Beijing date: 整改及时, per sub-region.
+ * 差评 received in a window (with a rectification deadline, not upheld on appeal by the instant `at`) whose first
+ * rectification, by `at`, fell on or before the deadline's Beijing date: 整改及时, per sub-region.
  */
 export async function rawRectifiedOnTimeByChild(ctx: QueryCtx, adcode: number, w: Window, at: number): Promise<Map<number, number>> {
 	const { where, params } = windowParams(adcode, ctx, w);
@@ -211,7 +247,7 @@ export async function rawRectifiedOnTimeByChild(ctx: QueryCtx, adcode: number, w
 		ctx,
 		`SELECT neg.unit AS unit, count() AS n
 		 FROM (SELECT review_id, any(${childOf(adcode)}) AS unit, any(rectify_due_date) AS due FROM reviews
-		       WHERE rating <= 2 AND rectify_due_date IS NOT NULL AND ${IN_WINDOW} ${where} GROUP BY review_id) AS neg
+		       WHERE rating <= 2 AND rectify_due_date IS NOT NULL AND ${IN_WINDOW} ${where} AND NOT ${UPHELD_BY_AT} GROUP BY review_id) AS neg
 		 INNER JOIN (SELECT review_id, min(ts) AS first FROM review_actions WHERE action = 'rectify' AND ts <= {at:DateTime64(3, 'UTC')} GROUP BY review_id) AS a
 		 ON a.review_id = neg.review_id
 		 WHERE toDate(a.first, 'Asia/Shanghai') <= neg.due
@@ -222,8 +258,8 @@ export async function rawRectifiedOnTimeByChild(ctx: QueryCtx, adcode: number, w
 }
 
 /**
- * The 差评 backlog at the instant `at`: 差评 with a deadline received by then and not
- * rectified by then — waiting while their deadline's Beijing date has not passed, late after.
+ * The 差评 backlog at the instant `at`: 差评 with a deadline received by then, neither rectified nor upheld on
+ * appeal by then — waiting while their deadline's Beijing date has not passed, late after.
  */
 export async function rawNegativeBacklog(ctx: QueryCtx, adcode: number, at: number, today: string): Promise<{ waiting: number; late: number }> {
 	const f = regionFilter(adcode, ctx.scope);
@@ -232,7 +268,7 @@ export async function rawNegativeBacklog(ctx: QueryCtx, adcode: number, at: numb
 		`SELECT countIf(due >= {today:Date}) AS waiting, countIf(due < {today:Date}) AS late
 		 FROM (SELECT review_id, any(rectify_due_date) AS due FROM reviews
 		       WHERE rating <= 2 AND rectify_due_date IS NOT NULL AND ts <= {at:DateTime64(3, 'UTC')} ${andAll(f.where)} GROUP BY review_id)
-		 WHERE review_id NOT IN (SELECT review_id FROM review_actions WHERE action = 'rectify' AND ts <= {at:DateTime64(3, 'UTC')})`,
+		 WHERE review_id NOT IN (SELECT review_id FROM review_actions WHERE action = 'rectify' AND ts <= {at:DateTime64(3, 'UTC')}) AND NOT ${UPHELD_BY_AT}`,
 		{ ...f.params, at: utcMillis(at), today }
 	);
 	return { waiting: Number(r?.waiting ?? 0), late: Number(r?.late ?? 0) };
