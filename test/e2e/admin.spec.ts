@@ -135,4 +135,17 @@ test('an admin manages users, wall tokens, sees ingest health and exports the au
 	await page.goto('/admin/audit?action=export');
 	await expect(page.getByTestId('audit-row').first()).toContainText('e2e-admin');
 	await expect(page.getByTestId('audit-row').first()).toContainText('"what":"audit_log"');
+
+	// Large type (适老化) scales /admin too: its sizes are in rem, not px.
+	const cellSize = () =>
+		page
+			.getByTestId('audit-row')
+			.first()
+			.locator('td')
+			.first()
+			.evaluate((td) => parseFloat(getComputedStyle(td).fontSize));
+	const before = await cellSize();
+	await page.getByTestId('toggle-large-type').click();
+	await expect.poll(cellSize).toBeCloseTo(before * 1.5, 0);
+	await shot('audit-large-type');
 });
