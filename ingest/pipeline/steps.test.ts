@@ -516,6 +516,25 @@ describe('refusals at their edges', () => {
 		expect((run(Buffer.from('{"type":'), ctx) as Refusal).detail).toMatch(/JSON/);
 	});
 
+	it('says why in each refusal of a step before the schema', () => {
+		expect(run(Buffer.from([0x7b, 0xff, 0x7d]), ctx)).toMatchObject({ step: 'parse', detail: 'the line is not valid UTF-8', typeHint: '' });
+		expect(run(line({ event_id: 'x' }), ctx)).toMatchObject({ reason: 'missing_type', detail: 'the event has no `type`' });
+		expect(run(line(completed), { ...ctx, allowedTypes: new Set(['review'] as const) })).toMatchObject({
+			detail: "this source may not send 'case' events"
+		});
+	});
+
+	it('counts a completion at the last millisecond of the due day (Beijing) as on time', () => {
+		// Due 2026-10-08 (see the first test): its last instant is 23:59:59.999 Beijing time.
+		expect(run(line({ ...completed, ts: '2026-10-08T23:59:59.999+08:00' }), ctx)).toMatchObject({ row: { due_date: '2026-10-08', on_time: true } });
+		expect(run(line({ ...completed, ts: '2026-10-09T00:00:00.000+08:00' }), ctx)).toMatchObject({ row: { on_time: false } });
+	});
+
+	it('takes a national target (adcode 0) with no region keys', () => {
+		const r = run(line({ type: 'target', indicator: 'onTimeRate', adcode: '000000', year: 2026, value: 98, unit: '%', release_ts: '2026-01-05T09:00' }), ctx);
+		expect(r).toMatchObject({ ok: true, table: 'indicator_targets', row: { adcode: 0, province_code: 0, city_code: 0, value: 98 } });
+	});
+
 	it('lists at most five schema problems, each with its path', () => {
 		const r = run(line({ type: 'case', event_id: '', case_id: '', status: 'x', ts: 'x', adcode: 1, promised_days: -1 }), ctx) as Refusal;
 		expect(r).toMatchObject({ step: 'validate', reason: 'schema_violation', typeHint: 'case' });
