@@ -249,6 +249,7 @@ const VALID: Record<string, unknown> = {
 		by: ['region', 'channel']
 	},
 	'analyze.detail': { source: 'cases', region: 440000, from: today, to: tomorrow, limit: 5 },
+	'analyze.pivot': { indicator: 'onTimeRate', region: 440000, from: today, to: tomorrow, rows: 'region', columns: 'channel' },
 	'analyze.views.list': undefined,
 	'analyze.views.save': { name: '广东 办件量', query: 'ind=caseVolume&r=440000' },
 	'analyze.views.remove': { id: '987654321' }
@@ -652,6 +653,7 @@ const MATRIX: Record<string, string> = {
 	'analyze.breakdown': 'LA',
 	'analyze.contributions': 'LA',
 	'analyze.detail': 'A',
+	'analyze.pivot': 'LA',
 	'analyze.views.list': 'A',
 	'analyze.views.save': 'A',
 	'analyze.views.remove': 'A'
@@ -762,7 +764,8 @@ describe('crafted calls of a city user for other regions', () => {
 		'analyze.series': (a) => ({ ...(VALID['analyze.series'] as object), region: { adcode: a, by: 'children' } }),
 		'analyze.breakdown': (a) => ({ ...(VALID['analyze.breakdown'] as object), region: a }),
 		'analyze.contributions': (a) => ({ ...(VALID['analyze.contributions'] as object), region: a }),
-		'analyze.detail': (a) => ({ ...(VALID['analyze.detail'] as object), region: a })
+		'analyze.detail': (a) => ({ ...(VALID['analyze.detail'] as object), region: a }),
+		'analyze.pivot': (a) => ({ ...(VALID['analyze.pivot'] as object), region: a })
 	};
 	/** Procedures that read no region's data (the catalogue, the ingest health of the whole feed, methodologies, published results, one's own scenarios). */
 	const NO_REGION = new Set([
