@@ -313,7 +313,7 @@ describe('analyze.pivot: cells and totals against hand figures and the raw event
 		const wb = new ExcelJS.Workbook();
 		await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
 		const sheet = wb.getWorksheet('透视表')!;
-		expect(sheet.getRow(1).values).toEqual([undefined, '地区 ＼ 事项', '地区代码', '事项A（%）', '事项B（%）', '事项C（%）', '合计（%）']);
+		expect(sheet.getRow(1).values).toEqual([undefined, '地市 ＼ 事项', '地市代码', '事项A（%）', '事项B（%）', '事项C（%）', '合计（%）']);
 		expect(sheet.getRow(3).values).toEqual([undefined, '广州', '440100', 90, 42.5, undefined, 66.25]);
 		expect(sheet.getRow(4).getCell(6).value).toBeCloseTo(25000 / 352, 10);
 		// The numerators' block, then the denominators'.
@@ -321,10 +321,10 @@ describe('analyze.pivot: cells and totals against hand figures and the raw event
 		expect(sheet.getRow(9).values).toEqual([undefined, '合计', undefined, 144, 74, 32, 250]);
 		expect(sheet.getRow(14).values).toEqual([undefined, '合计', undefined, 160, 160, 32, 352]);
 		const conditions = wb.getWorksheet('查询条件')!;
-		expect(conditions.getRow(5).values).toEqual([undefined, '透视表', '行：地区；列：事项（比率的合计为分子之和除以分母之和）']);
+		expect(conditions.getRow(5).values).toEqual([undefined, '透视表', '行：地市；列：事项（比率的合计为分子之和除以分母之和）']);
 		const csv = await exportView(ctx, app.db, view, 'csv', { address: '127.0.0.1' });
 		const lines = (csv.body as string).split('\r\n');
-		expect(lines[0]).toBe('\uFEFF地区 ＼ 事项,地区代码,事项A（%）,事项B（%）,事项C（%）,合计（%）');
+		expect(lines[0]).toBe('\uFEFF地市 ＼ 事项,地市代码,事项A（%）,事项B（%）,事项C（%）,合计（%）');
 		expect(lines[2]).toBe('广州,440100,90,42.5,,66.25');
 		const audit = await listAudit(app.db, { actions: ['export'] });
 		expect(audit.entries.filter((e) => e.detail.table === 'pivot')).toHaveLength(2);

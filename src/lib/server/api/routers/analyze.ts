@@ -12,7 +12,7 @@ import type { Context } from '../context.ts';
 import { QueryFields, refineRange, type QueryRequest } from '../../planner/request.ts';
 import { runQuery, type QueryResult, type Series } from '../../planner/run.ts';
 import { decomposition, rollupIndicator, type RollupIndicator } from '../../planner/rollups.ts';
-import { Adcode, levelOf } from '../../../regions/index.ts';
+import { Adcode, isMunicipality, levelOf } from '../../../regions/index.ts';
 import { assertInScope, inScope } from '../../scope.ts';
 import { regionByCode, shortNames } from '../../queries/regions/index.ts';
 import { selectItemNames } from '../../queries/analyze/items.ts';
@@ -550,6 +550,13 @@ export interface PivotKey {
 
 const GRAIN_ZH: Record<PivotGrain, string> = { day: '日', week: '周', month: '月', quarter: '季度' };
 
+/** What the child regions of a region are called (a municipality's children are its districts). */
+function childLevelName(adcode: number): string {
+	const level = levelOf(adcode);
+	if (level === 'national') return '省份';
+	return level === 'province' && !isMunicipality(adcode) ? '地市' : '区县';
+}
+
 /** A bucket label as it reads ('2026-W47' → 2026年第47周). */
 function bucketName(grain: PivotGrain, label: string): string {
 	if (grain === 'week') return `${label.slice(0, 4)}年第${Number(label.slice(6))}周`;
@@ -649,7 +656,8 @@ async function pivot(ctx: Context, input: z.output<typeof PivotInput>) {
 		}));
 	};
 	const [rows, columns] = await Promise.all([keysOf(input.rows, table.rows), keysOf(input.columns, table.columns)]);
-	const axisName = (a: PivotDimension) => (a === 'time' ? `时间（${GRAIN_ZH[input.grain]}）` : PIVOT_DIMENSION_LABELS[a]);
+	const axisName = (a: PivotDimension) =>
+		a === 'time' ? `时间（${GRAIN_ZH[input.grain]}）` : a === 'region' ? childLevelName(input.region) : PIVOT_DIMENSION_LABELS[a];
 	const note = [
 		table.folded.rows ? `行：另有 ${table.folded.rows} 项合并为“其他”` : '',
 		table.folded.columns ? `列：另有 ${table.folded.columns} 项合并为“其他”` : ''
