@@ -9,7 +9,17 @@ import { newRequestId } from '$lib/server/api/http';
 import { installProcessGuards } from '$lib/server/api/process-guards';
 import { securityHeaders } from '$lib/server/api/security-headers';
 import { mayOpen, PUBLIC_ROUTES } from '$lib/server/auth/access';
-import { cookieOptions, principalFrom, SESSION_COOKIE, WALL_COOKIE, WALL_COOKIE_MAX_AGE, closeWebAppDb, webAppDb, webLimits } from '$lib/server/auth/door';
+import {
+	admittedAgain,
+	cookieOptions,
+	principalFrom,
+	SESSION_COOKIE,
+	WALL_COOKIE,
+	WALL_COOKIE_MAX_AGE,
+	closeWebAppDb,
+	webAppDb,
+	webLimits
+} from '$lib/server/auth/door';
 import { resolveWallToken } from '$lib/server/auth/wall-tokens';
 
 const logger = createLogger('web');
@@ -89,6 +99,7 @@ const door: Handle = async ({ event, resolve }) => {
 		else return refusal(503, '登录服务暂时不可用，请稍后重试', event.locals.requestId);
 	}
 	event.locals.principal = principal ?? null;
+	if (principal) event.locals.admitted = admittedAgain(db, cookies, address, webLimits, principal);
 	// Unknown paths: SvelteKit's 404; public routes and the API (each procedure checked by the tRPC builders).
 	if (id === null || PUBLIC_ROUTES.includes(id)) return resolve(event);
 	if (!principal) {

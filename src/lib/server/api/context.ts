@@ -7,6 +7,7 @@
  * through `scopedProcedure` and apply it with ../scope.ts; the planner applies
  * it again in SQL.
  */
+import type { Admitted } from '../live/admitted.ts';
 import type { Warehouse } from '../warehouse/client.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { Scope } from '../scope.ts';
@@ -23,4 +24,6 @@ export interface Context {
 	requestId?: string;
 	/** The app database for procedures that store per-user things (saved scenarios); the web's pool when absent. */
 	appDb?: AppDb;
+	/** Whether the caller is still let in (the door's check again): open live streams end when it says no. */
+	admitted?: Admitted;
 }

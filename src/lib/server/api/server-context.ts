@@ -5,6 +5,7 @@ import { createLogger } from '../log/logger.ts';
 import { ingestWatermark } from '../queries/ingest/watermark.ts';
 import { warehouse } from '../warehouse/index.ts';
 import type { Context } from './context.ts';
+import type { Admitted } from '../live/admitted.ts';
 import { scopeOf, type Principal } from '../auth/principal.ts';
 
 let hub: LiveHub | undefined;
@@ -14,8 +15,11 @@ export function watermarkOf(wh: Context['warehouse']) {
 	return () => ingestWatermark({ warehouse: wh });
 }
 
-/** The context of a request by `principal` (null: nobody signed in; every procedure refuses it). */
-export function serverContext(principal: Principal | null): Context {
+/**
+ * The context of a request by `principal` (null: nobody signed in; every procedure refuses it);
+ * `admitted` asks the door again whether that caller is still let in (live streams).
+ */
+export function serverContext(principal: Principal | null, admitted?: Admitted): Context {
 	const { warehouse: wh } = warehouse('reader'); // the web only reads: the warehouse's reader account
 	// Failing topics are logged (and keep their last value): a wall that stops updating has a line to explain it.
 	hub ??= new LiveHub({
@@ -27,5 +31,5 @@ export function serverContext(principal: Principal | null): Context {
 	});
 	// The door (trpc.ts) sets the scope from the principal again; a request never brings its own.
 	const scope = principal && principal.kind !== 'system' ? scopeOf(principal) : { adcodes: [] };
-	return { warehouse: wh, hub, principal, scope };
+	return { warehouse: wh, hub, principal, scope, ...(admitted ? { admitted } : {}) };
 }

@@ -8,6 +8,7 @@ import { createAppDb } from '../appdb/client.ts';
 import { appDbConfig } from '../appdb/config.ts';
 import { authLimits, type AuthLimits } from './limits.ts';
 import type { Principal } from './principal.ts';
+import type { Admitted } from '../live/admitted.ts';
 import { resolveSession, SESSION_COOKIE } from './sessions.ts';
 import { resolveWallToken, WALL_COOKIE } from './wall-tokens.ts';
 
@@ -42,6 +43,25 @@ export async function principalFrom(
 	now = new Date()
 ): Promise<Principal | undefined> {
 	return (await resolveSession(store, cookies.session, lim, now)) ?? (await resolveWallToken(store, cookies.wall, address, now));
+}
+
+/** The same caller: the same session of a user, or the same wall token (a new sign-in is another caller). */
+export function sameCaller(a: Principal | undefined, b: Principal): boolean {
+	if (!a) return false;
+	if (a.kind === 'user' && b.kind === 'user') return a.sessionId === b.sessionId && a.role === b.role && a.regions.join() === b.regions.join();
+	if (a.kind === 'wall' && b.kind === 'wall') return a.tokenId === b.tokenId && a.region === b.region;
+	return false;
+}
+
+/** Asks the door again, with the request's own cookies, whether `principal` is still let in (open live streams). */
+export function admittedAgain(
+	store: () => Queryable,
+	cookies: { session?: string; wall?: string },
+	address: string | null,
+	lim: () => AuthLimits,
+	principal: Principal
+): Admitted {
+	return async () => sameCaller(await principalFrom(store(), cookies, address, lim()), principal);
 }
 
 /** Cookie settings: HttpOnly, SameSite=Lax, Secure over HTTPS; a session's lasts until its absolute expiry. */

@@ -13,6 +13,7 @@ import { MAP_INDICATORS, PANELS, PANEL_MIN_INTERVAL_MS, type MapIndicator, type 
 import { computePanel } from '../../cockpit/panels.ts';
 import { assertInScope } from '../../scope.ts';
 import { scopedProcedure, router } from '../trpc.ts';
+import { whileAdmitted } from '../../live/admitted.ts';
 import type { Context } from '../context.ts';
 
 const adcode = Adcode;
@@ -116,21 +117,27 @@ export const cockpitRouter = router({
 		// FORBIDDEN before any topic opens: a stream's own errors never pass the procedure middleware.
 		assertInScope(input.adcode, ctx.scope);
 		const last = input.lastEventId === undefined ? undefined : Number(input.lastEventId);
-		// One abort listener per topic on the request's signal: a dozen is expected, not a leak.
-		if (signal) setMaxListeners(32, signal);
+		// The stream ends when the caller is no longer let in (signed out, revoked, expired): src/lib/server/live/admitted.ts.
+		const admission = whileAdmitted(signal, ctx.admitted);
+		// One abort listener per topic on the stream's signal: a dozen is expected, not a leak.
+		if (admission.signal) setMaxListeners(32, admission.signal);
 		const topics = input.panels.flatMap((panel): Array<{ panel: PanelName; mapIndicator?: MapIndicator }> =>
 			panel === 'map' ? input.mapIndicators.map((m) => ({ panel, mapIndicator: m })) : [{ panel }]
 		);
 		const streams = topics.map(({ panel, mapIndicator }) => {
 			const { key, compute } = panelTopic(ctx, input.adcode, panel, mapIndicator);
-			return ctx.hub.subscribe(key, compute, signal, Number.isFinite(last) ? last : undefined, { minIntervalMs: MIN_INTERVAL_MS[panel] });
+			return ctx.hub.subscribe(key, compute, admission.signal, Number.isFinite(last) ? last : undefined, { minIntervalMs: MIN_INTERVAL_MS[panel] });
 		});
-		return trackedTicks(merge(streams, signal));
+		return trackedTicks(merge(streams, admission.signal), admission.dispose);
 	})
 });
 
-async function* trackedTicks<T>(ticks: AsyncGenerator<{ id: number; data: T }>) {
-	for await (const tick of ticks) yield tracked(String(tick.id), tick.data);
+async function* trackedTicks<T>(ticks: AsyncGenerator<{ id: number; data: T }>, dispose: () => void) {
+	try {
+		for await (const tick of ticks) yield tracked(String(tick.id), tick.data);
+	} finally {
+		dispose();
+	}
 }
 
 /** Values of several async streams as they come, until `signal` aborts; each stream is closed at the end. */

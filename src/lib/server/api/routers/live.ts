@@ -9,6 +9,7 @@ import { beijingLocal, DAY_MS, HOUR_MS, startOfBeijingDay } from '../../../time/
 import { beijingDate } from '../../../time/working-days.ts';
 import { admitQuery, runQuery } from '../../planner/run.ts';
 import { scopedProcedure, router } from '../trpc.ts';
+import { whileAdmitted } from '../../live/admitted.ts';
 
 /** [from, to) of a window, in Beijing time. */
 export function windowRange(window: string, now = Date.now()): { from: string; to: string } {
@@ -50,10 +51,16 @@ export const liveRouter = router({
 		const key = JSON.stringify({ window: input.window, query: input.query, scope: ctx.scope });
 		const compute = () => runQuery(ctx.warehouse, request(), ctx.scope);
 		const last = input.lastEventId === undefined ? undefined : Number(input.lastEventId);
-		return stream(ctx.hub.subscribe(key, compute, signal, Number.isFinite(last) ? last : undefined));
+		// The stream ends when the caller is no longer let in (signed out, revoked, expired): src/lib/server/live/admitted.ts.
+		const admission = whileAdmitted(signal, ctx.admitted);
+		return stream(ctx.hub.subscribe(key, compute, admission.signal, Number.isFinite(last) ? last : undefined), admission.dispose);
 	})
 });
 
-async function* stream<T>(ticks: AsyncGenerator<{ id: number; data: T }>) {
-	for await (const tick of ticks) yield tracked(String(tick.id), tick.data);
+async function* stream<T>(ticks: AsyncGenerator<{ id: number; data: T }>, dispose: () => void) {
+	try {
+		for await (const tick of ticks) yield tracked(String(tick.id), tick.data);
+	} finally {
+		dispose();
+	}
 }
