@@ -219,6 +219,18 @@ describe('the scope at every level, through the API', () => {
 		for (const outside of [420000, 429000, 420100, 429005]) expect(await ask([429004], outside), String(outside)).toBe('FORBIDDEN');
 	});
 
+	it('asked by sub-region, a scope replies with rows of its own regions only', async () => {
+		// 深圳 by county: 南山's two cases, no row of 天河 (a county of the sibling city 广州).
+		expect(await ask([440300], 440300, 'children')).toEqual({ 440305: 2 });
+		expect(await ask([440300, 110101], 440300, 'children')).toEqual({ 440305: 2 });
+		// 北京 by district: 东城 alone; 湖北 by city: 仙桃 under its grouping row 429000 (省直辖), no row of 广东.
+		expect(await ask([110000], 110000, 'children')).toEqual({ 110101: 1 });
+		expect(await ask([420000], 420000, 'children')).toEqual({ 429000: 1 });
+		// A city asking its province or the nation by sub-region is refused, not answered with its own rows.
+		expect(await ask([440300], 440000, 'children')).toBe('FORBIDDEN');
+		expect(await ask([429004], 0, 'children')).toBe('FORBIDDEN');
+	});
+
 	it('a combined scope sees each of its regions and nothing between them', async () => {
 		const scope = [440300, 110101, 429004];
 		expect(await ask(scope, 440305)).toEqual({ all: 2 });
