@@ -48,7 +48,13 @@ describe('contract timestamps in the common layout', () => {
 		['2026-11-30T08:09:07.010+00:00', Date.UTC(2026, 10, 30, 8, 9, 7, 10)],
 		['2024-02-29T12:00:00.000Z', Date.UTC(2024, 1, 29, 12)],
 		['2000-02-29T00:00:00.000Z', Date.UTC(2000, 1, 29)],
-		['2026-01-31T00:00:00.000Z', Date.UTC(2026, 0, 31)]
+		['2026-01-31T00:00:00.000Z', Date.UTC(2026, 0, 31)],
+		// No field starting with 0: a mis-read pair stays a plausible number here instead of sending the text to the regex,
+		// which would read it right and hide the fault.
+		['2011-11-11T11:11:11.111Z', Date.UTC(2011, 10, 11, 11, 11, 11, 111)],
+		// 23:59:59.999 at −11:11 is 11:10:59.999 UTC the next day, in the next year.
+		['2099-12-31T23:59:59.999-11:11', Date.UTC(2100, 0, 1, 11, 10, 59, 999)],
+		['2099-12-31 23:59:59.999+11:11', Date.UTC(2099, 11, 31, 12, 48, 59, 999)]
 	])('%s', (text, ms) => {
 		expect(parseTimestamp(text)).toBe(ms);
 	});
