@@ -11,7 +11,7 @@ import AxeBuilder from '@axe-core/playwright';
 import ExcelJS from 'exceljs';
 import { expect, test, type Page } from '@playwright/test';
 import { ensureUser, signIn } from '../helpers/e2e-auth.ts';
-import { INCIDENT, beijingDay, plantIncident, rawOnTimeRate } from './helpers/analyze.ts';
+import { INCIDENT, beijingDay, plantIncident, plantIncidentWithHistory, rawOnTimeRate } from './helpers/analyze.ts';
 
 const SIZES = [
 	{ width: 1920, height: 1080 },
@@ -337,3 +337,43 @@ function isoWeekLabel(date: string): string {
 	const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000));
 	return `${year}-W${String(week).padStart(2, '0')}`;
 }
+
+test('anomaly flags name the planted days at day grain and the incident week at week grain, with the rate and its baseline in words', async ({
+	page
+}, info) => {
+	test.setTimeout(150_000);
+	// The incident (10 of 40 on time on days −4, −3, −2; all 40 on days −7 … −5) and the item's steady history before it (10 a day, all on time).
+	await plantIncidentWithHistory();
+	await signIn(page, ensureUser('e2e-analyst-gd', 'analyst', String(INCIDENT.province)));
+	await page.setViewportSize(SIZES[0]!);
+	const chartReady = () => expect(page.getByTestId('series-chart')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+	const flagged = () =>
+		page
+			.getByTestId('anomalies')
+			.locator('li[data-bucket]')
+			.evaluateAll((els) => els.map((e) => e.getAttribute('data-bucket')));
+	const view = `/analyze?r=${INCIDENT.county}&ind=onTimeRate&item=${INCIDENT.item}&to=${beijingDay(-1)}`;
+	const incident = [beijingDay(-4), beijingDay(-3), beijingDay(-2)];
+
+	// Day grain over two weeks: exactly the three planted days, each 25.0 % against a baseline of 100.0 %.
+	await page.goto(`${view}&from=${beijingDay(-14)}&g=day`);
+	await chartReady();
+	await expect.poll(flagged, { timeout: 30_000 }).toEqual(incident);
+	for (const li of await page.getByTestId('anomalies').locator('li[data-bucket]').all()) {
+		await expect(li).toContainText('按时办结率 25.0%，低于同期基线 100.0%（−75.0 个百分点，样本 40 件');
+	}
+	await page.screenshot({ path: info.outputPath('analyze-anomalies-day-1920.png'), fullPage: true });
+	await page.getByTestId('toggle-large-type').click();
+	await expect(page.locator('html')).toHaveAttribute('data-type', 'large');
+	await chartReady();
+	await page.screenshot({ path: info.outputPath('analyze-anomalies-day-large.png'), fullPage: true });
+	await page.getByTestId('toggle-large-type').click();
+	await expect(page.locator('html')).not.toHaveAttribute('data-type', 'large');
+
+	// Week grain over ten weeks: the week(s) holding the incident days, and no week of the steady history.
+	await page.goto(`${view}&from=${beijingDay(-70)}&g=week`);
+	await chartReady();
+	await expect.poll(flagged, { timeout: 30_000 }).toEqual([...new Set(incident.map(isoWeekLabel))]);
+	await expect(page.getByTestId('anomalies')).toContainText('低于同期基线 100.0%');
+	await page.screenshot({ path: info.outputPath('analyze-anomalies-week-1920.png'), fullPage: true });
+});

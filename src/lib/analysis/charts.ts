@@ -111,11 +111,11 @@ export function seriesOption(p: Palette, font: number, buckets: string[], lines:
 			name: unit,
 			nameTextStyle: { color: p.muted, fontSize: font },
 			scale: true,
-			// A target line stays on the chart even when the values are far from it.
+			// A target line stays on the chart even when the values are far from it (the ends on multiples of 5: no crowded labels).
 			...(targets.length
 				? {
-						min: (e: { min: number }) => Math.floor(Math.min(e.min, ...targets)),
-						max: (e: { max: number }) => Math.ceil(Math.max(e.max, ...targets))
+						min: (e: { min: number }) => Math.floor(Math.min(e.min, ...targets) / 5) * 5,
+						max: (e: { max: number }) => Math.ceil(Math.max(e.max, ...targets) / 5) * 5
 					}
 				: {}),
 			axisLabel: axisText(p, font),

@@ -83,9 +83,56 @@ function shift(date: string, days: number): string {
 
 /** Pushes the incident through a push source of the run's product and waits until the warehouse holds all of it. */
 export async function plantIncident(): Promise<void> {
-	const appdb = { TIANSHU_APPDB_DATA: `${process.env.TIANSHU_E2E_DATA}/appdb` };
 	const run = Date.now().toString(36);
-	const issued = spawnSync(process.execPath, ['bin/tianshu.js', 'source', 'add', `e2e-analyze-${run}`, '--types', 'case'], {
+	await pushEvents(`e2e-analyze-${run}`, `e2e-an-${run}-`, incidentEvents(run));
+}
+
+/**
+ * The incident's item in 天河区 before the incident: 10 completions a day, all on time, on the 28 days
+ * up to a week before yesterday (days −35 … −8): the weeks and days the anomaly baselines need.
+ */
+export function steadyHistoryEvents(run: string) {
+	const events: string[] = [];
+	for (let day = -35; day <= -8; day++)
+		for (let i = 0; i < 10; i++) {
+			const date = beijingDay(day);
+			const id = `e2e-hist-${run}-${day}-${i}`;
+			events.push(
+				JSON.stringify({
+					type: 'case',
+					event_id: id,
+					case_id: id,
+					status: 'completed',
+					ts: `${date}T11:00:00+08:00`,
+					submitted_ts: `${date}T09:00:00+08:00`,
+					adcode: BDC.adcode,
+					department: BDC.department,
+					item_code: BDC.item,
+					item_name: BDC.itemName,
+					channel: CHANNELS[i % 3],
+					promised_days: 3,
+					trips: 0,
+					cross_province: false
+				})
+			);
+		}
+	return events;
+}
+
+/** Plants the steady history (once per run of the product: it is looked for first) and the incident if it is not there yet. */
+export async function plantIncidentWithHistory(): Promise<void> {
+	const count = async (where: string) => Number((await raw<{ n: number }>(`SELECT count() AS n FROM case_events WHERE ${where}`))[0]!.n);
+	if (!(await count("startsWith(event_id, 'e2e-an-')"))) await plantIncident();
+	if (!(await count("startsWith(event_id, 'e2e-hist-')"))) {
+		const run = Date.now().toString(36);
+		await pushEvents(`e2e-history-${run}`, `e2e-hist-${run}-`, steadyHistoryEvents(run));
+	}
+}
+
+/** Pushes events through a new push source of the run's product and waits until the warehouse holds all those with the id prefix. */
+async function pushEvents(source: string, prefix: string, events: string[]): Promise<void> {
+	const appdb = { TIANSHU_APPDB_DATA: `${process.env.TIANSHU_E2E_DATA}/appdb` };
+	const issued = spawnSync(process.execPath, ['bin/tianshu.js', 'source', 'add', source, '--types', 'case'], {
 		env: { ...process.env, ...appdb },
 		encoding: 'utf8'
 	});
@@ -93,16 +140,18 @@ export async function plantIncident(): Promise<void> {
 	const worker = startProcess(['ingest', '--http', '0'], appdb);
 	try {
 		const endpoint = JSON.parse(await worker.line(/push endpoint ready/)).url as string;
-		const events = incidentEvents(run);
 		for (let i = 0; i < events.length; i += 1000) {
 			const batch = events.slice(i, i + 1000);
 			const res = await fetch(endpoint, { method: 'POST', body: batch.join('\n'), headers: { Authorization: `Bearer ${issued.stdout.trim()}` } });
 			expect((await res.json()).accepted).toBe(batch.length);
 		}
 		await expect
-			.poll(async () => Number((await raw<{ n: number }>(`SELECT count() AS n FROM case_events WHERE startsWith(event_id, 'e2e-an-${run}-')`))[0]!.n), {
-				timeout: 60_000
-			})
+			.poll(
+				async () => Number((await raw<{ n: number }>(`SELECT count() AS n FROM case_events WHERE startsWith(event_id, {p:String})`, { p: prefix }))[0]!.n),
+				{
+					timeout: 60_000
+				}
+			)
 			.toBe(events.length);
 	} finally {
 		worker.child.kill('SIGTERM');
