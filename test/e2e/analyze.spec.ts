@@ -315,6 +315,15 @@ test('a pivot of counties × items shows the planted cell as the raw events give
 	await page.goBack();
 	await expect(page.getByTestId('pivot-table').locator(`tbody tr[data-row="${INCIDENT.county}"]`)).toBeVisible({ timeout: 30_000 });
 
+	// Time as columns at a day grain: the view's three days in order (the grain in the URL too).
+	await page.getByRole('combobox', { name: '列', exact: true }).selectOption('time');
+	await expect(page).toHaveURL(/pc=time/);
+	await page.getByRole('combobox', { name: '时间粒度', exact: true }).selectOption('day');
+	await expect(page).toHaveURL(/pg=day/);
+	const dayColumns = page.getByTestId('pivot-table').locator('thead th[data-col]');
+	await expect(dayColumns).toHaveCount(3, { timeout: 30_000 });
+	expect(await dayColumns.evaluateAll((ths) => ths.map((th) => th.getAttribute('data-col')))).toEqual([beijingDay(-4), beijingDay(-3), beijingDay(-2)]);
+
 	// Large type (×1.5), then dark with high contrast: the table still reads; back to the defaults.
 	await page.getByTestId('toggle-large-type').click();
 	await shots(page, 'pivot-large-type', info);
