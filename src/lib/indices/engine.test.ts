@@ -124,6 +124,14 @@ describe('aggregation and missing data', () => {
 		expect(r.units[2]!.nodes.g1).toBe(72.5);
 	});
 
+	it('impute by the mean of all units when there is no group column', () => {
+		const r = compute(doc({ missing: { rule: 'groupMean', minCoverage: 0 } }), rows);
+		// One group of all units: b's mean is A's 80, a's (40 + 60)/2 = 50. B: g1 = (60 + 3·80)/4 = 75, total 61.25;
+		// C: g1 = (50 + 3·80)/4 = 72.5.
+		expect(r.units[1]!.score).toBe(61.25);
+		expect(r.units[2]!.nodes.g1).toBe(72.5);
+	});
+
 	it('weighted geometric, and zero makes zero', () => {
 		const m = parseMethodology({
 			id: 'g',

@@ -154,6 +154,7 @@ export function evaluate(p: Prepared, normalised: Float64Array[], weights?: numb
 			else if (geo) s[u] = zero ? 0 : Math.exp(acc / wPresent);
 			else s[u] = acc / wPresent;
 		}
+		// Stryker disable next-line StringLiteral: equivalent — normalise reads every polarity but 'negative' as positive.
 		scores[k] = node.rescale ? normalise(s, node.rescale, 'positive') : s;
 		coverage[k] = c;
 	});
