@@ -7,7 +7,7 @@ import globals from 'globals';
 import svelteConfig from './svelte.config.js';
 
 export default tseslint.config(
-	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', 'playwright-report/', 'data/', 'static/'] },
+	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', 'playwright-report/', 'data/', 'static/', '.stryker-tmp*/'] },
 	...svelte.configs.base,
 	{
 		files: ['**/*.ts', '**/*.js'],
