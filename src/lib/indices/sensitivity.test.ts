@@ -75,8 +75,56 @@ describe('the sensitivity of ranks to weights', () => {
 		const r = rankSensitivity(m, [...rows, { unit: '丙', a: 1000, b: 1000, c: 1000 }], { draws: 500, seed: 1 });
 		for (const w of r.weights) expect(w.perUnit['丙']).toBeNull();
 	});
+});
 
-	it('is seeded: the same draws give the same answer', () => {
-		expect(rankSensitivity(m, rows, { draws: 200, seed: 9 })).toEqual(rankSensitivity(m, rows, { draws: 200, seed: 9 }));
+describe('the sensitivity of ranks to weights, worked by hand for a fixed seed', () => {
+	// Two indicators under the root, nominal weights 3 : 1 (¾, ¼), each drawn as nominal × (½ + u), u uniform
+	// (spread ½), two uniforms a draw (A's, then C's). 甲 scores 100·wA/(wA+wC), 乙 360·wC/(wA+wC), so 甲 is
+	// first exactly when 75·(½ + u1) > 90·(½ + u2), i.e. u1 > 0.1 + 1.2·u2 — and then A's share x is high.
+	// The uniforms below are sfc32's (src/lib/random.ts) worked with a separate Python implementation of
+	// sfc32, not with this code. Seed 9, draws (u1, u2): (.2331 .2557) (.1464 .7580) (.0477 .2901)
+	// (.0105 .1617) (.7164 .2390)* (.8483 .9480) (.9600 .6739)* (.0376 .2548) (.6239 .7189) (.9794 .8637)
+	// (.5944 .1578)* (.8064 .6153) — 甲 first in the 3 starred draws. Seed 5: (.9278 .5215)* (.4104 .2636)
+	// (.3804 .6115) (.0949 .4914) (.7575 .1594)* (.1156 .1375) (.7420 .1101)* (.1161 .6071) (.7105 .5517)
+	// (.9811 .1007)* (.8505 .6881) (.8180 .5283)* — 5 starred.
+	// 12 draws sorted by x into 3 bins of 4 (the default: round(√12) = 3); 甲's ranks are 2 below the
+	// threshold and 1 above it. With k draws first: Var(rank) = p(1 − p), p = k/12.
+	// k = 3: bins [2 2 2 2] [2 2 2 2] [2 1 1 1]; mean 7/4, Var 3/16; between = ⅓(1/16 + 1/16 + 1/4) = 1/8;
+	//   noise = ⅓ · (¾ ÷ 3) ÷ 4 = 1/48; S = (1/8 − 1/48) ÷ 3/16 = 5/9.
+	// k = 5: bins [2 2 2 2] [2 2 2 1] [1 1 1 1]; mean 19/12, Var 35/144; between = ⅓(25 + 4 + 49)/144 = 26/144;
+	//   noise = 3/144; S = 23/35.
+	// 乙's ranks mirror 甲's, and C's share is 1 − x (the bins reversed): every figure is the same S.
+	const m = parseMethodology({
+		id: 'seeded',
+		name: 'hand-worked, seeded',
+		root: {
+			id: 'total',
+			children: [
+				{ id: 'A', column: 'a', weight: 3 },
+				{ id: 'C', column: 'c', weight: 1 }
+			]
+		}
+	});
+	const rows = [
+		{ unit: '甲', a: 100, c: 0 },
+		{ unit: '乙', a: 0, c: 360 }
+	];
+	const run = (seed: number) => rankSensitivity(m, rows, { draws: 12, seed, weights: { kind: 'uniform', spread: 0.5 } });
+
+	it.each([
+		[9, 5 / 9],
+		[5, 23 / 35]
+	])('seed %i gives S = %f for both weights and both units', (seed, expected) => {
+		const r = run(seed);
+		expect(r.draws).toBe(12);
+		expect(r.weights.map((w) => [w.node, w.parent, w.nominal]).sort()).toEqual([
+			['A', 'total', 0.75],
+			['C', 'total', 0.25]
+		]);
+		for (const w of r.weights) {
+			expect(w.overall).toBeCloseTo(expected, 9);
+			expect(w.perUnit['甲']).toBeCloseTo(expected, 9);
+			expect(w.perUnit['乙']).toBeCloseTo(expected, 9);
+		}
 	});
 });
