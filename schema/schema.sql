@@ -862,6 +862,47 @@ ENGINE = ReplacingMergeTree(loaded_at)
 ORDER BY (metric, period)
 SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 8192;
 
+CREATE TABLE negative_review_buckets
+(
+    `review_id` String,
+    `reviewed_ts` DateTime64(3, 'UTC') COMMENT 'the review\'s time',
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `department` LowCardinality(String),
+    `item_code` LowCardinality(String),
+    `channel` Enum8('counter' = 1, 'web' = 2, 'mobile' = 3, 'kiosk' = 4, 'hotline' = 5),
+    `ingested_at` DateTime64(3, 'UTC') COMMENT 'when the review was stored'
+)
+ENGINE = ReplacingMergeTree
+ORDER BY review_id
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW negative_review_buckets_mv TO negative_review_buckets
+(
+    `review_id` String,
+    `reviewed_ts` DateTime64(3, 'UTC'),
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `department` LowCardinality(String),
+    `item_code` LowCardinality(String),
+    `channel` Enum8('counter' = 1, 'web' = 2, 'mobile' = 3, 'kiosk' = 4, 'hotline' = 5),
+    `ingested_at` DateTime64(3, 'UTC')
+)
+AS SELECT
+    review_id,
+    ts AS reviewed_ts,
+    province_code,
+    city_code,
+    adcode,
+    department,
+    item_code,
+    channel,
+    ingested_at
+FROM reviews
+WHERE rating <= 2;
+
 CREATE VIEW negative_review_cohort
 (
     `review_id` String,
@@ -1146,7 +1187,8 @@ CREATE TABLE review_city_stats_day
     `rated_1` SimpleAggregateFunction(sum, UInt64),
     `positive` SimpleAggregateFunction(sum, UInt64),
     `negative` SimpleAggregateFunction(sum, UInt64),
-    `named_negative` SimpleAggregateFunction(sum, UInt64)
+    `named_negative` SimpleAggregateFunction(sum, UInt64),
+    `upheld` SimpleAggregateFunction(sum, UInt64) COMMENT '差评 whose appeal was upheld (申诉成立), by the review\'s bucket'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
@@ -1168,7 +1210,8 @@ CREATE MATERIALIZED VIEW review_city_stats_day_mv TO review_city_stats_day
     `rated_1` UInt64,
     `positive` UInt64,
     `negative` UInt64,
-    `named_negative` UInt64
+    `named_negative` UInt64,
+    `upheld` UInt64
 )
 AS SELECT
     bucket,
@@ -1184,7 +1227,8 @@ AS SELECT
     sum(rated_1) AS rated_1,
     sum(positive) AS positive,
     sum(negative) AS negative,
-    sum(named_negative) AS named_negative
+    sum(named_negative) AS named_negative,
+    sum(upheld) AS upheld
 FROM review_region_stats_day
 GROUP BY
     bucket,
@@ -1207,7 +1251,8 @@ CREATE TABLE review_city_stats_hour
     `rated_1` SimpleAggregateFunction(sum, UInt64),
     `positive` SimpleAggregateFunction(sum, UInt64),
     `negative` SimpleAggregateFunction(sum, UInt64),
-    `named_negative` SimpleAggregateFunction(sum, UInt64)
+    `named_negative` SimpleAggregateFunction(sum, UInt64),
+    `upheld` SimpleAggregateFunction(sum, UInt64) COMMENT '差评 whose appeal was upheld (申诉成立), by the review\'s bucket'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
@@ -1229,7 +1274,8 @@ CREATE MATERIALIZED VIEW review_city_stats_hour_mv TO review_city_stats_hour
     `rated_1` UInt64,
     `positive` UInt64,
     `negative` UInt64,
-    `named_negative` UInt64
+    `named_negative` UInt64,
+    `upheld` UInt64
 )
 AS SELECT
     bucket,
@@ -1245,7 +1291,8 @@ AS SELECT
     sum(rated_1) AS rated_1,
     sum(positive) AS positive,
     sum(negative) AS negative,
-    sum(named_negative) AS named_negative
+    sum(named_negative) AS named_negative,
+    sum(upheld) AS upheld
 FROM review_region_stats_hour
 GROUP BY
     bucket,
@@ -1308,7 +1355,8 @@ CREATE TABLE review_region_stats_day
     `rated_1` SimpleAggregateFunction(sum, UInt64),
     `positive` SimpleAggregateFunction(sum, UInt64) COMMENT 'rating ≥ 3 (好评)',
     `negative` SimpleAggregateFunction(sum, UInt64) COMMENT 'rating ≤ 2 (差评)',
-    `named_negative` SimpleAggregateFunction(sum, UInt64) COMMENT '实名差评'
+    `named_negative` SimpleAggregateFunction(sum, UInt64) COMMENT '实名差评',
+    `upheld` SimpleAggregateFunction(sum, UInt64) COMMENT '差评 whose appeal was upheld (申诉成立), by the review\'s bucket'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
@@ -1357,6 +1405,30 @@ GROUP BY
     adcode,
     channel;
 
+CREATE MATERIALIZED VIEW review_region_stats_day_upheld_mv TO review_region_stats_day
+(
+    `bucket` Date,
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `channel` Enum8('counter' = 1, 'web' = 2, 'mobile' = 3, 'kiosk' = 4, 'hotline' = 5),
+    `upheld` UInt64
+)
+AS SELECT
+    toDate(reviewed_ts, 'Asia/Shanghai') AS bucket,
+    province_code,
+    city_code,
+    adcode,
+    channel,
+    count() AS upheld
+FROM review_upheld
+GROUP BY
+    bucket,
+    province_code,
+    city_code,
+    adcode,
+    channel;
+
 CREATE TABLE review_region_stats_hour
 (
     `bucket` DateTime('UTC') COMMENT 'start of the hour (UTC; the same hours in Beijing)',
@@ -1373,7 +1445,8 @@ CREATE TABLE review_region_stats_hour
     `rated_1` SimpleAggregateFunction(sum, UInt64),
     `positive` SimpleAggregateFunction(sum, UInt64) COMMENT 'rating ≥ 3 (好评)',
     `negative` SimpleAggregateFunction(sum, UInt64) COMMENT 'rating ≤ 2 (差评)',
-    `named_negative` SimpleAggregateFunction(sum, UInt64) COMMENT '实名差评'
+    `named_negative` SimpleAggregateFunction(sum, UInt64) COMMENT '实名差评',
+    `upheld` SimpleAggregateFunction(sum, UInt64) COMMENT '差评 whose appeal was upheld (申诉成立), by the review\'s bucket'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
@@ -1422,6 +1495,30 @@ GROUP BY
     adcode,
     channel;
 
+CREATE MATERIALIZED VIEW review_region_stats_hour_upheld_mv TO review_region_stats_hour
+(
+    `bucket` DateTime('UTC'),
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `channel` Enum8('counter' = 1, 'web' = 2, 'mobile' = 3, 'kiosk' = 4, 'hotline' = 5),
+    `upheld` UInt64
+)
+AS SELECT
+    toStartOfHour(reviewed_ts) AS bucket,
+    province_code,
+    city_code,
+    adcode,
+    channel,
+    count() AS upheld
+FROM review_upheld
+GROUP BY
+    bucket,
+    province_code,
+    city_code,
+    adcode,
+    channel;
+
 CREATE TABLE review_stats_day
 (
     `bucket` Date COMMENT 'Beijing calendar day',
@@ -1440,7 +1537,8 @@ CREATE TABLE review_stats_day
     `rated_1` SimpleAggregateFunction(sum, UInt64),
     `positive` SimpleAggregateFunction(sum, UInt64) COMMENT 'rating ≥ 3 (好评)',
     `negative` SimpleAggregateFunction(sum, UInt64) COMMENT 'rating ≤ 2 (差评)',
-    `named_negative` SimpleAggregateFunction(sum, UInt64) COMMENT '实名差评'
+    `named_negative` SimpleAggregateFunction(sum, UInt64) COMMENT '实名差评',
+    `upheld` SimpleAggregateFunction(sum, UInt64) COMMENT '差评 whose appeal was upheld (申诉成立), by the review\'s bucket'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
@@ -1495,6 +1593,36 @@ GROUP BY
     item_code,
     channel;
 
+CREATE MATERIALIZED VIEW review_stats_day_upheld_mv TO review_stats_day
+(
+    `bucket` Date,
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `department` LowCardinality(String),
+    `item_code` LowCardinality(String),
+    `channel` Enum8('counter' = 1, 'web' = 2, 'mobile' = 3, 'kiosk' = 4, 'hotline' = 5),
+    `upheld` UInt64
+)
+AS SELECT
+    toDate(reviewed_ts, 'Asia/Shanghai') AS bucket,
+    province_code,
+    city_code,
+    adcode,
+    department,
+    item_code,
+    channel,
+    count() AS upheld
+FROM review_upheld
+GROUP BY
+    bucket,
+    province_code,
+    city_code,
+    adcode,
+    department,
+    item_code,
+    channel;
+
 CREATE TABLE review_stats_hour
 (
     `bucket` DateTime('UTC') COMMENT 'start of the hour (UTC; the same hours in Beijing)',
@@ -1513,7 +1641,8 @@ CREATE TABLE review_stats_hour
     `rated_1` SimpleAggregateFunction(sum, UInt64),
     `positive` SimpleAggregateFunction(sum, UInt64) COMMENT 'rating ≥ 3 (好评)',
     `negative` SimpleAggregateFunction(sum, UInt64) COMMENT 'rating ≤ 2 (差评)',
-    `named_negative` SimpleAggregateFunction(sum, UInt64) COMMENT '实名差评'
+    `named_negative` SimpleAggregateFunction(sum, UInt64) COMMENT '实名差评',
+    `upheld` SimpleAggregateFunction(sum, UInt64) COMMENT '差评 whose appeal was upheld (申诉成立), by the review\'s bucket'
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(bucket)
@@ -1567,6 +1696,137 @@ GROUP BY
     department,
     item_code,
     channel;
+
+CREATE MATERIALIZED VIEW review_stats_hour_upheld_mv TO review_stats_hour
+(
+    `bucket` DateTime('UTC'),
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `department` LowCardinality(String),
+    `item_code` LowCardinality(String),
+    `channel` Enum8('counter' = 1, 'web' = 2, 'mobile' = 3, 'kiosk' = 4, 'hotline' = 5),
+    `upheld` UInt64
+)
+AS SELECT
+    toStartOfHour(reviewed_ts) AS bucket,
+    province_code,
+    city_code,
+    adcode,
+    department,
+    item_code,
+    channel,
+    count() AS upheld
+FROM review_upheld
+GROUP BY
+    bucket,
+    province_code,
+    city_code,
+    adcode,
+    department,
+    item_code,
+    channel;
+
+CREATE TABLE review_upheld
+(
+    `review_id` String,
+    `reviewed_ts` DateTime64(3, 'UTC') COMMENT 'the review\'s time: the rollups\' bucket',
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `department` LowCardinality(String),
+    `item_code` LowCardinality(String),
+    `channel` Enum8('counter' = 1, 'web' = 2, 'mobile' = 3, 'kiosk' = 4, 'hotline' = 5),
+    `upheld_ts` DateTime64(3, 'UTC') COMMENT 'the decision'
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(reviewed_ts, 'Asia/Shanghai')
+ORDER BY review_id
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW review_upheld_decided_mv TO review_upheld
+(
+    `review_id` String,
+    `reviewed_ts` DateTime64(3, 'UTC'),
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `department` String,
+    `item_code` String,
+    `channel` Enum8('counter' = 1, 'web' = 2, 'mobile' = 3, 'kiosk' = 4, 'hotline' = 5),
+    `upheld_ts` DateTime64(3, 'UTC')
+)
+AS SELECT
+    review_id,
+    any(b_reviewed_ts) AS reviewed_ts,
+    any(b_province_code) AS province_code,
+    any(b_city_code) AS city_code,
+    any(b_adcode) AS adcode,
+    any(b_department) AS department,
+    any(b_item_code) AS item_code,
+    any(b_channel) AS channel,
+    min(ts) AS upheld_ts
+FROM review_actions
+INNER JOIN
+(
+    SELECT
+        review_id AS b_review_id,
+        reviewed_ts AS b_reviewed_ts,
+        province_code AS b_province_code,
+        city_code AS b_city_code,
+        adcode AS b_adcode,
+        department AS b_department,
+        item_code AS b_item_code,
+        channel AS b_channel,
+        ingested_at AS b_ingested_at
+    FROM negative_review_buckets
+    WHERE review_id IN (
+        SELECT review_id
+        FROM review_actions
+        WHERE action = 'appeal_upheld'
+    )
+) AS b ON b_review_id = review_id
+WHERE (action = 'appeal_upheld') AND (b_ingested_at <= ingested_at)
+GROUP BY review_id;
+
+CREATE MATERIALIZED VIEW review_upheld_reviewed_mv TO review_upheld
+(
+    `review_id` String,
+    `reviewed_ts` DateTime64(3, 'UTC'),
+    `province_code` UInt32,
+    `city_code` UInt32,
+    `adcode` UInt32,
+    `department` String,
+    `item_code` String,
+    `channel` Enum8('counter' = 1, 'web' = 2, 'mobile' = 3, 'kiosk' = 4, 'hotline' = 5),
+    `upheld_ts` DateTime64(3, 'UTC')
+)
+AS SELECT
+    review_id,
+    any(ts) AS reviewed_ts,
+    any(province_code) AS province_code,
+    any(city_code) AS city_code,
+    any(adcode) AS adcode,
+    any(department) AS department,
+    any(item_code) AS item_code,
+    any(channel) AS channel,
+    min(u_ts) AS upheld_ts
+FROM reviews
+INNER JOIN
+(
+    SELECT
+        review_id AS u_review_id,
+        ts AS u_ts,
+        ingested_at AS u_ingested_at
+    FROM review_actions
+    WHERE (action = 'appeal_upheld') AND (review_id IN (
+        SELECT review_id
+        FROM reviews
+        WHERE rating <= 2
+    ))
+) AS u ON u_review_id = review_id
+WHERE (rating <= 2) AND (u_ingested_at < ingested_at)
+GROUP BY review_id;
 
 CREATE TABLE reviews
 (

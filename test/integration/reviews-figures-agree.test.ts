@@ -18,6 +18,13 @@ import { rankings as rankingsPanel } from '../../src/lib/server/cockpit/panels/r
 import { satisfactionInputs } from '../../src/lib/server/queries/cockpit/satisfaction.ts';
 import { rankings as reviewsRankings, summary } from '../../src/lib/server/reviews/service.ts';
 import { verifyCockpit } from '../../src/lib/server/queries/verify/check.ts';
+import { kpis as kpisPanel } from '../../src/lib/server/cockpit/panels/kpis.ts';
+import { map as mapPanel } from '../../src/lib/server/cockpit/panels/map.ts';
+import { range } from '../../src/lib/server/cockpit/panels/shared.ts';
+import { runQuery } from '../../src/lib/server/planner/run.ts';
+import { QueryRequest, type QueryInput } from '../../src/lib/server/planner/request.ts';
+import { rebuildRollups } from '../../src/cli/rollups.ts';
+import { storeBatch } from '../../ingest/worker/exactly-once.ts';
 import { ingestDatabase } from '../helpers/ingest.ts';
 
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
@@ -287,5 +294,182 @@ describe('好差评: the cockpit and /reviews count the same', () => {
 			const report = await verifyCockpit({ warehouse: db.warehouse, adcode, at });
 			expect(report.figures.filter((f) => !f.agree)).toEqual([]);
 		}
+	});
+});
+
+/**
+ * The review rollups leave upheld appeals out too (migration 0013): /analyze's 好评率 and 差评数 at day and hour grain
+ * (region, city and department rollups), the cockpit's today tile and map, /reviews and tianshu verify agree, and equal
+ * the hand count and a raw recount. 广州 (天河 and 越秀), stored through the worker's exactly-once path: a decision
+ * stored before its review, a decision replayed under another batch, and yesterday's 差评 upheld today.
+ */
+describe('好差评: the review rollups leave upheld appeals out', () => {
+	const TIANHE = 440106;
+	const YUEXIU = 440104;
+	const GUANGZHOU = 440100;
+	const h = (hours: number, minutes = 0) => day + hours * HOUR + minutes * MIN; // Beijing time today (the instant is 15:30)
+	const y = (hours: number) => day - DAY + hours * HOUR; // Beijing time yesterday
+	const lines = (rows: object[]) => rows.map((r) => JSON.stringify({ ...r, source: 'upheld-test' }));
+	const upheldTN1 = act('TN1', 'appeal_upheld', h(8, 40));
+
+	beforeAll(async () => {
+		const w = db.warehouse;
+		// 天河 today: 4 好评, TN1 upheld, TN2 overturned (counts), TN3 upheld in the instant's hour, TN4 upheld with its decision stored first.
+		await storeBatch(
+			w,
+			'reviews',
+			lines([
+				...[5, 4, 3, 5].map((rating, i) => review(`T${i}`, TIANHE, h(9, 10 * i), rating)),
+				review('TN1', TIANHE, h(8), 1),
+				review('TN2', TIANHE, h(8, 30), 2),
+				review('TN3', TIANHE, h(15, 10), 1),
+				review('YX1', YUEXIU, h(10), 5),
+				review('YX2', YUEXIU, h(10, 30), 1),
+				review('Y1', TIANHE, y(10), 5),
+				review('Y2', TIANHE, y(11), 1)
+			]),
+			'upheld-test-reviews-1'
+		);
+		await storeBatch(
+			w,
+			'review_actions',
+			lines([
+				act('TN1', 'appeal', h(8, 20)),
+				upheldTN1,
+				act('TN2', 'appeal', h(8, 45)),
+				act('TN2', 'appeal_overturned', h(9, 30)),
+				act('TN3', 'appeal', h(15, 15)),
+				act('TN3', 'appeal_upheld', h(15, 20)),
+				act('TN4', 'appeal', h(11, 10)),
+				act('TN4', 'appeal_upheld', h(11, 20)),
+				act('Y2', 'appeal', y(12)),
+				act('Y2', 'appeal_upheld', h(9, 45)) // decided today: yesterday's figure moves
+			]),
+			'upheld-test-actions-1'
+		);
+		await storeBatch(w, 'reviews', lines([review('TN4', TIANHE, h(11), 2)]), 'upheld-test-reviews-2');
+		// The same decision again, in another batch (a feed re-sending it): claimed already, not stored again.
+		const replay = await storeBatch(w, 'review_actions', lines([upheldTN1]), 'upheld-test-actions-replay');
+		expect(replay).toMatchObject({ stored: 0, duplicates: 1 });
+	}, 60_000);
+
+	/** The raw recount: per Beijing day or hour of the review, 好评率 = 好评 ÷ (reviews − upheld), 差评数 = 差评 − upheld. */
+	async function rawRecount(adcode: number, grain: 'day' | 'hour'): Promise<Map<string, { positiveRate: number | null; negativeCount: number }>> {
+		const rs = await db.warehouse.query({
+			query: `
+			SELECT formatDateTime(r.ts, {fmt:String}, 'Asia/Shanghai') AS k,
+			       countIf(r.rating >= 3) AS positive, count() AS reviews, countIf(r.rating <= 2) AS negative,
+			       countIf(r.rating <= 2 AND r.review_id IN (SELECT DISTINCT review_id FROM review_actions WHERE action = 'appeal_upheld')) AS upheld
+			FROM (SELECT review_id, any(ts) AS ts, any(rating) AS rating FROM reviews WHERE adcode = {a:UInt32} OR city_code = {a:UInt32} GROUP BY review_id) AS r
+			GROUP BY k`,
+			query_params: { a: adcode, fmt: grain === 'day' ? '%Y-%m-%d' : '%Y-%m-%d %H' },
+			format: 'JSONEachRow'
+		});
+		const out = new Map<string, { positiveRate: number | null; negativeCount: number }>();
+		for (const r of await rs.json<Record<string, string>>()) {
+			const counted = Number(r.reviews) - Number(r.upheld);
+			out.set(r.k!, { positiveRate: counted > 0 ? (100 * Number(r.positive)) / counted : null, negativeCount: Number(r.negative) - Number(r.upheld) });
+		}
+		return out;
+	}
+
+	const analyze = (input: Omit<QueryInput, 'indicators'>) =>
+		runQuery(db.warehouse, QueryRequest.parse({ indicators: ['positiveRate', 'negativeCount'], ...input }), all);
+
+	/** The planner's series as bucket → figures (the first series). */
+	async function planned(input: Omit<QueryInput, 'indicators'>) {
+		const r = await analyze(input);
+		const s = r.series[0]!;
+		return new Map(r.buckets.map((b, i) => [b, { positiveRate: s.values.positiveRate![i] ?? null, negativeCount: s.values.negativeCount![i] ?? 0 }]));
+	}
+
+	function expectAgree(
+		served: Map<string, { positiveRate: number | null; negativeCount: number }>,
+		raw: Map<string, { positiveRate: number | null; negativeCount: number }>,
+		key: (bucket: string) => string
+	) {
+		let compared = 0;
+		for (const [bucket, v] of served) {
+			const o = raw.get(key(bucket)) ?? { positiveRate: null, negativeCount: 0 };
+			if (o.positiveRate === null) expect(v.positiveRate, bucket).toBeNull();
+			else expect(v.positiveRate, bucket).toBeCloseTo(o.positiveRate, 9);
+			expect(v.negativeCount, bucket).toBe(o.negativeCount);
+			compared += 1;
+		}
+		return compared;
+	}
+
+	it('the raw recount is the hand count', async () => {
+		const days = await rawRecount(TIANHE, 'day');
+		// Today: 8 reviews, 4 好评, 4 差评 of which TN1, TN3, TN4 upheld: 4 ÷ 5, one 差评. Yesterday: Y2 upheld today: 1 ÷ 1.
+		expect(days.get('2026-11-20')).toEqual({ positiveRate: 80, negativeCount: 1 });
+		expect(days.get('2026-11-19')).toEqual({ positiveRate: 100, negativeCount: 0 });
+		const hours = await rawRecount(TIANHE, 'hour');
+		expect(hours.get('2026-11-20 08')).toEqual({ positiveRate: 0, negativeCount: 1 });
+		expect(hours.get('2026-11-20 11')).toEqual({ positiveRate: null, negativeCount: 0 });
+		expect(hours.get('2026-11-20 15')).toEqual({ positiveRate: null, negativeCount: 0 });
+	});
+
+	it('/analyze at day and hour grain, on the region, city and department rollups, = the raw recount', async () => {
+		const twoDays = range(day - DAY, day + DAY);
+		const today = range(day, day + 16 * HOUR);
+		for (const adcode of [TIANHE, GUANGZHOU]) {
+			const dayRaw = await rawRecount(adcode, 'day');
+			const hourRaw = await rawRecount(adcode, 'hour');
+			const byDay = await planned({ ...twoDays, grain: 'day', region: { adcode } });
+			expect(expectAgree(byDay, dayRaw, (b) => b.slice(0, 10))).toBe(2);
+			const byHour = await planned({ ...today, grain: 'hour', region: { adcode } });
+			expect(expectAgree(byHour, hourRaw, (b) => `${b.slice(0, 10)} ${b.slice(11, 13)}`)).toBe(16);
+			// The department rollups (review_stats_day / _hour) too.
+			const filters = { department: ['市场监督管理局'] };
+			expectAgree(await planned({ ...twoDays, grain: 'day', region: { adcode }, filters }), dayRaw, (b) => b.slice(0, 10));
+			expectAgree(await planned({ ...today, grain: 'hour', region: { adcode }, filters }), hourRaw, (b) => `${b.slice(0, 10)} ${b.slice(11, 13)}`);
+		}
+		// By hand: 天河 today 80 % and one 差评, yesterday 100 % and none; 广州 today 5 ÷ 7 and two 差评.
+		const tianhe = await analyze({ ...twoDays, grain: 'day', region: { adcode: TIANHE } });
+		expect(tianhe.series[0]!.values.positiveRate).toEqual([100, 80]);
+		expect(tianhe.series[0]!.values.negativeCount).toEqual([0, 1]);
+		const city = await analyze({ ...range(day, day + DAY), grain: 'total', region: { adcode: GUANGZHOU } });
+		expect(city.series[0]!.total.positiveRate).toBeCloseTo((5 / 7) * 100, 9);
+		expect(city.series[0]!.total.negativeCount).toBe(2);
+		// Split by sub-region: 天河 80 %, 越秀 1 of 2.
+		const children = await analyze({ ...range(day, day + DAY), grain: 'total', region: { adcode: GUANGZHOU, by: 'children' } });
+		const child = (a: number) => children.series.find((x) => Number(x.key.region) === a)!.total;
+		expect(child(TIANHE)).toEqual({ positiveRate: 80, negativeCount: 1 });
+		expect(child(YUEXIU)).toEqual({ positiveRate: 50, negativeCount: 1 });
+	});
+
+	it('the cockpit’s today tile and map = /reviews = /analyze', async () => {
+		const ctx = { warehouse: db.warehouse, scope: all };
+		const tile = (await kpisPanel(ctx, TIANHE, at)).kpis.find((k) => k.code === 'positiveRate')!;
+		// Today 80 % (TN3, upheld in the instant's hour, read from the events); 环比 yesterday 100 %: −20 points.
+		expect(tile.value).toBeCloseTo(80, 9);
+		expect(tile.dod).toBeCloseTo(-20, 9);
+		expect((await kpisPanel(ctx, GUANGZHOU, at)).kpis.find((k) => k.code === 'positiveRate')!.value).toBeCloseTo((5 / 7) * 100, 9);
+		const m = await mapPanel(ctx, GUANGZHOU, at, 'positiveRate');
+		expect(m.regions.find((r) => r.adcode === TIANHE)!.value).toBeCloseTo(80, 9);
+		expect(m.regions.find((r) => r.adcode === YUEXIU)!.value).toBeCloseTo(50, 9);
+		for (const [date, rate, negative] of [
+			['2026-11-20', 80, 1],
+			['2026-11-19', 100, 0]
+		] as const) {
+			const s = await summary(ctx, { adcode: TIANHE, from: date, to: date }, at);
+			expect(s.figures.find((f) => f.id === 'positiveRate')!.value).toBeCloseTo(rate, 9);
+			expect(s.figures.find((f) => f.id === 'negativeCount')!.value).toBe(negative);
+		}
+	});
+
+	it('tianshu verify agrees on 广州, and a rebuild of the rollups keeps the figures', { timeout: 180_000 }, async () => {
+		const report = await verifyCockpit({ warehouse: db.warehouse, adcode: GUANGZHOU, at });
+		expect(report.figures.filter((f) => !f.agree)).toEqual([]);
+		expect(report.figures.some((f) => f.id === 'kpis.positiveRate.value')).toBe(true);
+		// The rebuild runs both views of review_upheld over everything stored: each upheld 差评 once.
+		await rebuildRollups(db.warehouse, { database: db.database, tables: ['review_upheld'], force: true });
+		const twoDays = range(day - DAY, day + DAY);
+		const tianhe = await analyze({ ...twoDays, grain: 'day', region: { adcode: TIANHE } });
+		expect(tianhe.series[0]!.values.positiveRate).toEqual([100, 80]);
+		expect(tianhe.series[0]!.values.negativeCount).toEqual([0, 1]);
+		const hours = await planned({ ...range(day, day + 16 * HOUR), grain: 'hour', region: { adcode: TIANHE }, filters: { department: ['市场监督管理局'] } });
+		expectAgree(hours, await rawRecount(TIANHE, 'hour'), (b) => `${b.slice(0, 10)} ${b.slice(11, 13)}`);
 	});
 });

@@ -168,7 +168,8 @@ describe('the SQL of a plan', () => {
 			['m1', 'sum(completed_on_time)'],
 			['m2', 'sum(completed)']
 		]);
-		expect(reviews!.sql).toContain('sum(positive) AS m3, sum(reviews) AS m4');
+		// 好评率's denominator without the upheld appeals (申诉成立, migration 0013).
+		expect(reviews!.sql).toContain('sum(positive) AS m3, sum(reviews - upheld) AS m4');
 		expect(Object.fromEntries(p.aliases)).toEqual({
 			caseVolume: { submitted: 'm0' },
 			onTimeRate: { onTime: 'm1', completed: 'm2' },

@@ -144,6 +144,12 @@ export function durationQuantileSql(hist: string, q: number): string {
 }
 
 const sum = (source: Source, column: string): Measure => ({ source, sql: `sum(${column})`, empty: 0 });
+/**
+ * The reviews or 差评 that count (reviews/figures.ts): a 差评 whose appeal was upheld (申诉成立) leaves every
+ * numerator and denominator. The review rollups hold `upheld` in the review's own bucket (migration 0013), so the
+ * difference is a sum like any count (UInt64 − UInt64 is Int64 in the warehouse: a row of upheld only is negative).
+ */
+const counted = (column: 'reviews' | 'negative'): Measure => ({ source: 'reviews', sql: `sum(${column} - upheld)`, empty: 0 });
 const ratio = (n: number | null | undefined, d: number | null | undefined, scale = 100): number | null => (d ? ((n ?? 0) / d) * scale : null);
 
 export const COMPUTATIONS: Record<string, Computation> = {
@@ -188,11 +194,11 @@ export const COMPUTATIONS: Record<string, Computation> = {
 		value: (m) => m.cross ?? 0
 	},
 	positiveRate: {
-		measures: { positive: sum('reviews', 'positive'), reviews: sum('reviews', 'reviews') },
+		measures: { positive: sum('reviews', 'positive'), reviews: counted('reviews') },
 		value: (m) => ratio(m.positive, m.reviews)
 	},
 	negativeCount: {
-		measures: { negative: sum('reviews', 'negative') },
+		measures: { negative: counted('negative') },
 		value: (m) => m.negative ?? 0
 	},
 	reviewRate: {

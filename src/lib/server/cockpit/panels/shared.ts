@@ -38,10 +38,12 @@ export function valueFromCounts(code: string, counts: Counts | undefined): numbe
 	const ind = rollupIndicator(code)!;
 	const m: Record<string, number | null> = {};
 	for (const [name, def] of Object.entries(ind.measures)) {
-		const column = /^sum\((\w+)\)$/.exec(def.sql)?.[1];
+		// sum(column), or sum(column - less): the reviews that count, less the upheld appeals (planner/rollups.ts).
+		const [, column, less] = /^sum\((\w+)(?: - (\w+))?\)$/.exec(def.sql) ?? [];
 		// A programming error, not data: only summed counts can be added up across the rollups and the events.
 		if (!column) throw new Error(`${code}: ${def.sql} is not a count`);
-		m[name] = counts?.[column] ?? def.empty;
+		const have = counts?.[column];
+		m[name] = have === undefined ? def.empty : have - (less ? (counts?.[less] ?? 0) : 0);
 	}
 	return ind.value(m);
 }

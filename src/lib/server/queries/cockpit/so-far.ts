@@ -45,8 +45,14 @@ const CASES: Source = {
 const REVIEWS: Source = {
 	rollups: 'reviews',
 	events: 'reviews',
-	// As review_region_stats_hour_mv counts them.
-	measures: { reviews: '1', positive: 'rating >= 3', negative: 'rating <= 2' }
+	// As review_region_stats_hour_mv counts them; upheld as the views of migration 0013 add it: a 差评 whose appeal
+	// was upheld (申诉成立, stored by now), in the review's own bucket — it leaves 好评率 and 差评数 (planner/rollups.ts).
+	measures: {
+		reviews: '1',
+		positive: 'rating >= 3',
+		negative: 'rating <= 2',
+		upheld: "rating <= 2 AND review_id IN (SELECT review_id FROM review_actions WHERE action = 'appeal_upheld')"
+	}
 };
 
 const TICKETS: Source = {
@@ -113,7 +119,7 @@ async function countsUpTo(ctx: QueryCtx, source: Source, adcode: number, w: Time
 /** Cases over [w.from, min(w.to, at]]: submitted, completed, completed_on_time, fully_online. */
 export const caseCountsUpTo = (ctx: QueryCtx, adcode: number, w: TimeWindow, at: number, by: SplitBy) => countsUpTo(ctx, CASES, adcode, w, at, by);
 
-/** 好差评 over the window capped at `at`: reviews, positive, negative. */
+/** 好差评 over the window capped at `at`: reviews, positive, negative, and the 差评 of them whose appeal was upheld. */
 export const reviewCountsUpTo = (ctx: QueryCtx, adcode: number, w: TimeWindow, at: number, by: SplitBy) => countsUpTo(ctx, REVIEWS, adcode, w, at, by);
 
 /** 12345 tickets created over the window capped at `at`. */

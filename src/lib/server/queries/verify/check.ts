@@ -52,7 +52,8 @@ import {
 	rawTicketsCreatedByChild,
 	rawTicketsCreatedByCounty,
 	rawWarnings,
-	type CaseCounts
+	type CaseCounts,
+	type ReviewCounts
 } from './raw.ts';
 
 /**
@@ -181,7 +182,8 @@ export async function verifyCockpit({ warehouse, adcode, at }: VerifyOptions): P
 			caseVolume: { kind: 'count', v: cases.map((c) => c.submitted) },
 			onTimeRate: { kind: 'rate', v: cases.map((c) => rate(c.onTime, c.completed)) },
 			fullyOnlineRate: { kind: 'rate', v: cases.map((c) => rate(c.fullyOnline, c.completed)) },
-			positiveRate: { kind: 'rate', v: reviewCounts.map((r) => rate(r.positive, r.reviews)) },
+			// 好评率 without the 差评 whose appeal was upheld (reviews/figures.ts), as the review rollups count them.
+			positiveRate: { kind: 'rate', v: reviewCounts.map((r) => rate(r.positive, r.reviews - r.upheld)) },
 			ticketVolume: { kind: 'count', v: tickets }
 		};
 		for (const [code, { kind, v }] of Object.entries(values)) {
@@ -265,10 +267,10 @@ export async function verifyCockpit({ warehouse, adcode, at }: VerifyOptions): P
 			county ? undefined : rawTicketsCreatedByChild(ctx, adcode, wholeDay),
 			county ? Promise.all([rawCaseCounts(ctx, adcode, wholeDay), rawReviewCounts(ctx, adcode, wholeDay), rawTicketsCreated(ctx, adcode, wholeDay)]) : undefined
 		]);
-		const valueOf = (m: string, c: CaseCounts | undefined, r: { positive: number; reviews: number } | undefined, n: number | undefined): number | null => {
+		const valueOf = (m: string, c: CaseCounts | undefined, r: ReviewCounts | undefined, n: number | undefined): number | null => {
 			if (m === 'caseVolume') return c?.submitted ?? 0;
 			if (m === 'onTimeRate') return c ? rate(c.onTime, c.completed) : null;
-			if (m === 'positiveRate') return r ? rate(r.positive, r.reviews) : null;
+			if (m === 'positiveRate') return r ? rate(r.positive, r.reviews - r.upheld) : null;
 			return n ?? 0;
 		};
 		MAP_INDICATORS.forEach((m, i) => {

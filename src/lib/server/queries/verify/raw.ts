@@ -139,14 +139,21 @@ export interface ReviewCounts {
 	positive: number;
 	/** 差评: rating ≤ 2. */
 	negative: number;
+	/**
+	 * 差评 of these whose appeal was upheld (申诉成立) — decided whenever, as the review rollups count them (migration
+	 * 0013): the cockpit's 好评率 tiles and map leave them out. At the live instant nothing is decided later.
+	 */
+	upheld: number;
 }
 
-const REVIEW_MEASURES = 'count() AS review_count, countIf(rating >= 3) AS positive, countIf(rating <= 2) AS negative';
+const REVIEW_MEASURES =
+	"count() AS review_count, countIf(rating >= 3) AS positive, countIf(rating <= 2) AS negative, countIf(rating <= 2 AND review_id IN (SELECT review_id FROM review_actions WHERE action = 'appeal_upheld')) AS upheld";
 const REVIEW_COLUMNS = 'rating, ts, province_code, city_code, adcode';
 const reviewCounts = (r: Record<string, Num>): ReviewCounts => ({
 	reviews: Number(r.review_count ?? 0),
 	positive: Number(r.positive ?? 0),
-	negative: Number(r.negative ?? 0)
+	negative: Number(r.negative ?? 0),
+	upheld: Number(r.upheld ?? 0)
 });
 
 /** 好差评 counts of a region over a window (by the review's time). */
