@@ -25,6 +25,7 @@ import { runQuery } from '../../src/lib/server/planner/run.ts';
 import { QueryRequest, type QueryInput } from '../../src/lib/server/planner/request.ts';
 import { rebuildRollups } from '../../src/cli/rollups.ts';
 import { storeBatch } from '../../ingest/worker/exactly-once.ts';
+import { unitDayTallies } from '../../src/lib/server/queries/reviews/alerts.ts';
 import { ingestDatabase } from '../helpers/ingest.ts';
 
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
@@ -449,6 +450,9 @@ describe('好差评: the review rollups leave upheld appeals out', () => {
 		const m = await mapPanel(ctx, GUANGZHOU, at, 'positiveRate');
 		expect(m.regions.find((r) => r.adcode === TIANHE)!.value).toBeCloseTo(80, 9);
 		expect(m.regions.find((r) => r.adcode === YUEXIU)!.value).toBeCloseTo(50, 9);
+		// /reviews' 好评率 alert reads the hour rollup: 天河's item today up to 16:00 has 4 好评 of 5 counted reviews.
+		const tallies = await unitDayTallies(ctx, TIANHE, 'item', day, day + 16 * HOUR, 16);
+		expect(tallies).toEqual([{ unit: 'SC-001', day: '2026-11-20', positive: 4, reviews: 5 }]);
 		for (const [date, rate, negative] of [
 			['2026-11-20', 80, 1],
 			['2026-11-19', 100, 0]

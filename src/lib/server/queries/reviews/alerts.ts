@@ -6,7 +6,8 @@ import { andAll, rows, type QueryCtx } from '../statement.ts';
 
 /**
  * Reviews and 好评 of each item (or hall: a county's counter channel) per Beijing date, counting only the
- * hours [0, hour) of each day, over [from, to) (whole hours, from review_stats_hour).
+ * hours [0, hour) of each day, over [from, to) (whole hours, from review_stats_hour); a 差评 whose appeal was
+ * upheld is not among the reviews.
  */
 export async function unitDayTallies(
 	ctx: QueryCtx,
@@ -22,7 +23,8 @@ export async function unitDayTallies(
 	const only = by === 'hall' ? "AND channel = 'counter'" : '';
 	const r = await rows<{ unit: string; day: string; positive: string; reviews: string }>(
 		ctx,
-		`SELECT ${unit} AS unit, toString(toDate(bucket, 'Asia/Shanghai')) AS day, sum(positive) AS positive, sum(reviews) AS reviews FROM review_stats_hour
+		// reviews without the 差评 whose appeal was upheld (申诉成立): 好评率's denominator (reviews/figures.ts, migration 0013).
+		`SELECT ${unit} AS unit, toString(toDate(bucket, 'Asia/Shanghai')) AS day, sum(positive) AS positive, sum(reviews - upheld) AS reviews FROM review_stats_hour
 		 WHERE bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')} AND toHour(bucket, 'Asia/Shanghai') < {hour:UInt8} ${only} ${andAll(f.where)}
 		 GROUP BY unit, day`,
 		{ ...f.params, from: clickhouseDateTime(from), to: clickhouseDateTime(to), hour }
