@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BASELINE_BUCKETS, baselineLookback, comparableBuckets, DEFAULT_COUNT_RULE, flagCount, flagRate, isFlagGrain, type Bucket } from './grains.ts';
+import { DEFAULT_DROP_RULE } from './index.ts';
 
 const W = true;
 const R = false;
@@ -62,18 +63,78 @@ describe('flags on a rate at day grain', () => {
 				[36, 36, 12].map((hits) => ({ hits, total: 40 }))
 			)
 		).toEqual([]);
-		// Days without completions are no baseline day: the 16th empty, then only two days before the fall.
+		// Days without completions are no baseline day. Of 100 a day (so that two days already make the 120
+		// completions a baseline needs): 90, 90, 90 then 30 is flagged (pooled 90 %, spread 0 → floor 1,
+		// noise 100·√(0.9·0.1/100) = 3, σ = √10 = 3.16: 60 points is 19σ); with the 16th empty, only two days: not.
 		expect(
 			flagRate(
 				'按时办结率',
 				'day',
 				short,
-				[0, 36, 36, 12].map((hits, i) => ({ hits, total: i ? 40 : 0 }))
+				[90, 90, 90, 30].map((hits) => ({ hits, total: 100 }))
+			).map((f) => f.index)
+		).toEqual([3]);
+		expect(
+			flagRate(
+				'按时办结率',
+				'day',
+				short,
+				[0, 90, 90, 30].map((hits, i) => ({ hits, total: i ? 100 : 0 }))
 			)
 		).toEqual([]);
 		// The lookback (before `first`) is not reported, but judged: the 17th, flagged there, stays out of the 18th's baseline.
 		expect(flagRate('按时办结率', 'day', buckets, tallies, 10)).toEqual([]);
 		expect(flagRate('按时办结率', 'day', buckets, tallies, 8).map((f) => f.index)).toEqual([8, 9]);
+	});
+});
+
+describe('a rate bucket without completions, and a baseline of one bucket', () => {
+	it('never judges a bucket without completions, whatever the rule', () => {
+		// Even a rule that asks no sample of the bucket (minCurrent 0): 0 of 0 has no rate to fall.
+		const anySample = { ...DEFAULT_DROP_RULE, minCurrent: 0 };
+		expect(
+			flagRate(
+				'按时办结率',
+				'day',
+				days('2026-11-16', [W, W, W, W]),
+				[36, 36, 36, 0].map((hits, i) => ({ hits, total: i < 3 ? 40 : 0 })),
+				0,
+				anySample
+			)
+		).toEqual([]);
+	});
+
+	it('gives a one-bucket baseline no spread of its own: the floor and the sampling noise decide', () => {
+		// A rule that takes one baseline day: 180 of 200 (90 %), spread 0 → floor 1 point; today 40 completions:
+		// noise 100·√(0.9·0.1/40) = 4.743, σ = √(1 + 22.5) = 4.848. 32 of 40 (80 %) is 10 points, 2.06σ: not flagged;
+		// 20 of 40 (50 %) is 40 points, 8.25σ: flagged.
+		const oneDay = { ...DEFAULT_DROP_RULE, minDays: 1 };
+		const two = days('2026-11-16', [W, W]);
+		expect(
+			flagRate(
+				'按时办结率',
+				'day',
+				two,
+				[
+					{ hits: 180, total: 200 },
+					{ hits: 32, total: 40 }
+				],
+				0,
+				oneDay
+			)
+		).toEqual([]);
+		const flags = flagRate(
+			'按时办结率',
+			'day',
+			two,
+			[
+				{ hits: 180, total: 200 },
+				{ hits: 20, total: 40 }
+			],
+			0,
+			oneDay
+		);
+		expect(flags.map((f) => [f.index, f.value, f.baselineLabel])).toEqual([[1, 50, '前1天']]);
 	});
 });
 
@@ -127,7 +188,9 @@ describe('flags on a count', () => {
 		expect(flagCount('办件量', '件', 'day', four, [100, 100, 100, 70])[0]).toMatchObject({ direction: 'low', deviation: -30 });
 		expect(flagCount('办件量', '件', 'day', four, [100, 100, 100, 71])).toEqual([]);
 		// 400 × 3: σ = 20, so the 30 % (120) decides: 520 yes, 519 no.
-		expect(flagCount('办件量', '件', 'day', four, [400, 400, 400, 520])[0]!.text).toBe('办件量 520件，高于同期基线 400件（+30.0%；基线：前3个工作日均值）');
+		const high = flagCount('办件量', '件', 'day', four, [400, 400, 400, 520]);
+		expect(high[0]).toMatchObject({ direction: 'high', value: 520, baseline: 400, deviation: 30 });
+		expect(high[0]!.text).toBe('办件量 520件，高于同期基线 400件（+30.0%；基线：前3个工作日均值）');
 		expect(flagCount('办件量', '件', 'day', four, [400, 400, 400, 519])).toEqual([]);
 		// 60, 100, 140: spread √((1600 + 0 + 1600) / 2) = 40 > √100, so 3σ = 120 decides: 220 yes, 219 no.
 		expect(flagCount('办件量', '件', 'day', four, [60, 100, 140, 220])).toHaveLength(1);
@@ -140,6 +203,39 @@ describe('flags on a count', () => {
 		const flags = flagCount('办件量', '件', 'day', b, [100, 100, 100, 200, 100, 100, 100, 300], 4);
 		expect(flags.map((f) => f.index)).toEqual([7]);
 		expect(flags[0]!.baselineBuckets).toEqual(['2026-11-22', '2026-11-21', '2026-11-20', '2026-11-18']);
+		// The first bucket reported is the one at `first` itself.
+		expect(flagCount('办件量', '件', 'day', b, [100, 100, 100, 200, 100, 100, 100, 300], 7).map((f) => f.index)).toEqual([7]);
+		expect(flagCount('办件量', '件', 'day', b, [100, 100, 100, 200, 100, 100, 100, 300], 3).map((f) => f.index)).toEqual([3, 7]);
+	});
+
+	it('at hour and day grain counts the bucket as it is, with no working days attached (as the workbench passes them)', () => {
+		// The analysis passes workingDays 0 for hour and day buckets: a count there is not per working day.
+		// Rest days 300, 300, 300 then 100: σ = √300 = 17.3, −200 is 11.5σ and 67 %.
+		const b = days('2026-11-21', [R, R, R, R]).map((x) => ({ ...x, workingDays: 0 }));
+		const flags = flagCount('办件量', '件', 'day', b, [300, 300, 300, 100]);
+		expect(flags.map((f) => [f.index, f.value, f.baseline, f.baselineLabel])).toEqual([[3, 100, 300, '前3个休息日']]);
+	});
+
+	it('a bucket without a value is never judged and never a baseline', () => {
+		// Weeks of 5 working days at 1 000 a working day; W2 has no value (null), W7 neither. W6 falls to 2 000: its
+		// baseline is W5, W4, W3, W1 → 5 000 (a missing W2 counted as 0 would make it 4 000 with a spread of 2 236: no flag).
+		const labels = ['2026-W01', '2026-W02', '2026-W03', '2026-W04', '2026-W05', '2026-W06', '2026-W07'];
+		const flags = flagCount('办件量', '件', 'week', calendar(labels), [5000, null, 5000, 5000, 5000, 2000, null]);
+		expect(flags.map((f) => [f.index, f.baseline, f.baselineN])).toEqual([[5, 5000, 20_000]]);
+		expect(flags[0]!.baselineBuckets).toEqual(['2026-W05', '2026-W04', '2026-W03', '2026-W01']);
+		// The same with W2 a hole the caller never filled, and W7 past the end of the values.
+		const holey: Array<number | null> = [];
+		for (const [i, v] of [5000, 0, 5000, 5000, 5000, 2000].entries()) if (i !== 1) holey[i] = v;
+		expect(flagCount('办件量', '件', 'week', calendar(labels), holey).map((f) => [f.index, f.baseline])).toEqual([[5, 5000]]);
+		// At day grain: 100, 100, 100 and then no value is no fall.
+		expect(flagCount('办件量', '件', 'day', days('2026-11-16', [W, W, W, W]), [100, 100, 100, null])).toEqual([]);
+	});
+
+	it('never judges a week without working days, whatever the rule', () => {
+		// Even a rule with no minimum expected count: W4 has no working day inside the range, so no count per working day.
+		const noMinimum = { ...DEFAULT_COUNT_RULE, minExpected: 0 };
+		const weeks = calendar(['2026-W01', '2026-W02', '2026-W03', '2026-W04'], [5, 5, 5, 0]);
+		expect(flagCount('办件量', '件', 'week', weeks, [5000, 5000, 5000, 500], 0, noMinimum)).toEqual([]);
 	});
 
 	it('at month and quarter grain per working day, as at week grain', () => {

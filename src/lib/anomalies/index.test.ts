@@ -19,6 +19,8 @@ describe('the seasonal baseline', () => {
 		const plan = planBaseline(bj('2026-11-29T04:48'), { kind: 'sameWeekday' })!;
 		expect(plan.days).toEqual(['2026-11-22', '2026-11-15', '2026-11-08', '2026-11-01']);
 		expect(plan.baselineLabel).toBe('近4个周日同时段');
+		expect(plan.kind).toBe('sameWeekday');
+		expect(planBaseline(bj('2026-11-29T04:48'))!.kind).toBe('sameDayType');
 	});
 
 	it('follows the official calendar: holidays and make-up days are not what their weekday says', () => {
@@ -35,6 +37,23 @@ describe('the seasonal baseline', () => {
 		expect(planBaseline(bj('2026-11-29T01:00'))!.hours).toEqual([0, 1]);
 		expect(planBaseline(bj('2026-11-29T04:48'), { lookbackDays: 0 })).toBeNull();
 		expect(planBaseline(bj('2026-11-29T04:48'), { days: 2 })!.baselineLabel).toBe('近2个休息日同时段');
+	});
+
+	it('reaches back exactly `lookbackDays` days, the last one included', () => {
+		// Sunday 29 November: Saturday 28th is 1 day back, Sunday 22nd 7, Saturday 21st 8.
+		expect(planBaseline(bj('2026-11-29T04:48'), { lookbackDays: 1 })!.days).toEqual(['2026-11-28']);
+		expect(planBaseline(bj('2026-11-29T04:48'), { lookbackDays: 7 })!.days).toEqual(['2026-11-28', '2026-11-22']);
+		expect(planBaseline(bj('2026-11-29T04:48'), { lookbackDays: 8 })!.baselineLabel).toBe('近3个休息日同时段');
+	});
+
+	it('names every weekday in a same-weekday baseline', () => {
+		// Monday 23 … Sunday 29 November 2026, each against the same weekday one week back first.
+		const names = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+		names.forEach((name, i) => {
+			const plan = planBaseline(bj(`2026-11-${23 + i}T10:00`), { kind: 'sameWeekday' })!;
+			expect(plan.days[0]).toBe(`2026-11-${16 + i}`);
+			expect(plan.baselineLabel).toBe(`近4个${name}同时段`);
+		});
 	});
 });
 
@@ -119,6 +138,26 @@ describe('a drop worth reporting', () => {
 		expect(d.severity).toBe('medium');
 		// A floor of 2 points: σ = √(4 + 0.196) = 2.048 → 2.44σ: not reported.
 		expect(detectDrop({ hits: 930, total: 1000 }, flat, { ...DEFAULT_DROP_RULE, spreadFloorPp: 2 })).toBeNull();
+	});
+
+	// A baseline of days all at 100 %: no sampling noise (p = 1), so σ is exactly the spread floor and the
+	// sigmas are the drop over the floor — every bound below is hit exactly, with no rounding.
+	const perfect: Baseline = { label: '近4个工作日同时段', days: ['a', 'b', 'c'], rate: 100, n: 600, spread: 0 };
+	const floor2 = { ...DEFAULT_DROP_RULE, spreadFloorPp: 2 };
+
+	it('is reported at exactly three sigmas, not below', () => {
+		// 94 of 100: 6 points over σ = 2 is 3.0σ → reported; 95 of 100: 5 points, 2.5σ → not.
+		expect(detectDrop({ hits: 94, total: 100 }, perfect, floor2)).toMatchObject({ dropPp: 6, sigmas: 3, severity: 'medium' });
+		expect(detectDrop({ hits: 95, total: 100 }, perfect, floor2)).toBeNull();
+	});
+
+	it('is high at twice the points and twice the sigmas, both, each at its bound', () => {
+		// σ = 1 (the default floor): 90 of 100 is 10 points and 10σ → high; 91 of 100, 9 points (9σ) → medium.
+		expect(detectDrop({ hits: 90, total: 100 }, perfect)).toMatchObject({ dropPp: 10, sigmas: 10, severity: 'high' });
+		expect(detectDrop({ hits: 91, total: 100 }, perfect)).toMatchObject({ dropPp: 9, sigmas: 9, severity: 'medium' });
+		// σ = 2: 88 of 100 is 12 points and exactly 6σ → high; 89 of 100, 11 points but 5.5σ → medium.
+		expect(detectDrop({ hits: 88, total: 100 }, perfect, floor2)).toMatchObject({ dropPp: 12, sigmas: 6, severity: 'high' });
+		expect(detectDrop({ hits: 89, total: 100 }, perfect, floor2)).toMatchObject({ dropPp: 11, sigmas: 5.5, severity: 'medium' });
 	});
 
 	it('says what the baseline was', () => {
