@@ -95,9 +95,19 @@ describe('the steps', () => {
 		[{ ts: '2026-11-24T00:00:00+08:00' }, 'timestamp_in_future', '2026-11-23'],
 		[{ submitted_ts: '2026-10-09T00:00:00+08:00' }, 'inconsistent_times', 'submitted_ts']
 	])('refuse a case with %o as %s', (change, reason, mention) => {
+		// The step that refuses each, as the README's ingest section names them.
+		const stepOf: Record<string, string> = {
+			schema_violation: 'validate',
+			unknown_adcode: 'enrich',
+			timestamp_too_old: 'normalise',
+			timestamp_in_future: 'normalise',
+			inconsistent_times: 'normalise'
+		};
+		const step = stepOf[reason];
 		const r = run(line({ ...completed, ...change }), ctx);
 		expect(r).toBeInstanceOf(Refusal);
 		expect((r as Refusal).reason).toBe(reason);
+		expect((r as Refusal).step).toBe(step);
 		expect((r as Refusal).detail).toContain(mention);
 		expect((r as Refusal).typeHint).toBe('case');
 	});
