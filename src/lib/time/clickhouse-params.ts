@@ -9,6 +9,7 @@ import { DAY_MS, HOUR_MS } from './beijing-time.ts';
 const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 let prefixDay = NaN;
+// Stryker disable next-line StringLiteral: never read before the first call sets it (prefixDay starts as NaN, which no day equals)
 let prefix = '';
 
 /**

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { beijingIso, parseTimestamp } from './timestamps.ts';
 import { clickhouseDateTime, clickhouseDateTime64 } from './clickhouse-params.ts';
 
@@ -93,6 +93,72 @@ describe('contract timestamps in the common layout', () => {
 	});
 });
 
+// The fast path gives up (and the regex reads the text) on anything outside the layout; inside it, its answer is final.
+// The regex would read the same instant, so only these tests tell a fast path that gives up too often from a right one.
+describe('the common layout is read without the regex', () => {
+	afterEach(() => {
+		vi.restoreAllMocks();
+	});
+
+	const regexReads = (text: string) => {
+		const exec = vi.spyOn(RegExp.prototype, 'exec');
+		const ms = parseTimestamp(text);
+		const calls = exec.mock.calls.filter(([arg]) => arg === text).length;
+		exec.mockRestore();
+		return { ms, calls };
+	};
+
+	it.each([
+		// Every field at its lowest (pairs starting and ending with 0), 'T', 'Z', length 24.
+		['2000-01-01T00:00:00.000Z', Date.UTC(2000, 0, 1)],
+		// Every field at its highest (pairs starting and ending with 9), ' ', '+', length 29.
+		['2099-12-31 23:59:59.999+08:00', Date.UTC(2099, 11, 31, 15, 59, 59, 999)],
+		// Century 00, '-', offset hour 00; the year 50 (JavaScript's own ISO reader as the oracle: Date.UTC would say 1950).
+		['0050-06-15T12:30:45.500-00:30', Date.parse('0050-06-15T13:00:45.500Z')],
+		// Past the month's end: refused by the fast path itself.
+		['2026-02-29T00:00:00.000+08:00', NaN]
+	])('%s', (text, expected) => {
+		const { ms, calls } = regexReads(text);
+		expect(ms).toBe(expected);
+		expect(calls).toBe(0);
+	});
+
+	it('leaves other layouts to the regex (so the spy above can see it)', () => {
+		const { ms, calls } = regexReads('2026-11-22T14:32:05+08:00');
+		expect(ms).toBe(Date.UTC(2026, 10, 22, 6, 32, 5));
+		expect(calls).toBe(1);
+	});
+
+	it.each([
+		// 24 or 29 characters but not the layout: the regex reads them (no offset is Beijing time; digits past the
+		// millisecond are rounded away).
+		['2026-11-22T14:32:05.1234', Date.UTC(2026, 10, 22, 6, 32, 5, 123)],
+		['2026-11-22T14:32:05.1234+0800', Date.UTC(2026, 10, 22, 6, 32, 5, 123)],
+		['2026-11-22T14:32:05.12345678Z', Date.UTC(2026, 10, 22, 14, 32, 5, 123)],
+		// The regex's own edges: the last second of a leap year's last day, minutes in the offset, the years 0–99.
+		['2024-12-31T23:59:59+08:00', Date.UTC(2024, 11, 31, 15, 59, 59)],
+		['2026-11-22T23:59:59Z', Date.UTC(2026, 10, 22, 23, 59, 59)],
+		['2026-11-22T01:00:00-05:30', Date.UTC(2026, 10, 22, 6, 30)],
+		['0050-06-15T12:30-00:30', Date.parse('0050-06-15T13:00:00.000Z')],
+		['0000-02-29T00:00:00Z', Date.parse('0000-02-29T00:00:00.000Z')], // the year 0 is a leap year (divisible by 400)
+		// The hand-read layout on a leap year's 31st.
+		['2024-12-31T23:59:59.999+08:00', Date.UTC(2024, 11, 31, 15, 59, 59, 999)]
+	])('%s', (text, expected) => {
+		expect(parseTimestamp(text)).toBe(expected);
+	});
+
+	it.each([
+		// A character below '0' in a digit pair ('/' is '0' − 1): the pair is not a number, whatever it adds up to.
+		'2026-11-2/T14:32:05.123+08:00',
+		'2026-11-22T14:32:05.12/+08:00',
+		// The layout with something after it.
+		'2026-11-22T14:32:05.123+08:000',
+		'2026-11-22T14:32:05.123+08:00:00'
+	])('refuses %s', (text) => {
+		expect(parseTimestamp(text)).toBeNaN();
+	});
+});
+
 describe('contract timestamps written in Beijing time', () => {
 	it('adds eight hours and says so', () => {
 		expect(beijingIso(Date.UTC(2026, 10, 22, 6, 32, 5, 7))).toBe('2026-11-22T14:32:05.007+08:00');
@@ -112,6 +178,19 @@ describe('ClickHouse time parameters', () => {
 		expect(clickhouseDateTime64(Date.UTC(2024, 1, 28, 23, 59, 59, 999))).toBe('2024-02-28 23:59:59.999');
 		expect(clickhouseDateTime64(Date.UTC(2024, 1, 29))).toBe('2024-02-29 00:00:00.000');
 		expect(clickhouseDateTime64(Date.UTC(2024, 1, 28, 12))).toBe('2024-02-28 12:00:00.000');
+	});
+
+	it('DateTime64(3): the date part is kept for the day it was last written, made anew on the next', () => {
+		clickhouseDateTime64(Date.UTC(2026, 4, 6, 1));
+		const iso = vi.spyOn(Date.prototype, 'toISOString');
+		try {
+			expect(clickhouseDateTime64(Date.UTC(2026, 4, 6, 23, 59, 59, 999))).toBe('2026-05-06 23:59:59.999');
+			expect(iso).not.toHaveBeenCalled();
+			expect(clickhouseDateTime64(Date.UTC(2026, 4, 7))).toBe('2026-05-07 00:00:00.000');
+			expect(iso).toHaveBeenCalledTimes(1);
+		} finally {
+			iso.mockRestore();
+		}
 	});
 
 	it('DateTime: UTC whole seconds, the milliseconds dropped', () => {
