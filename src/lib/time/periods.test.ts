@@ -45,4 +45,23 @@ describe('calendar periods of Beijing dates', () => {
 			['2026-12', 1]
 		]);
 	});
+
+	it('months and years start and end on their first days, across the year end', () => {
+		expect(periodStart('month', '2026-11-17')).toBe('2026-11-01');
+		expect(periodEnd('month', '2026-11-17')).toBe('2026-12-01');
+		expect(periodEnd('month', '2026-12-31')).toBe('2027-01-01');
+		expect(periodStart('year', '2026-11-17')).toBe('2026-01-01');
+		expect(periodEnd('year', '2026-05-01')).toBe('2027-01-01');
+		expect(periodLabel('month', '2026-11-17')).toBe('2026-11');
+	});
+
+	it('counts a day whose Beijing midnight is before the end, even when the end is mid-day', () => {
+		// Beijing 05:00 on Wednesday 2 December is 21:00 UTC on the 1st: 2 December has begun, a working day.
+		const to = Date.UTC(2026, 11, 1, 21, 0);
+		expect([...workingDaysByPeriod('month', Date.UTC(2026, 10, 29, 16, 0), to)]).toEqual([
+			['2026-11', 1], // Monday 30 November
+			['2026-12', 2]
+		]);
+		expect(periodLabels('month', Date.UTC(2026, 10, 29, 16, 0), to)).toEqual(['2026-11', '2026-12']);
+	});
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { beijingLocal, todaySoFar } from './beijing-time.ts';
-import { cutAt, lastDays, lastHours, lastMinutes, samePeriodLastWeek, samePeriodLastYear, through } from './windows.ts';
+import { cutAt, lastDays, lastHours, lastMinutes, monthsEarlier, samePeriodLastMonth, samePeriodLastWeek, samePeriodLastYear, through } from './windows.ts';
 
 const at = (beijing: string) => Date.parse(`${beijing}+08:00`);
 const local = (w: { from: number; to: number }) => [beijingLocal(w.from), beijingLocal(w.to)];
@@ -67,6 +67,16 @@ describe('windows at their edges (hand-computed)', () => {
 	});
 });
 
+describe('last month (月环比), on Beijing calendar dates', () => {
+	it('keeps the day and clock time, and a day the earlier month lacks becomes its last day', () => {
+		expect(local(samePeriodLastMonth({ from: at('2026-03-31T10:00'), to: at('2026-04-01T00:00') }))).toEqual(['2026-02-28T10:00', '2026-03-01T00:00']);
+		expect(local(samePeriodLastMonth({ from: at('2028-03-31T00:00'), to: at('2028-04-30T23:00') }))).toEqual(['2028-02-29T00:00', '2028-03-30T23:00']);
+		// January goes back into December of the year before; 00:30 Beijing is still the previous UTC day.
+		expect(local(samePeriodLastMonth({ from: at('2026-01-01T00:30'), to: at('2026-01-15T08:00') }))).toEqual(['2025-12-01T00:30', '2025-12-15T08:00']);
+		expect(beijingLocal(monthsEarlier(at('2026-05-31T23:59'), 3))).toBe('2026-02-28T23:59');
+	});
+});
+
 describe('a window capped at an instant, cut for the rollups', () => {
 	// Beijing 2026-11-22 00:00 is 2026-11-21T16:00Z; the instants below are written out by hand in UTC.
 	const midnight = Date.UTC(2026, 10, 21, 16, 0);
@@ -105,6 +115,8 @@ describe('a window capped at an instant, cut for the rollups', () => {
 	});
 
 	it('refuses a window that does not start at a Beijing midnight', () => {
-		expect(() => cutAt({ from: midnight + 3_600_000, to: midnight + DAY }, midnight + 5 * 3_600_000)).toThrow(RangeError);
+		expect(() => cutAt({ from: midnight + 3_600_000, to: midnight + DAY }, midnight + 5 * 3_600_000)).toThrow(
+			`a window cut for the rollups starts at a Beijing midnight, got ${midnight + 3_600_000}`
+		);
 	});
 });

@@ -12,8 +12,10 @@ const cache = new Map<string, boolean>();
 
 export function isWorkingDay(date: string): boolean {
 	let v = cache.get(date);
+	// Stryker disable next-line ConditionalExpression: `true` only recomputes what the cache holds (a pure function of the key): slower, same answers; `false` (nothing computed) is killed by every test but goes with it (a line's mutator is disabled whole)
 	if (v === undefined) {
 		v = chineseDays.isWorkday(date);
+		// Stryker disable next-line ConditionalExpression,EqualityOperator: the bound only limits memory — clearing always, never or one entry sooner gives the same answers (the next call recomputes)
 		if (cache.size > 20_000) cache.clear();
 		cache.set(date, v);
 	}
@@ -26,8 +28,10 @@ const dateOfDay = new Map<number, string>();
 export function beijingDate(ms: number): string {
 	const day = Math.floor((ms + BEIJING_OFFSET_MS) / DAY_MS);
 	let date = dateOfDay.get(day);
+	// Stryker disable next-line ConditionalExpression: `true` only recomputes what the cache holds (a pure function of the key): slower, same answers; `false` (nothing computed) is killed by every test but goes with it (a line's mutator is disabled whole)
 	if (date === undefined) {
 		date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+		// Stryker disable next-line ConditionalExpression,EqualityOperator: the bound only limits memory — clearing always, never or one entry sooner gives the same answers (the next call recomputes)
 		if (dateOfDay.size > 20_000) dateOfDay.clear();
 		dateOfDay.set(day, date);
 	}
@@ -48,8 +52,10 @@ const deadlines = new Map<string, string>();
 export function addWorkingDays(date: string, n: number): string {
 	const key = `${date}|${n}`;
 	let due = deadlines.get(key);
+	// Stryker disable next-line ConditionalExpression: `true` only recomputes what the cache holds (a pure function of the key): slower, same answers; `false` (nothing computed) is killed by every test but goes with it (a line's mutator is disabled whole)
 	if (due === undefined) {
 		due = countWorkingDays(date, n);
+		// Stryker disable next-line ConditionalExpression,EqualityOperator: the bound only limits memory — clearing always, never or one entry sooner gives the same answers (the next call recomputes)
 		if (deadlines.size > 50_000) deadlines.clear();
 		deadlines.set(key, due);
 	}
