@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runs } from '../../../test/helpers/property-runs.ts';
 import { isLuhnValid, isValidIdNumber, maskPersonalData, storedText } from './mask.ts';
 
 describe('realistic comments and 12345 texts', () => {
@@ -161,7 +162,7 @@ describe('properties', () => {
 			const s = cc + (cc ? ' ' : '') + grouped(m, [3, 4, 4], sep);
 			return fw ? fullWidth(s) : s;
 		});
-		fc.assert(fc.property(embed(written), survivesNowhere), { numRuns: 300 });
+		fc.assert(fc.property(embed(written), survivesNowhere), { numRuns: runs(300) });
 	});
 
 	it('a valid ID number in Chinese text never survives', () => {
@@ -169,7 +170,7 @@ describe('properties', () => {
 			const s = lower ? id.toLowerCase() : id;
 			return fw ? fullWidth(s) : s;
 		});
-		fc.assert(fc.property(embed(written), survivesNowhere), { numRuns: 300 });
+		fc.assert(fc.property(embed(written), survivesNowhere), { numRuns: runs(300) });
 	});
 
 	it('a valid bank card number in Chinese text never survives, plain or in groups of four', () => {
@@ -177,7 +178,7 @@ describe('properties', () => {
 			const s = grouped(c, [4, 4, 4, 4], sep);
 			return fw ? fullWidth(s) : s;
 		});
-		fc.assert(fc.property(embed(written), survivesNowhere), { numRuns: 300 });
+		fc.assert(fc.property(embed(written), survivesNowhere), { numRuns: runs(300) });
 	});
 
 	it('an ID number with a wrong check character survives', () => {
@@ -187,7 +188,7 @@ describe('properties', () => {
 			.map(([id, c, fw]) => (fw ? fullWidth(id.slice(0, 17) + c) : id.slice(0, 17) + c));
 		fc.assert(
 			fc.property(embed(invalid), ({ text }) => maskPersonalData(text) === text),
-			{ numRuns: 300 }
+			{ numRuns: runs(300) }
 		);
 	});
 
@@ -204,7 +205,7 @@ describe('properties', () => {
 			.map(({ card, sep }) => grouped(card, [4, 4, 4, 4], sep));
 		fc.assert(
 			fc.property(embed(fc.oneof(plain, inGroups)), ({ text }) => maskPersonalData(text) === text),
-			{ numRuns: 300 }
+			{ numRuns: runs(300) }
 		);
 	});
 
@@ -215,7 +216,7 @@ describe('properties', () => {
 			.filter((run) => !(run.length >= 16 && luhnOk(run)) && !(run.length === 18 && idOk(run)));
 		fc.assert(
 			fc.property(embed(longer), ({ text }) => maskPersonalData(text) === text),
-			{ numRuns: 300 }
+			{ numRuns: runs(300) }
 		);
 	});
 });

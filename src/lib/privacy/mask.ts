@@ -22,6 +22,7 @@ const STAR = '*';
 function halfWidth(text: string): string {
 	return text.replace(/[\uFF01-\uFF5E\u3000\u2013\u2014]/g, (c) => {
 		const code = c.charCodeAt(0);
+		// Stryker disable next-line EqualityOperator: equivalent — U+FF00 is not in the class above, so `<=` splits the same characters.
 		return code < 0xff00 ? ' ' : String.fromCharCode(code - 0xfee0);
 	});
 }
@@ -43,6 +44,7 @@ export function isLuhnValid(digits: string): boolean {
 	let sum = 0;
 	for (let i = 0; i < digits.length; i++) {
 		const d = Number(digits[digits.length - 1 - i]);
+		// Stryker disable next-line AssignmentOperator: equivalent — a sum and its negation are multiples of 10 together (-20 % 10 is -0, which === 0).
 		sum += i % 2 === 1 ? (d * 2) % 9 || d : d;
 	}
 	return sum % 10 === 0;
@@ -77,6 +79,7 @@ function starsFor(d: string, wholeGroup: boolean, afterPhoneWord: boolean): [fro
 /** Indices of the digits to star in one digit group. */
 function maskGroup(chunks: Chunk[], afterPhoneWord: boolean, stars: number[]): void {
 	let i = 0;
+	// Stryker disable next-line EqualityOperator: equivalent — at i === chunks.length there is no candidate, nothing matches and i++ ends the loop.
 	while (i < chunks.length) {
 		// The longest candidate starting at chunk i that is a personal number wins.
 		const candidates: string[] = [];
@@ -114,6 +117,7 @@ function maskNumbers(text: string): string {
 				chunk.at.push(start + k);
 			}
 		});
+		// Stryker disable next-line ConditionalExpression: equivalent — DIGIT_GROUP ends with a digit or the X, never a separator, so a chunk is always open here.
 		if (chunk) chunks.push(chunk);
 		maskGroup(chunks, PHONE_WORD.test(norm.slice(Math.max(0, start - 10), start)), stars);
 	}
