@@ -236,9 +236,15 @@ export function flagCount(
 	};
 	const flagged = new Set<number>();
 	const out: SeriesFlag[] = [];
+	// Stryker disable next-line EqualityOperator: `i <= buckets.length` is equivalent — one value per bucket (the caller builds both from the same labels), so the step past the end reads values[buckets.length], undefined, and skips it (`i >= …`, killed by every test, is hidden too)
 	for (let i = 0; i < buckets.length; i++) {
 		const v = values[i];
+		// `v === null || v === undefined` narrows v's type: rateOf(i) is null for both too, so dropping either half or both
+		// changes nothing. The mutants of the whole condition and of `rateOf(i) === null` on this line are killed ('a bucket
+		// without a value is never judged', 'never judges a week without working days'); the disable hides them too.
+		// Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, see above
 		if (v === null || v === undefined || rateOf(i) === null) continue;
+		// Stryker disable next-line StringLiteral: comparableBuckets only asks whether kind is 'rate'; any other string is a count
 		const { indexes, label } = comparableBuckets(grain, 'count', buckets, i, (j) => !flagged.has(j) && rateOf(j) !== null);
 		if (indexes.length < rule.minBuckets) continue;
 		const scale = perWorkingDay ? buckets[i]!.workingDays : 1;
@@ -257,6 +263,7 @@ export function flagCount(
 		out.push({
 			index: i,
 			kind: 'count',
+			// Stryker disable next-line EqualityOperator: `gap >= 0` is equivalent — a gap of 0 is never flagged (0 % is under minShare, and 0 under minSigmas·σ with σ ≥ √expected > 0); `gap <= 0`, killed by the direction tests, is hidden too
 			direction: gap > 0 ? 'high' : 'low',
 			value: v,
 			baseline: expected,
@@ -265,6 +272,7 @@ export function flagCount(
 			baselineN: indexes.reduce((s, j) => s + values[j]!, 0),
 			baselineLabel: label,
 			baselineBuckets: indexes.map((j) => buckets[j]!.label),
+			// Stryker disable next-line EqualityOperator: `gap >= 0` equivalent and `gap <= 0` killed (the texts' 高于/低于), as for direction above
 			text: `${indicatorZh} ${formatCount(v)}${unit}，${gap > 0 ? '高于' : '低于'}同期基线 ${formatCount(Math.round(expected))}${unit}（${gap > 0 ? '+' : '−'}${Math.abs(share).toFixed(1)}%；基线：${basis}）`
 		});
 	}
