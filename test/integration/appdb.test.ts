@@ -5,14 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDbKinds, startAppDb, type TestAppDb } from '../helpers/appdb.ts';
-import { appDbMigrations, migrateAppDb } from '../../src/lib/server/appdb/migrator.ts';
+import { APPDB_MIGRATIONS_DIR, appDbMigrations, migrateAppDb } from '../../src/lib/server/appdb/migrator.ts';
 import { SourceAuthenticator, SourceError, addSource, listSources, parseEventTypes, revokeSource } from '../../src/lib/server/appdb/sources.ts';
 import { MigrationError } from '../../src/lib/server/migrate/migration-files.ts';
 import { projectRoot, tianshuBin } from '../../src/lib/server/warehouse/embedded/spawn.ts';
@@ -40,9 +40,20 @@ describe.each(appDbKinds)('the app database on %s', (kind) => {
 			const rows = await t.db.query<{ version: number; name: string; checksum: string }>(
 				'SELECT version, name, checksum FROM schema_migrations ORDER BY version'
 			);
-			const files = appDbMigrations();
+			// The files as the directory lists them, each sha256 worked here from its bytes (not by the reader's checksumOf).
+			const files = readdirSync(APPDB_MIGRATIONS_DIR)
+				.filter((f) => f.endsWith('.sql'))
+				.sort();
 			expect(rows.length).toBeGreaterThan(0);
-			expect(rows).toEqual(files.map((f) => ({ version: f.version, name: f.name, checksum: f.checksum })));
+			expect(rows).toEqual(
+				files.map((f) => ({
+					version: Number(f.slice(0, 4)),
+					name: f,
+					checksum: createHash('sha256')
+						.update(readFileSync(path.join(APPDB_MIGRATIONS_DIR, f)))
+						.digest('hex')
+				}))
+			);
 			expect(await migrateAppDb(t.db)).toMatchObject({ applied: [] });
 		});
 

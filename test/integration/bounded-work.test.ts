@@ -235,6 +235,15 @@ describe('cockpit tiles come from the live hub', () => {
 		const fresh = await computePanel({ warehouse: db.warehouse, scope: all }, 'kpis', 0, tick.at);
 		expect(tick.data).toEqual(JSON.parse(JSON.stringify(fresh)));
 		expect(tick.data.kpis.some((k: { value: number | null }) => (k.value ?? 0) > 0)).toBe(true);
+		// And not only equal to the code it serves: today's submissions counted here from the raw events, from Beijing
+		// midnight (worked by hand, UTC+8) up to the instant (the feed stops at \`now\`).
+		const midnight = Math.floor((tick.at + 8 * HOUR) / DAY) * DAY - 8 * HOUR;
+		const utc = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+		const submitted = await scalar(
+			"SELECT countIf(status = 'submitted') FROM case_events WHERE ts >= toDateTime64({from:String}, 3, 'UTC') AND ts <= toDateTime64({to:String}, 3, 'UTC')",
+			{ from: utc(midnight), to: utc(tick.at) }
+		);
+		expect(tick.data.kpis.find((k: { code: string }) => k.code === 'caseVolume').value).toBe(submitted);
 		hub.stop();
 	});
 
