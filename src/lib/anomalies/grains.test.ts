@@ -238,6 +238,18 @@ describe('flags on a count', () => {
 		expect(flagCount('办件量', '件', 'week', weeks, [5000, 5000, 5000, 500], 0, noMinimum)).toEqual([]);
 	});
 
+	it('never flags against an empty baseline, whatever the rule', () => {
+		// Three days of 0 then 40: no expected count to measure a share against, so no "+Infinity%" flag.
+		const noMinimum = { ...DEFAULT_COUNT_RULE, minExpected: 0 };
+		const four = days('2026-11-16', [W, W, W, W]);
+		expect(flagCount('办件量', '件', 'day', four, [0, 0, 0, 40], 0, noMinimum)).toEqual([]);
+		expect(flagCount('办件量', '件', 'day', four, [0, 0, 0, 0], 0, noMinimum)).toEqual([]);
+		// A baseline of 1 a day is one: 40 against it is flagged, +3 900.0 %.
+		const flags = flagCount('办件量', '件', 'day', four, [1, 1, 1, 40], 0, noMinimum);
+		expect(flags.map((f) => [f.index, f.baseline])).toEqual([[3, 1]]);
+		expect(flags[0]!.text).toContain('+3900.0%');
+	});
+
 	it('at month and quarter grain per working day, as at week grain', () => {
 		// 100 a working day for three buckets; the fourth has 21 working days and 1 050: half the 2 100 expected.
 		const wd = [20, 15, 22, 21];

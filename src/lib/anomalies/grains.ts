@@ -250,7 +250,8 @@ export function flagCount(
 		const scale = perWorkingDay ? buckets[i]!.workingDays : 1;
 		const xs = indexes.map((j) => rateOf(j)! * scale);
 		const expected = xs.reduce((s, x) => s + x, 0) / xs.length;
-		if (expected < rule.minExpected) continue;
+		// A baseline of nothing gives no relative deviation (a rule with minExpected 0 would print "+Infinity%").
+		if (expected <= 0 || expected < rule.minExpected) continue;
 		const spread = Math.sqrt(xs.reduce((s, x) => s + (x - expected) ** 2, 0) / (xs.length - 1));
 		const sigma = Math.max(spread, Math.sqrt(expected));
 		const gap = v - expected;
