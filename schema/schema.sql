@@ -1789,6 +1789,29 @@ INNER JOIN
 WHERE (action = 'appeal_upheld') AND (b_ingested_at <= ingested_at)
 GROUP BY review_id;
 
+CREATE TABLE review_upheld_decisions
+(
+    `review_id` String,
+    `upheld_ts` DateTime64(3, 'UTC') COMMENT 'the decision',
+    `ingested_at` DateTime64(3, 'UTC') COMMENT 'when the decision was stored'
+)
+ENGINE = MergeTree
+ORDER BY review_id
+SETTINGS non_replicated_deduplication_window = 10000, index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW review_upheld_decisions_mv TO review_upheld_decisions
+(
+    `review_id` String,
+    `upheld_ts` DateTime64(3, 'UTC'),
+    `ingested_at` DateTime64(3, 'UTC')
+)
+AS SELECT
+    review_id,
+    ts AS upheld_ts,
+    ingested_at
+FROM review_actions
+WHERE action = 'appeal_upheld';
+
 CREATE MATERIALIZED VIEW review_upheld_reviewed_mv TO review_upheld
 (
     `review_id` String,
@@ -1816,14 +1839,14 @@ INNER JOIN
 (
     SELECT
         review_id AS u_review_id,
-        ts AS u_ts,
+        upheld_ts AS u_ts,
         ingested_at AS u_ingested_at
-    FROM review_actions
-    WHERE (action = 'appeal_upheld') AND (review_id IN (
+    FROM review_upheld_decisions
+    WHERE review_id IN (
         SELECT review_id
         FROM reviews
         WHERE rating <= 2
-    ))
+    )
 ) AS u ON u_review_id = review_id
 WHERE (rating <= 2) AND (u_ingested_at < ingested_at)
 GROUP BY review_id;

@@ -182,11 +182,14 @@ export class BatchWriter {
 			withRows.map((b) => ({ source: b.state.id, position: b.start, tables: b.tables }))
 		);
 		const inserts: Array<() => Promise<void>> = [];
+		// Decisions on 差评 after the flush's reviews: migration 0013's views count an upheld appeal with its 差评
+		// when either finds the other stored, so a 差评 and its decision in one flush are not stored at once.
+		const actionInserts: Array<() => Promise<void>> = [];
 		const resumed: Array<{ table: string; batch: string }> = [];
 		for (const b of withRows) {
 			for (const [table, lines] of b.tables) {
 				const token = dedupToken(b.state.id, table, b.start, b.end);
-				inserts.push(async () => {
+				(table === 'review_actions' ? actionInserts : inserts).push(async () => {
 					const result = await storeBatch(this.options.warehouse, table, lines, token, this.options.storeHooks);
 					if (result.duplicates > 0) this.options.onDuplicates?.(result.duplicates, token);
 					if (result.resumed) resumed.push({ table, batch: token });
@@ -194,6 +197,7 @@ export class BatchWriter {
 			}
 		}
 		await runLimited(inserts, this.options.insertConcurrency ?? 4);
+		await runLimited(actionInserts, this.options.insertConcurrency ?? 4);
 		// Batches a crash had cut short: their rollups recounted once every insert of this flush is done.
 		await settleResumed(this.options.warehouse, resumed, this.options.logger);
 		await checkpoints.write(batches.map((b) => ({ source: b.state.id, committed: b.end, pendingEnd: b.end })));

@@ -15,7 +15,7 @@
 -- once (event_claims, 0008); the state check (src/lib/reviews/state.ts) stores at most one upheld
 -- decision per review, and a view block holds a review once. Migrations run before ingestion starts.
 
--- 1. The columns the review rollups bucket a 差评 by, one row per 差评, looked up by review_id.
+-- 1. The columns the review rollups bucket a 差评 by, one row per 差评, looked up by review_id when its decision arrives.
 -- shard_by: cityHash64(review_id)
 CREATE TABLE IF NOT EXISTS negative_review_buckets
 (
@@ -42,6 +42,28 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS negative_review_buckets_mv TO negative_re
 SELECT review_id, ts AS reviewed_ts, province_code, city_code, adcode, department, item_code, channel, ingested_at
 FROM reviews
 WHERE rating <= 2;
+
+-- The upheld decisions alone, looked up by review_id when a 差评 arrives (a few rows, where review_actions holds every step).
+-- shard_by: cityHash64(review_id)
+CREATE TABLE IF NOT EXISTS review_upheld_decisions
+(
+    review_id String,
+    upheld_ts DateTime64(3, 'UTC') COMMENT 'the decision',
+    ingested_at DateTime64(3, 'UTC') COMMENT 'when the decision was stored'
+)
+ENGINE = MergeTree
+ORDER BY review_id
+SETTINGS non_replicated_deduplication_window = 10000;
+
+INSERT INTO review_upheld_decisions
+SELECT review_id, ts, ingested_at
+FROM review_actions
+WHERE action = 'appeal_upheld' AND (SELECT count() FROM review_upheld_decisions) = 0;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS review_upheld_decisions_mv TO review_upheld_decisions AS
+SELECT review_id, ts AS upheld_ts, ingested_at
+FROM review_actions
+WHERE action = 'appeal_upheld';
 
 -- 2. The rollups' column.
 ALTER TABLE review_stats_day ADD COLUMN IF NOT EXISTS upheld SimpleAggregateFunction(sum, UInt64) COMMENT '差评 whose appeal was upheld (申诉成立), by the review''s bucket' AFTER named_negative;
@@ -141,9 +163,9 @@ SELECT review_id, any(ts) AS reviewed_ts, any(province_code) AS province_code, a
 FROM reviews
 INNER JOIN
 (
-    SELECT review_id AS u_review_id, ts AS u_ts, ingested_at AS u_ingested_at
-    FROM review_actions
-    WHERE action = 'appeal_upheld' AND review_id IN (SELECT review_id FROM reviews WHERE rating <= 2)
+    SELECT review_id AS u_review_id, upheld_ts AS u_ts, ingested_at AS u_ingested_at
+    FROM review_upheld_decisions
+    WHERE review_id IN (SELECT review_id FROM reviews WHERE rating <= 2)
 ) AS u ON u_review_id = review_id
 WHERE rating <= 2 AND u_ingested_at < ingested_at
 GROUP BY review_id;

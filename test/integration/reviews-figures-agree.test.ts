@@ -26,7 +26,10 @@ import { QueryRequest, type QueryInput } from '../../src/lib/server/planner/requ
 import { rebuildRollups } from '../../src/cli/rollups.ts';
 import { storeBatch } from '../../ingest/worker/exactly-once.ts';
 import { unitDayTallies } from '../../src/lib/server/queries/reviews/alerts.ts';
-import { ingestDatabase } from '../helpers/ingest.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ingestDatabase, runIngest } from '../helpers/ingest.ts';
 
 type Db = Awaited<ReturnType<typeof ingestDatabase>>;
 let db: Db;
@@ -475,5 +478,48 @@ describe('好差评: the review rollups leave upheld appeals out', () => {
 		expect(tianhe.series[0]!.values.negativeCount).toEqual([0, 1]);
 		const hours = await planned({ ...range(day, day + 16 * HOUR), grain: 'hour', region: { adcode: TIANHE }, filters: { department: ['市场监督管理局'] } });
 		expectAgree(hours, await rawRecount(TIANHE, 'hour'), (b) => `${b.slice(0, 10)} ${b.slice(11, 13)}`);
+	});
+
+	it('through the ingest worker: a 差评, its appeal and the upheld decision in one file count once', { timeout: 120_000 }, async () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'tianshu-upheld-'));
+		try {
+			const file = path.join(dir, 'feed.ndjson');
+			const bj = (ms: number) => `${new Date(ms + 8 * HOUR).toISOString().slice(0, 19)}+08:00`;
+			const feed = [
+				{
+					type: 'review',
+					review_id: 'YX3',
+					case_id: 'c-YX3',
+					ts: bj(h(10, 40)),
+					adcode: YUEXIU,
+					department: '公安局',
+					item_code: 'GA-001',
+					channel: 'web',
+					rating: 1,
+					named: false,
+					tags: [],
+					comment: ''
+				},
+				{ type: 'review_action', action_id: 'a-YX3-1', review_id: 'YX3', action: 'appeal', ts: bj(h(10, 50)), outcome: '' },
+				{ type: 'review_action', action_id: 'a-YX3-2', review_id: 'YX3', action: 'appeal_upheld', ts: bj(h(11)), outcome: '恶意差评' }
+			];
+			writeFileSync(file, feed.map((e) => JSON.stringify(e)).join('\n') + '\n');
+			const result = await runIngest(db.database, ['--file', file, '--once']).done;
+			expect(result.code, result.stderr).toBe(0);
+			const rs = await db.warehouse.query({
+				query: `SELECT (SELECT count() FROM review_upheld WHERE review_id = 'YX3') AS pairs,
+				               (SELECT sum(upheld) FROM review_stats_day WHERE department = '公安局') AS detailed,
+				               (SELECT sum(upheld) FROM review_city_stats_hour WHERE city_code = {c:UInt32} AND channel = 'web') AS city`,
+				query_params: { c: GUANGZHOU },
+				format: 'JSONEachRow'
+			});
+			const [counts] = await rs.json<Record<string, string | number>>();
+			expect(Object.fromEntries(Object.entries(counts!).map(([k, v]) => [k, Number(v)]))).toEqual({ pairs: 1, detailed: 1, city: 1 });
+			// 越秀 today: YX1 好评, YX2 差评, YX3 upheld — still 1 of 2 and one 差评.
+			const children = await analyze({ ...range(day, day + DAY), grain: 'total', region: { adcode: GUANGZHOU, by: 'children' } });
+			expect(children.series.find((x) => Number(x.key.region) === YUEXIU)!.total).toEqual({ positiveRate: 50, negativeCount: 1 });
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
