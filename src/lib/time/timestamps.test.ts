@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runs } from '../../../test/helpers/property-runs.ts';
 import { beijingIso, parseTimestamp } from './timestamps.ts';
 import { clickhouseDateTime, clickhouseDateTime64 } from './clickhouse-params.ts';
 
@@ -156,6 +158,41 @@ describe('the common layout is read without the regex', () => {
 		'2026-11-22T14:32:05.123+08:00:00'
 	])('refuses %s', (text) => {
 		expect(parseTimestamp(text)).toBeNaN();
+	});
+});
+
+describe('contract timestamps read back (property)', () => {
+	const pad2 = (n: number) => String(n).padStart(2, '0');
+
+	it('any wall-clock time of the years 0–9999 at any offset reads back as that time less the offset', () => {
+		fc.assert(
+			fc.property(
+				fc.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }),
+				fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 }),
+				fc.constantFrom('T', ' '),
+				fc.constantFrom('common', 'Z', 'seconds', 'no offset'),
+				(wallClock, offsetMin, separator, form) => {
+					// The wall-clock fields as JavaScript's own ISO formatter writes them: 'YYYY-MM-DDTHH:MM:SS.mmmZ'.
+					const iso = wallClock.toISOString();
+					const wall = wallClock.getTime();
+					const date = `${iso.slice(0, 10)}${separator}`;
+					const offset = `${offsetMin < 0 ? '-' : '+'}${pad2(Math.floor(Math.abs(offsetMin) / 60))}:${pad2(Math.abs(offsetMin) % 60)}`;
+					if (form === 'common') {
+						expect(parseTimestamp(`${date}${iso.slice(11, 23)}${offset}`)).toBe(wall - offsetMin * 60_000);
+					} else if (form === 'Z') {
+						expect(parseTimestamp(`${date}${iso.slice(11, 23)}Z`)).toBe(wall);
+					} else if (form === 'seconds') {
+						// Whole seconds, the offset without its colon: the regex's layout.
+						const text = `${date}${iso.slice(11, 19)}${offset.replace(':', '')}`;
+						expect(parseTimestamp(text)).toBe(wall - wallClock.getUTCMilliseconds() - offsetMin * 60_000);
+					} else {
+						// No offset: Beijing time, 8 hours ahead of UTC.
+						expect(parseTimestamp(`${date}${iso.slice(11, 23)}`)).toBe(wall - 8 * 3_600_000);
+					}
+				}
+			),
+			{ numRuns: runs(200) }
+		);
 	});
 });
 
