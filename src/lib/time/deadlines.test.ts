@@ -28,6 +28,8 @@ const ROWS: Row[] = [
 	['2025 make-up Saturday (调休)', '2025-10-11T10:00', null, '2025-10-11', { 0: '2025-10-11', 1: '2025-10-13', 5: '2025-10-17', 15: '2025-10-31' }],
 	// After a 17:00 cut-off on a working day: counts from the next working day (here Fri 10-10; day 1 is the make-up Saturday).
 	['2025 after the cut-off', '2025-10-09T17:30', CUTOFF_17, '2025-10-10', { 0: '2025-10-10', 1: '2025-10-11', 5: '2025-10-16', 15: '2025-10-30' }],
+	// A minute before the cut-off: the day itself counts (as after 国庆 above: day 5 is 10-15, day 15 is 10-29).
+	['2025 before the cut-off', '2025-10-09T16:59', CUTOFF_17, '2025-10-09', { 0: '2025-10-09', 1: '2025-10-10', 5: '2025-10-15', 15: '2025-10-29' }],
 	// After the cut-off on the eve of 国庆: the next working day is after the holidays.
 	['2025 after the cut-off, eve of 国庆', '2025-09-30T18:00', CUTOFF_17, '2025-10-09', { 0: '2025-10-09', 1: '2025-10-10', 5: '2025-10-15', 15: '2025-10-29' }],
 	// 2025 春节: a make-up Sunday counts itself; its 5th working day is the make-up Saturday 02-08.
