@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatChange, formatCount, formatHours, formatRate, formatYi } from './number.ts';
+import { formatChange, formatCount, formatFixed, formatHours, formatRate, formatYi } from './number.ts';
 import { runs } from '../../../test/helpers/property-runs.ts';
 
 describe('Chinese number formats', () => {
@@ -12,6 +12,7 @@ describe('Chinese number formats', () => {
 		[136_000_000, '1.36亿'],
 		[1_360_000_000, '13.6亿'],
 		[null, '—'],
+		[undefined, '—'],
 		[Number.NaN, '—'],
 		// Unit boundaries, and the decimals each side of them (hand-computed).
 		[9_999, '9,999'],
@@ -37,6 +38,7 @@ describe('Chinese number formats', () => {
 		[99, '99.0%'],
 		[99.5, '99.50%'],
 		[null, '—'],
+		[undefined, '—'],
 		[Number.NaN, '—']
 	])('rate %s → %s', (n, s) => expect(formatRate(n)).toBe(s));
 });
@@ -62,6 +64,7 @@ describe('KPI changes, amounts and durations', () => {
 		expect(formatYi(4350)).toBe('4350亿');
 		expect(formatYi(12.34)).toBe('12.3亿');
 		expect(formatYi(null)).toBe('—');
+		expect(formatYi(undefined)).toBe('—');
 		expect(formatYi(10_000)).toBe('1万亿');
 		expect(formatYi(9_999)).toBe('9999亿');
 		expect(formatYi(123.4)).toBe('123亿');
@@ -77,6 +80,16 @@ describe('KPI changes, amounts and durations', () => {
 		expect(formatHours(48)).toBe('2天');
 		expect(formatHours(47.94)).toBe('47.9小时');
 		expect(formatHours(null)).toBe('—');
+		expect(formatHours(undefined)).toBe('—');
+	});
+
+	it('writes a plain figure with the decimals asked for, and a dash when it is missing', () => {
+		expect(formatFixed(83.4567, 2)).toBe('83.46');
+		expect(formatFixed(-0.5, 1)).toBe('-0.5');
+		expect(formatFixed(7, 0)).toBe('7');
+		expect(formatFixed(null, 2)).toBe('—');
+		expect(formatFixed(undefined, 2)).toBe('—');
+		expect(formatFixed(Number.NaN, 2)).toBe('—');
 	});
 });
 

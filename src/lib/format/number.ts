@@ -50,6 +50,7 @@ export function formatChange(
 	change: number | null,
 	polarity: 'positive' | 'negative'
 ): { text: string; arrow: '▲' | '▼' | '—'; good: boolean | null } {
+	// Stryker disable next-line ConditionalExpression: equivalent — Number.isFinite(null) is false, so the null test only narrows the type.
 	if (change === null || !Number.isFinite(change)) return { text: '—', arrow: '—', good: null };
 	const digits = Math.abs(change) >= 100 ? 0 : 1;
 	const rounded = Number(change.toFixed(digits));

@@ -56,7 +56,7 @@ export function cityOf(adcode: number): number | undefined {
 /** The region directly above, as the regions table's parent_code has it (none for the nation). */
 export function parentOf(adcode: number): number | undefined {
 	const level = levelOf(adcode);
-	// Stryker disable next-line ConditionalExpression: equivalent — without it the nation falls through to cityOf(0), which is undefined too.
+	// Stryker disable next-line ConditionalExpression,StringLiteral: equivalent — without it the nation falls through to cityOf(0), which is undefined too.
 	if (level === 'national') return undefined;
 	if (level === 'province') return 0;
 	if (level === 'city') return provinceOf(adcode);

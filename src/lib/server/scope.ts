@@ -35,12 +35,14 @@ export { levelOf, regionColumn, within, type Level } from '../regions/index.ts';
  * Whether the caller may read `kind` data of a region: inside one of the scope's
  * regions, or — for published statistics only — above one of them.
  */
+// Stryker disable next-line StringLiteral: equivalent — only 'published' is tested for, so any other default reads as service data.
 export function inScope(adcode: number, scope: Scope, kind: DataKind = 'service'): boolean {
 	if (scope.all === true) return true;
 	return scope.adcodes.some((s) => within(adcode, s) || (kind === 'published' && within(s, adcode)));
 }
 
 /** Throws ScopeError unless the caller may read `kind` data of the region. */
+// Stryker disable next-line StringLiteral: equivalent — as in inScope, any default but 'published' reads as service data.
 export function assertInScope(adcode: number, scope: Scope, kind: DataKind = 'service'): void {
 	if (!inScope(adcode, scope, kind)) throw new ScopeError(adcode);
 }
@@ -52,6 +54,7 @@ export function assertWholeScope(scope: Scope): void {
 
 /** Regions a caller may navigate to: inside the scope, or above it (on the way down to it). */
 export function visibleRegions<T extends { adcode: number }>(regions: T[], scope: Scope): T[] {
+	// Stryker disable next-line ConditionalExpression,BooleanLiteral: equivalent — inScope keeps every region of an all-scope anyway: the shortcut only saves the filter (scope.test.ts).
 	return scope.all === true ? regions : regions.filter((r) => inScope(r.adcode, scope, 'published'));
 }
 
