@@ -66,9 +66,9 @@ describe('Monte Carlo worker job', () => {
 			{ unit: 'B', a: 20, b: 20 },
 			{ unit: 'C', a: 30, b: 11 }
 		];
-		const units = (seed: number) => {
+		const units = (seed: number, more: { draws?: number; topK?: number } = {}) => {
 			const messages: McMessage[] = [];
-			runMonteCarlo({ type: 'run', id: 1, methodology, rows: close, options: { ...options, seed } }, (m) => messages.push(m));
+			runMonteCarlo({ type: 'run', id: 1, methodology, rows: close, options: { ...options, seed, ...more } }, (m) => messages.push(m));
 			const done = messages.at(-1)!;
 			if (done.type !== 'done') throw new Error(`no result: ${JSON.stringify(done)}`);
 			return done.units;
@@ -81,8 +81,13 @@ describe('Monte Carlo worker job', () => {
 		expect(byUnit.get('B')).toMatchObject({ medianRank: 2, rankInterval: [2, 3] });
 		expect(byUnit.get('A')!.rankInterval).toEqual([1, 3]);
 		expect(byUnit.get('C')!.rankInterval).toEqual([1, 3]);
-		// The job passes its seed on: the same seed, the same draws.
-		expect(units(42)).toEqual(units(42));
+		// The job passes its seed on: 10 draws, two uniforms each (u1 for a, u2 for b), r = (0.1 + 1.8·u1)/(0.1 + 1.8·u2);
+		// A is first while r < 1.05, else C. sfc32's uniforms (worked with a separate implementation of sfc32, not this
+		// code) give r = 3.77 .61 .45 1.49 .95 1.70 .72 .50 1.77 .69 for seed 42 (A first 6 times, C 4) and
+		// .09 .87 4.98 .67 .88 .08 .44 .18 1.01 .92 for seed 7 (A 8, C 2). A job that ignored the seed could not give both.
+		const top1 = (seed: number) => Object.fromEntries(units(seed, { draws: 10, topK: 1 }).map((u) => [u.unit, u.topKProbability]));
+		expect(top1(42)).toEqual({ A: 0.6, B: 0, C: 0.4 });
+		expect(top1(7)).toEqual({ A: 0.8, B: 0, C: 0.2 });
 	});
 
 	it('adds the sensitivity of the ranks to the weights when asked (A and C trade places with the weight of a; B never moves)', () => {

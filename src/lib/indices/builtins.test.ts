@@ -94,7 +94,10 @@ describe('the 好差评 satisfaction index', () => {
 	it('leaves out the handling rates of a unit without 差评, instead of counting them as zero', () => {
 		const r = compute(m, [unit('无差评', 500, 500)]);
 		expect(r.units[0]!.nodes.replyRate).toBeNull();
-		expect(r.units[0]!.score).not.toBeNull();
+		// Worked by hand: 好评率 = Wilson lower bound of 500/500 = 99.2375, 主动评价率 of 500/625 = 76.6850 (z = 1.96),
+		// re-weighted over their weights 5 and 2: (5 × 99.2375 + 2 × 76.6850) / 7 = 92.794. Counted as zero, the four
+		// handling rates would give 649.56 / 11 = 59.05.
+		expect(r.units[0]!.score).toBeCloseTo(92.794, 3);
 	});
 });
 
