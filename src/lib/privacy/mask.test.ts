@@ -23,6 +23,8 @@ describe('realistic comments and 12345 texts', () => {
 		['手机138\u30001234\u30005678（全角空格）', '手机138\u3000****\u30005678（全角空格）'],
 		['手机138—1234—5678', '手机138—****—5678'],
 		['两个号码13812345678 13912345678都打不通', '两个号码138****5678 139****5678都打不通'],
+		// A text that is nothing but the number (a phone field filled into a comment box).
+		['13912345678', '139****5678'],
 		// Landlines: area code and last 4 kept; with an extension, the extension stays.
 		['座机0755-88886666转123，没人接', '座机0755-****6666转123，没人接'],
 		['打（0755）8888 6666也行', '打（0755）**** 6666也行'],
