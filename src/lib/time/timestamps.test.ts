@@ -35,7 +35,10 @@ describe('contract timestamps', () => {
 		'2026-11-22',
 		'yesterday',
 		'1732257125',
-		''
+		'',
+		// Something before or after a timestamp the regex would read.
+		'x2026-11-22T14:32',
+		'2026-11-22T14:32:05+08:00x'
 	])('refuses %s', (text) => {
 		expect(parseTimestamp(text)).toBeNaN();
 	});
