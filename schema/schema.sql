@@ -1765,8 +1765,8 @@ AS SELECT
     any(b_department) AS department,
     any(b_item_code) AS item_code,
     any(b_channel) AS channel,
-    min(ts) AS upheld_ts
-FROM review_actions
+    min(upheld_ts) AS upheld_ts
+FROM review_upheld_decisions
 INNER JOIN
 (
     SELECT
@@ -1782,11 +1782,10 @@ INNER JOIN
     FROM negative_review_buckets
     WHERE review_id IN (
         SELECT review_id
-        FROM review_actions
-        WHERE action = 'appeal_upheld'
+        FROM review_upheld_decisions
     )
 ) AS b ON b_review_id = review_id
-WHERE (action = 'appeal_upheld') AND (b_ingested_at <= ingested_at)
+WHERE b_ingested_at <= ingested_at
 GROUP BY review_id;
 
 CREATE TABLE review_upheld_decisions

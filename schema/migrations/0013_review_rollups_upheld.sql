@@ -43,7 +43,8 @@ SELECT review_id, ts AS reviewed_ts, province_code, city_code, adcode, departmen
 FROM reviews
 WHERE rating <= 2;
 
--- The upheld decisions alone, looked up by review_id when a 差评 arrives (a few rows, where review_actions holds every step).
+-- The upheld decisions alone (a few rows, where review_actions holds every step): looked up by review_id when a 差评
+-- arrives, and the source of the view that joins a new decision to its 差评 (step 6).
 -- shard_by: cityHash64(review_id)
 CREATE TABLE IF NOT EXISTS review_upheld_decisions
 (
@@ -140,20 +141,21 @@ FROM (SELECT review_id, ts, province_code, city_code, adcode, department, item_c
 INNER JOIN (SELECT review_id, min(ts) AS upheld_ts FROM review_actions WHERE action = 'appeal_upheld' GROUP BY review_id) AS u ON u.review_id = r.review_id
 WHERE (SELECT count() FROM review_upheld) = 0;
 
--- 6. From now on: a decision stored after its review (the usual order) …
+-- 6. From now on: a decision stored after its review (the usual order) — read from review_upheld_decisions, so the
+--    join runs only for upheld decisions, not for every block of actions …
 --    (The source table is named only in FROM, unqualified, as the cluster renderer and the rebuild rewrite it.)
 CREATE MATERIALIZED VIEW IF NOT EXISTS review_upheld_decided_mv TO review_upheld AS
 SELECT review_id, any(b_reviewed_ts) AS reviewed_ts, any(b_province_code) AS province_code, any(b_city_code) AS city_code, any(b_adcode) AS adcode,
-    any(b_department) AS department, any(b_item_code) AS item_code, any(b_channel) AS channel, min(ts) AS upheld_ts
-FROM review_actions
+    any(b_department) AS department, any(b_item_code) AS item_code, any(b_channel) AS channel, min(upheld_ts) AS upheld_ts
+FROM review_upheld_decisions
 INNER JOIN
 (
     SELECT review_id AS b_review_id, reviewed_ts AS b_reviewed_ts, province_code AS b_province_code, city_code AS b_city_code, adcode AS b_adcode,
         department AS b_department, item_code AS b_item_code, channel AS b_channel, ingested_at AS b_ingested_at
     FROM negative_review_buckets
-    WHERE review_id IN (SELECT review_id FROM review_actions WHERE action = 'appeal_upheld')
+    WHERE review_id IN (SELECT review_id FROM review_upheld_decisions)
 ) AS b ON b_review_id = review_id
-WHERE action = 'appeal_upheld' AND b_ingested_at <= ingested_at
+WHERE b_ingested_at <= ingested_at
 GROUP BY review_id;
 
 -- … and a 差评 stored after its decision (feeds out of order).
