@@ -166,10 +166,18 @@ describe('aggregation and missing data', () => {
 		);
 		const ev = evaluate(p, normaliseAll(p));
 		const e = explain(p, ev, 'B');
-		expect(e.contributions.reduce((s, c) => s + c.points, 0)).toBeCloseTo(e.score!, 10);
+		// By hand: B = (3·(60 + 3·70)/4 + 20)/4 = 55.625 (a 60·3/16 = 11.25, b 70·9/16 = 39.375, c 20/4 = 5);
+		// A = (3·(40 + 3·70)/4 + 100)/4 = 71.875; the gap 16.25 = a (40 − 60)·3/16 = −3.75, b 0, c (100 − 20)/4 = 20.
+		expect(e.score).toBeCloseTo(55.625, 10);
+		expect(e.contributions.map((c) => [c.indicator, c.points])).toEqual([
+			['a', 11.25],
+			['b', 39.375],
+			['c', 5]
+		]);
 		expect(e.contributions.find((c) => c.indicator === 'b')!.weight).toBeCloseTo(0.75 * 0.75, 12);
 		expect(e.above!.unit).toBe('A');
-		expect(e.above!.gap.reduce((s, g) => s + g.points, 0)).toBeCloseTo(e.above!.score - e.score!, 10);
+		expect(e.above!.score).toBeCloseTo(71.875, 10);
+		expect(Object.fromEntries(e.above!.gap.map((g) => [g.indicator, g.points]))).toEqual({ a: -3.75, b: 0, c: 20 });
 	});
 });
 
