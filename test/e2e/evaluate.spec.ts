@@ -134,7 +134,7 @@ test('evaluators’ workbench: live index, uncertainty, target seeking, EGDI upl
 	// What-if on the uploaded table, worked by hand from the published file (not by the engine's whatIf):
 	// EGDI is the mean of OSI, HCI and TII. Japan (10th, 0.8783) with OSI 0.97 and TII 0.90 and its HCI 0.8428:
 	// (0.97 + 0.8428 + 0.90) / 3 = 0.9043 — below Australia's 0.9053, above the Republic of Korea's 0.9010: 3rd.
-	// Either edit alone leaves it 5th ((0.9514 + 0.8428 + 0.90) / 3 = 0.8981, (0.97 + 0.8428 + 0.8406) / 3 = 0.8845).
+	// Either edit alone falls short: TII alone (0.9514 + 0.8428 + 0.90) / 3 = 0.8981, 5th; OSI alone (0.97 + 0.8428 + 0.8406) / 3 = 0.8845, 6th.
 	await view(page, '假设分析');
 	const unit = 'Japan';
 	const edit = { osi: 0.97, tii: 0.9 };
