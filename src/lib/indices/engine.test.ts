@@ -158,6 +158,31 @@ describe('aggregation and missing data', () => {
 		expect(r.units[2]!.score).toBeCloseTo(8, 12);
 	});
 
+	it('a factor of weight 0 leaves the geometric mean as it is, even at 0', () => {
+		const m = parseMethodology({
+			id: 'g',
+			name: 'g',
+			root: {
+				id: 'r',
+				aggregation: 'geometric',
+				children: [
+					{ id: 'a', column: 'a', weight: 1 },
+					{ id: 'b', column: 'b', weight: 3 },
+					{ id: 'c', column: 'c', weight: 0 }
+				]
+			}
+		});
+		// 16^(1/4)·2^(3/4)·0^0 = 2^(7/4) ≈ 3.3636 whatever c is; a zero in a weighted factor still makes zero.
+		const r = compute(m, [
+			{ unit: 'A', a: 16, b: 2, c: 0 },
+			{ unit: 'B', a: 16, b: 2, c: 5 },
+			{ unit: 'C', a: 0, b: 2, c: 5 }
+		]);
+		expect(r.units[0]!.score).toBeCloseTo(2 ** (7 / 4), 12);
+		expect(r.units[1]!.score).toBeCloseTo(2 ** (7 / 4), 12);
+		expect(r.units[2]!.score).toBe(0);
+	});
+
 	it('explains a score by its indicators, and the gap to the unit above', () => {
 		const m = doc();
 		const p = prepare(
@@ -273,6 +298,39 @@ describe('explanations, worked by hand (mutation survivors of explain)', () => {
 			['a', 40, 3 / 4, 30],
 			['b', null, 0, 0],
 			['c', 100, 1 / 4, 25]
+		]);
+	});
+
+	it('a group whose weights are all 0 has no score, and its indicators no weight and no points', () => {
+		// g0 weighs a and b at 0 (what-if can set that): it has no score, so the total is c alone (the skip rule).
+		const z = parseMethodology({
+			id: 'z',
+			name: 'z',
+			root: {
+				id: 'total',
+				children: [
+					{
+						id: 'g0',
+						children: [
+							{ id: 'a', column: 'a', weight: 0 },
+							{ id: 'b', column: 'b', weight: 0 }
+						]
+					},
+					{ id: 'c', column: 'c', weight: 1 }
+				]
+			},
+			missing: { rule: 'skip', minCoverage: 0 }
+		});
+		const p = prepare(z, [
+			{ unit: 'Z', a: 40, b: 80, c: 60 },
+			{ unit: 'Y', a: 10, b: 20, c: 30 }
+		]);
+		const e = explain(p, evaluate(p, normaliseAll(p)), 'Z');
+		expect(e.score).toBe(60);
+		expect(e.contributions.map((c) => [c.indicator, c.value, c.weight, c.points])).toEqual([
+			['a', 40, 0, 0],
+			['b', 80, 0, 0],
+			['c', 60, 1, 60]
 		]);
 	});
 

@@ -81,7 +81,7 @@ export function prepare(methodology: Methodology, rows: Row[]): Prepared {
 					geometric: n.aggregation === 'geometric',
 					rescale: n.rescale
 				}
-			: // Stryker disable next-line BooleanLiteral: equivalent — a leaf aggregates nothing, so its geometric flag is never read.
+			: // Stryker disable next-line BooleanLiteral,ArrayDeclaration: equivalent — a leaf aggregates nothing: its children, weights and geometric flag are never read (every walk stops at leaf >= 0).
 				{ id: n.id, leaf: leafIndex.get(n)!, children: [], weights: [], geometric: false };
 		nodes.push(node);
 		// Stryker disable next-line ArithmeticOperator: nodeIndex is for callers looking a node up by id; no code reads it yet, so no test can see an off-by-two.
@@ -90,6 +90,7 @@ export function prepare(methodology: Methodology, rows: Row[]): Prepared {
 	};
 	build(methodology.root);
 	const groupColumn = methodology.missing.groupColumn;
+	// Stryker disable next-line StringLiteral: equivalent — units without a group value form one group of their own whatever its name; '' just cannot clash with a published group.
 	return { methodology, units, rows, leaves, raw, nodes, nodeIndex, groupOf: groupColumn ? rows.map((r) => String(r[groupColumn] ?? '')) : undefined };
 }
 
@@ -143,6 +144,10 @@ export function evaluate(p: Prepared, normalised: Float64Array[], weights?: numb
 				if (Number.isNaN(v)) continue;
 				wPresent += w[j]!;
 				if (geo) {
+					// A factor of weight 0 is v⁰ = 1 and leaves the product as it is, even when v is 0 (0⁰ = 1 by
+					// convention); before, a zero value under a zero weight made the whole score 0.
+					if (w[j] === 0) continue;
+					// Stryker disable next-line EqualityOperator: equivalent — `v < 0` lets 0 through to log(0) = −∞ (the weight is > 0 here), and exp(−∞) = 0 is the same score as `zero`.
 					if (v <= 0) zero = true;
 					else acc += w[j]! * Math.log(v);
 				} else acc += w[j]! * v;
@@ -355,6 +360,7 @@ export function explain(p: Prepared, ev: Evaluation, unit: string): Explanation 
 			unit: p.units[above]!,
 			score: ev.scores[root]![above]!,
 			gap: [...theirs.entries()]
+				// Stryker disable next-line OptionalChaining: equivalent — contributionsFor walks the same tree for every unit, so mine holds every leaf of theirs.
 				.map(([leaf, c]) => ({ indicator: c.indicator, points: c.points - (mine.get(leaf)?.points ?? 0) }))
 				.sort((a, b) => b.points - a.points)
 		};

@@ -105,6 +105,7 @@ export function normalise(values: Float64Array, n: Normalisation, polarity: 'pos
 			const sd = Math.sqrt(data.reduce((s, v) => s + (v - mean) ** 2, 0) / data.length);
 			// Stryker disable next-line EqualityOperator: equivalent — one step past the end writes out of a typed array's range, which JavaScript ignores.
 			for (let i = 0; i < values.length; i++) out[i] = sd === 0 ? (Number.isNaN(values[i]!) ? NaN : 0) : (sign * (values[i]! - mean)) / sd;
+			// Stryker disable next-line StringLiteral: equivalent — normalise reads every polarity but 'negative' as positive (the sign is applied above).
 			return n.kind === 'zScore' ? out : normalise(out, { kind: 'minMax', scale: n.scale }, 'positive');
 		}
 		case 'distanceToTarget':
