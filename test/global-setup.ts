@@ -10,12 +10,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { spawnWarehouse } from '../src/lib/server/warehouse/embedded/spawn.ts';
+import { schemaTemplate } from './helpers/schema-template.ts';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		warehouseUrl: string;
 		warehouseDir: string;
 		warehousePid: number;
+		/** The statements that make an empty database a migrated one (test/helpers/schema-template.ts). */
+		schemaTemplate: string[];
 	}
 }
 
@@ -27,6 +30,13 @@ export default async function setup(project: TestProject) {
 	project.provide('warehouseUrl', warehouse.url);
 	project.provide('warehouseDir', dir);
 	project.provide('warehousePid', warehouse.pid);
+	try {
+		project.provide('schemaTemplate', await schemaTemplate(warehouse.url, dir));
+	} catch (e) {
+		await warehouse.stop();
+		rmSync(dir, { recursive: true, force: true });
+		throw e;
+	}
 	return async () => {
 		const code = await warehouse.stop();
 		rmSync(dir, { recursive: true, force: true });

@@ -16,15 +16,17 @@ import { createWarehouse } from '../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../src/lib/server/warehouse/config.ts';
 import { freshDatabase } from './warehouse.ts';
 
+/** A fresh database with the schema of every migration, no reference data. */
+export async function migratedDatabase(prefix: string) {
+	const db = await freshDatabase(prefix);
+	// The migrated schema copied from the run's template (./schema-template.ts): a third of a migrate's time.
+	for (const query of inject('schemaTemplate')) await db.warehouse.command({ query });
+	return db;
+}
+
 /** A fresh database with the schema and reference data, ready for ingest. */
 export async function ingestDatabase(prefix: string) {
-	const db = await freshDatabase(prefix);
-	await migrate({
-		admin: db.admin,
-		warehouse: db.warehouse,
-		database: db.database,
-		migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations'))
-	});
+	const db = await migratedDatabase(prefix);
 	await seed(db.warehouse, path.join(projectRoot, 'ingest', 'reference'));
 	return db;
 }

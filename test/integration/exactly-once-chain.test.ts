@@ -8,24 +8,14 @@
  * pushes a deduplicated block on down the chain since ClickHouse 24.7). Expected
  * figures are counted by hand from the rows below.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMigrations } from '../../src/lib/server/migrate/migration-files.ts';
-import { migrate } from '../../src/lib/server/migrate/migrator.ts';
 import { insertLinesOnce } from '../../src/lib/server/queries/ingest/exactly-once.ts';
-import { projectRoot } from '../../src/lib/server/warehouse/embedded/spawn.ts';
-import { freshDatabase } from '../helpers/warehouse.ts';
+import { migratedDatabase } from '../helpers/ingest.ts';
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+let db: Awaited<ReturnType<typeof migratedDatabase>>;
 
 beforeAll(async () => {
-	db = await freshDatabase('once_chain');
-	await migrate({
-		admin: db.admin,
-		warehouse: db.warehouse,
-		database: db.database,
-		migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations'))
-	});
+	db = await migratedDatabase('once_chain');
 }, 120_000);
 afterAll(async () => db?.drop());
 

@@ -3,11 +3,7 @@
  * children by parent, names, and the per-process cache (kept, refreshed after
  * its TTL, never kept empty).
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMigrations } from '../../src/lib/server/migrate/migration-files.ts';
-import { migrate } from '../../src/lib/server/migrate/migrator.ts';
-import { projectRoot } from '../../src/lib/server/warehouse/embedded/spawn.ts';
 import {
 	childRegions,
 	REGION_TREE_TTL_MS,
@@ -17,9 +13,9 @@ import {
 	regionTree,
 	shortNames
 } from '../../src/lib/server/queries/regions/index.ts';
-import { freshDatabase } from '../helpers/warehouse.ts';
+import { migratedDatabase } from '../helpers/ingest.ts';
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
+let db: Awaited<ReturnType<typeof migratedDatabase>>;
 
 type Row = [adcode: number, name: string, short_name: string, level: string, parent: number, province: number, city: number];
 const ROWS: Row[] = [
@@ -54,13 +50,7 @@ async function insert(rows: Row[], loadedAt: string): Promise<void> {
 }
 
 beforeAll(async () => {
-	db = await freshDatabase('regions_q');
-	await migrate({
-		admin: db.admin,
-		warehouse: db.warehouse,
-		database: db.database,
-		migrations: readMigrations(path.join(projectRoot, 'schema', 'migrations'))
-	});
+	db = await migratedDatabase('regions_q');
 }, 120_000);
 afterAll(async () => db.drop());
 
