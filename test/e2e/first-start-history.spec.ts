@@ -58,7 +58,7 @@ test('after the first start’s history, every comparison on the cockpit is fill
 			const header = await panel(0, 'header');
 			return header === null ? 'no answer' : (header.history ?? null);
 		};
-		await expect.poll(loading, { timeout: 600_000, intervals: [5000] }).toBeNull();
+		await expect.poll(loading, { timeout: 600_000, intervals: [1000] }).toBeNull();
 		for (const adcode of [0, 440000, COUNTY]) {
 			// The county's wall is its city's: a county is ranked among its city's counties, which a county-bound wall may not see.
 			if (adcode !== 0) await page.goto(`${url}/wall/${wallToken(dir, adcode === COUNTY ? 440300 : adcode)}`);
