@@ -46,24 +46,3 @@ export async function reasonCounts(ctx: QueryCtx, adcode: number, from: string, 
 	);
 	return r.map((x) => ({ tag: x.tag, negative: Number(x.negative) }));
 }
-
-/** 差评 per Beijing day of each item or hall, for the spike alerts: [from, to] dates; upheld appeals (申诉成立) left out. */
-export async function negativePerDay(
-	ctx: QueryCtx,
-	adcode: number,
-	by: 'item' | 'hall',
-	from: string,
-	to: string
-): Promise<Array<{ unit: string; bucket: string; negative: number; reviews: number }>> {
-	const f = regionFilter(adcode, ctx.scope);
-	// Fixed text per kind, never input.
-	const unit = by === 'item' ? 'item_code' : 'toString(adcode)';
-	const only = by === 'hall' ? "AND channel = 'counter'" : '';
-	const r = await rows<{ unit: string; bucket: string; negative: string; reviews: string }>(
-		ctx,
-		`SELECT ${unit} AS unit, toString(bucket) AS bucket, sum(negative - upheld) AS negative, sum(reviews - upheld) AS reviews FROM review_stats_day
-		 WHERE bucket >= {from:Date} AND bucket <= {to:Date} ${only} ${andAll(f.where)} GROUP BY unit, bucket ORDER BY unit, bucket`,
-		{ ...f.params, from, to }
-	);
-	return r.map((x) => ({ unit: x.unit, bucket: x.bucket, negative: Number(x.negative), reviews: Number(x.reviews) }));
-}
