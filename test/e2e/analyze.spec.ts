@@ -307,13 +307,27 @@ test('a pivot of counties × items shows the planted cell as the raw events give
 	});
 	expect(compared).toBe(cells.size);
 
-	// A click on the planted cell applies both: the county (drill) and the item (a chip).
+	// A click on the planted cell applies both: the county (drill) and the item (a chip). A county has no child
+	// regions, so the rows fall back to 部门 (事项 is the columns) and the panel says so; the item's column is the planted 25 %.
+	const rowsSelect = page.getByRole('combobox', { name: '行', exact: true });
+	const columnsSelect = page.getByRole('combobox', { name: '列', exact: true });
 	await cell.locator('button').click();
-	await expect(page).toHaveURL(new RegExp(`r=${INCIDENT.county}`));
+	await expect(page).toHaveURL(new RegExp(`r=${INCIDENT.county}.*&pr=department`));
 	await expect(page.getByTestId('filter-chips').locator(`[data-chip="item=${INCIDENT.item}"]`)).toBeVisible();
-	await expect(page.getByTestId('pivot-table')).toBeVisible({ timeout: 30_000 });
+	await expect(page.getByTestId('pivot-fallback')).toHaveText('区县没有下级地区，透视表的行已由“地区”改为“部门”。');
+	await expect(rowsSelect).toHaveValue('department');
+	await expect(table.locator('caption')).toContainText('部门 × 事项', { timeout: 30_000 });
+	await expect(table.locator(`tfoot td[data-col="${INCIDENT.item}"]`)).toHaveText('25.0%');
+	await expect(page.getByTestId('pivot').getByRole('alert')).toHaveCount(0);
+	// Back: exactly the previous view — its URL, its axes, no chip, no note, and every cell on screen as before.
 	await page.goBack();
-	await expect(page.getByTestId('pivot-table').locator(`tbody tr[data-row="${INCIDENT.county}"]`)).toBeVisible({ timeout: 30_000 });
+	await expect(page).toHaveURL(viewUrl);
+	await expect(rowsSelect).toHaveValue('region');
+	await expect(columnsSelect).toHaveValue('item');
+	await expect(page.getByTestId('filter-chips').locator(`[data-chip="item=${INCIDENT.item}"]`)).toHaveCount(0);
+	await expect(page.getByTestId('pivot-fallback')).toHaveCount(0);
+	await expect(table.locator('caption')).toContainText('区县 × 事项', { timeout: 30_000 });
+	await expect.poll(async () => new Map(await onScreen(page)), { timeout: 30_000 }).toEqual(cells);
 
 	// Time as columns at a day grain: the view's three days in order (the grain in the URL too).
 	await page.getByRole('combobox', { name: '列', exact: true }).selectOption('time');
@@ -335,6 +349,27 @@ test('a pivot of counties × items shows the planted cell as the raw events give
 	await noSeriousAxe(page, 'pivot, dark, high contrast');
 	await page.getByTestId('toggle-dark').click();
 	await page.getByTestId('toggle-contrast').click();
+
+	// A drill to the county (the region contributor: the same navigation as the map's click) while the rows are
+	// the city's 区县 and the columns its three days: the rows fall back to 事项 by themselves, the URL follows, no
+	// 400 — the planted item's row reads 10 of 40 on time (25.0 %) each day and over the period, as the raw events above.
+	await page.getByTestId('contributions').locator(`li[data-dimension=region][data-key="${INCIDENT.county}"]`).getByTestId('contributor').click();
+	await expect(page).toHaveURL(new RegExp(`r=${INCIDENT.county}`));
+	expect(new URL(page.url()).searchParams.get('pr')).toBeNull(); // rows = by = 事项
+	expect(new URL(page.url()).searchParams.get('by')).toBe('item');
+	await expect(page.getByTestId('pivot-fallback')).toHaveText('区县没有下级地区，透视表的行已由“地区”改为“事项”。');
+	await expect(rowsSelect).toHaveValue('item');
+	await expect(columnsSelect).toHaveValue('time');
+	const itemRow = table.locator(`tbody tr[data-row="${INCIDENT.item}"]`);
+	await expect(itemRow.locator('td[data-col]')).toHaveText(['25.0%', '25.0%', '25.0%', '25.0%'], { timeout: 30_000 });
+	expect(await itemRow.locator('td[data-col]').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-col')))).toEqual([
+		beijingDay(-4),
+		beijingDay(-3),
+		beijingDay(-2),
+		'total'
+	]);
+	await expect(page.getByTestId('pivot').getByRole('alert')).toHaveCount(0);
+	await page.getByTestId('pivot').screenshot({ path: info.outputPath('analyze-pivot-county-fallback.png') });
 });
 
 /** The ISO week of a date, 'YYYY-Www' (the test's own arithmetic, not the product's calendar). */
