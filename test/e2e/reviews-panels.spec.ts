@@ -5,13 +5,11 @@
  * 地区 is refused by the server (the planner's childColumn) while every other part
  * of the same request answers. Before, that one refusal was the whole page's 400.
  */
-import { spawnSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import { ensureUser, signIn } from '../helpers/e2e-auth.ts';
-import { startProcess } from './cockpit-helpers.ts';
+import { openPushSource } from './helpers/push.ts';
 
 const COUNTY = 632724; // 治多县: quiet in the simulated feed
-const appdb = { TIANSHU_APPDB_DATA: `${process.env.TIANSHU_E2E_DATA}/appdb` };
 const beijingTs = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000 + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
 const row = (page: Page, id: string) => page.locator(`[data-testid=queue-row][data-review="${id}"]`);
 
@@ -21,14 +19,8 @@ test('a part that fails says so in its place; the queue still shows its 差评',
 	const id = `e2e-rv-panel-${run}`;
 
 	// A 差评 through the product's own push endpoint, as a feed's would come.
-	const issued = spawnSync(process.execPath, ['bin/tianshu.js', 'source', 'add', `e2e-reviews-panels-${run}`, '--types', 'review,review_action'], {
-		env: { ...process.env, ...appdb },
-		encoding: 'utf8'
-	});
-	expect(issued.status, issued.stderr).toBe(0);
-	const worker = startProcess(['ingest', '--http', '0'], appdb);
+	const push = await openPushSource(`e2e-reviews-panels-${run}`, 'review,review_action');
 	try {
-		const endpoint = JSON.parse(await worker.line(/push endpoint ready/)).url as string;
 		const review = {
 			type: 'review',
 			review_id: id,
@@ -43,8 +35,7 @@ test('a part that fails says so in its place; the queue still shows its 差评',
 			tags: ['等候时间长'],
 			comment: '排队太久'
 		};
-		const res = await fetch(endpoint, { method: 'POST', body: JSON.stringify(review), headers: { Authorization: `Bearer ${issued.stdout.trim()}` } });
-		expect((await res.json()).accepted).toBe(1);
+		expect((await push.post([JSON.stringify(review)])).accepted).toBe(1);
 
 		const manager = ensureUser('e2e-reviews-panels', 'service_manager', String(COUNTY));
 		await signIn(page, manager);
@@ -79,6 +70,6 @@ test('a part that fails says so in its place; the queue still shows its 差评',
 		await expect(page.getByTestId('rankings-section')).toContainText('按办理部门');
 		await expect(row(page, id)).toBeVisible();
 	} finally {
-		worker.child.kill('SIGTERM');
+		push.stop();
 	}
 });

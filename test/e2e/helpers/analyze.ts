@@ -3,11 +3,11 @@
  * the product's own ingest path (a push source, `tianshu ingest --http`), and the
  * independent recount of the on-time rate from the raw events in the warehouse.
  */
-import { spawnSync } from 'node:child_process';
 import { expect } from '@playwright/test';
 import { createWarehouse } from '../../../src/lib/server/warehouse/client.ts';
 import { warehouseConfig } from '../../../src/lib/server/warehouse/config.ts';
-import { startProcess, warehouseData } from '../cockpit-helpers.ts';
+import { warehouseData } from '../cockpit-helpers.ts';
+import { openPushSource } from './push.ts';
 
 const DAY = 86_400_000;
 const CHANNELS = ['web', 'counter', 'mobile'];
@@ -131,19 +131,11 @@ export async function plantIncidentWithHistory(): Promise<void> {
 
 /** Pushes events through a new push source of the run's product and waits until the warehouse holds all those with the id prefix. */
 async function pushEvents(source: string, prefix: string, events: string[]): Promise<void> {
-	const appdb = { TIANSHU_APPDB_DATA: `${process.env.TIANSHU_E2E_DATA}/appdb` };
-	const issued = spawnSync(process.execPath, ['bin/tianshu.js', 'source', 'add', source, '--types', 'case'], {
-		env: { ...process.env, ...appdb },
-		encoding: 'utf8'
-	});
-	expect(issued.status, issued.stderr).toBe(0);
-	const worker = startProcess(['ingest', '--http', '0'], appdb);
+	const push = await openPushSource(source, 'case');
 	try {
-		const endpoint = JSON.parse(await worker.line(/push endpoint ready/)).url as string;
 		for (let i = 0; i < events.length; i += 1000) {
 			const batch = events.slice(i, i + 1000);
-			const res = await fetch(endpoint, { method: 'POST', body: batch.join('\n'), headers: { Authorization: `Bearer ${issued.stdout.trim()}` } });
-			expect((await res.json()).accepted).toBe(batch.length);
+			expect((await push.post(batch)).accepted).toBe(batch.length);
 		}
 		await expect
 			.poll(
@@ -154,7 +146,7 @@ async function pushEvents(source: string, prefix: string, events: string[]): Pro
 			)
 			.toBe(events.length);
 	} finally {
-		worker.child.kill('SIGTERM');
+		push.stop();
 	}
 }
 
