@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout } from 'node:timers/promises';
 import path from 'node:path';
 import { createAppDb, type AppDb } from '../../src/lib/server/appdb/client.ts';
 import { migrateAppDb } from '../../src/lib/server/appdb/migrator.ts';
@@ -49,7 +50,20 @@ export async function startAppDb(kind: AppDbKind, options: { migrate?: boolean }
 		u.pathname = `/${name}`;
 		url = u.toString();
 		cleanup = async () => {
-			await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			// A plain DROP first: it stops an autovacuum worker on the database by itself, whereas WITH (FORCE) refuses
+			// to terminate one for a role that is not a superuser ("must be a member of the role whose process is being
+			// terminated", seen on a fresh-clone CI). FORCE then only for a connection the test left open (55006),
+			// retried while an autovacuum worker comes and goes (42501).
+			for (let attempt = 0; ; attempt++) {
+				try {
+					await admin.query(`DROP DATABASE IF EXISTS ${name}${attempt === 0 ? '' : ' WITH (FORCE)'}`);
+					break;
+				} catch (e) {
+					const code = (e as { code?: string }).code;
+					if (attempt >= 20 || (code !== '55006' && code !== '42501')) throw e;
+					await setTimeout(250);
+				}
+			}
 			await admin.close();
 		};
 	}
