@@ -8,7 +8,7 @@ import { DAY_MS } from '$lib/time/beijing-time';
 import { beijingDate, workingDaysBetween } from '$lib/time/working-days';
 import { itemNames as readItemNames } from '$lib/server/queries/reviews/rankings';
 import { parseView } from '$lib/reviews-ui/view-state';
-import { dataOr, PANEL_UNAVAILABLE, settlePanel, type PanelState } from '$lib/components/desk/panel';
+import { dataOr, mapPanel, PANEL_UNAVAILABLE, settlePanel } from '$lib/components/desk/panel';
 import type { AlertRow, KpiTile, QueueRow, RankRow, TimelineEntry, TopicRow } from '$lib/reviews-ui/model';
 
 const log = createLogger('web');
@@ -222,9 +222,4 @@ export async function load({ url, locals }) {
 		log.error({ err: (e as Error).message, adcode }, 'reviews: workbench unavailable');
 		error(503, '数据暂时不可用，请稍后刷新');
 	}
-}
-
-/** A loaded part's data reshaped for the page; a failed part stays the failure. */
-function mapPanel<T, U>(state: PanelState<T>, f: (data: T) => U): PanelState<U> {
-	return state.ok ? { ok: true, data: f(state.data) } : state;
 }

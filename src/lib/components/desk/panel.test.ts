@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataOr, settlePanel } from './panel';
+import { dataOr, mapPanel, settlePanel } from './panel';
 
 class Refused extends Error {}
 
@@ -37,5 +37,13 @@ describe('dataOr', () => {
 	it('gives the data of a loaded part and the fallback of a failed one', () => {
 		expect(dataOr({ ok: true, data: 7 }, null)).toBe(7);
 		expect(dataOr({ ok: false, panel: 'soon', message: 'x' }, null)).toBeNull();
+	});
+});
+
+describe('mapPanel', () => {
+	it('reshapes a loaded part and leaves a failed one as it failed', () => {
+		expect(mapPanel({ ok: true, data: [1, 2, 3] }, (xs) => xs.length)).toEqual({ ok: true, data: 3 });
+		const failed = { ok: false as const, panel: 'topics', message: '该部分暂时无法加载，请稍后刷新' };
+		expect(mapPanel(failed, () => 'never')).toEqual(failed);
 	});
 });

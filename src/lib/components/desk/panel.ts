@@ -32,3 +32,8 @@ export async function settlePanel<T>(panel: string, work: Promise<T> | T, option
 
 /** The data of a part that loaded, or `fallback` for one that failed (for values other parts only use in passing). */
 export const dataOr = <T, F>(state: PanelState<T>, fallback: F): T | F => (state.ok ? state.data : fallback);
+
+/** A loaded part's data reshaped for the page; a failed part stays the failure. */
+export function mapPanel<T, U>(state: PanelState<T>, f: (data: T) => U): PanelState<U> {
+	return state.ok ? { ok: true, data: f(state.data) } : state;
+}

@@ -51,7 +51,8 @@ const REVIEWS: Source = {
 		reviews: '1',
 		positive: 'rating >= 3',
 		negative: 'rating <= 2',
-		upheld: "rating <= 2 AND review_id IN (SELECT review_id FROM review_actions WHERE action = 'appeal_upheld')"
+		// review_upheld_decisions (0013) holds only the upheld decisions, not every review action: this runs each tick.
+		upheld: 'rating <= 2 AND review_id IN (SELECT review_id FROM review_upheld_decisions)'
 	}
 };
 
